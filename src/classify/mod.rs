@@ -1,0 +1,1 @@
+//! (module `classify`: see ARCHITECTURE.md)

@@ -1,0 +1,10 @@
+//! `leakpath can` (being built: see the open issues).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`can` is not available yet")
+}

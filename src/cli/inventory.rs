@@ -1,0 +1,10 @@
+//! `leakpath inventory` (being built: see the open issues).
+
+use std::process::ExitCode;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`inventory` is not available yet")
+}

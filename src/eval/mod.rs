@@ -1,0 +1,1 @@
+//! (module `eval`: see ARCHITECTURE.md)

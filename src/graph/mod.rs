@@ -1,0 +1,1 @@
+//! (module `graph`: see ARCHITECTURE.md)

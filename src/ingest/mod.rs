@@ -1,0 +1,1 @@
+//! (module `ingest`: see ARCHITECTURE.md)

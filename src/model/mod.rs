@@ -1,0 +1,1 @@
+//! (module `model`: see ARCHITECTURE.md)

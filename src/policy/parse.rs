@@ -1,0 +1,1 @@
+//! Policy document parser: the three encodings AWS uses, normalized into `PolicyDocument`.

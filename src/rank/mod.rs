@@ -1,0 +1,1 @@
+//! (module `rank`: see ARCHITECTURE.md)

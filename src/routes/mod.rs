@@ -1,0 +1,1 @@
+//! (module `routes`: see ARCHITECTURE.md)

@@ -1,0 +1,1 @@
+//! (module `smt`: see ARCHITECTURE.md)

@@ -1,0 +1,1 @@
+//! (module `synth`: see ARCHITECTURE.md)
