@@ -1,1 +1,9 @@
-//! (module `report`: see ARCHITECTURE.md)
+//! Every output format leakpath prints, in one place: findings (native JSON Lines, OCSF),
+//! command results (`inventory --json`, `can --json`, `is-public --json`, `classify --json`)
+//! and terminal tables. Analysis stages return data; only this module serializes it.
+
+pub mod can_verdict;
+pub mod classify_output;
+pub mod findings;
+pub mod inventory;
+pub mod public_verdict;

@@ -1,0 +1,1 @@
+//! Output of `can_verdict` (being built).

@@ -1,0 +1,1 @@
+//! Output of `classify_output` (being built).

@@ -1,0 +1,1 @@
+//! Output of `public_verdict` (being built).
