@@ -1,1 +1,231 @@
-//! (module `rank`: see ARCHITECTURE.md)
+//! The risk score (0–100) of a confirmed route and its severity band.
+//!
+//! ## The score
+//! The sum of five documented parts, clamped to 1..=100 for every confirmed route; only a
+//! route whose data is labelled `public` (meant to be public) scores 0, informational.
+//!
+//! | part | values |
+//! |---|---|
+//! | exposure class | public 45, federated 38, cross-account 34, internet-compute 30, egress 24 |
+//! | sensitivity | credentials 35, financial 32, health 32, personal 28, internal 15, unknown 18 — scaled by 0.5 + 0.5 × confidence, except `unknown`, which counts in full (not knowing is no comfort) |
+//! | data volume | 0–8: 2 × log10(objects in the key sample + 1), capped |
+//! | actions | 10 when the route reads objects (`s3:GetObject`, `kms:Decrypt`…), 4 when it only lists |
+//! | effort | −3 per hop beyond the first (at most −9), −2 per condition the actor must meet (at most −8) |
+//!
+//! Severity bands: 0 informational, 1–39 low, 40–69 medium, 70–89 high, 90–100 critical.
+//! Ranking is by score, highest first; a dataset's risk is its worst route's.
+
+use crate::routes::finding::{ExposureClass, Sensitivity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Informational,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// The band a score falls in.
+    pub fn from_score(score: u8) -> Severity {
+        match score {
+            0 => Severity::Informational,
+            1..=39 => Severity::Low,
+            40..=69 => Severity::Medium,
+            70..=89 => Severity::High,
+            _ => Severity::Critical,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Informational => "informational",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Parses a band name as users write it on the command line (`--fail-on high`).
+    pub fn parse(name: &str) -> Option<Severity> {
+        match name.to_ascii_lowercase().as_str() {
+            "informational" | "info" => Some(Severity::Informational),
+            "low" => Some(Severity::Low),
+            "medium" => Some(Severity::Medium),
+            "high" => Some(Severity::High),
+            "critical" => Some(Severity::Critical),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Risk {
+    pub score: u8,
+    pub severity: Severity,
+}
+
+/// What the score is computed from, all facts of one route.
+#[derive(Debug, Clone)]
+pub struct RiskInputs<'a> {
+    pub exposure: ExposureClass,
+    pub sensitivity: &'a Sensitivity,
+    pub actions: &'a [String],
+    pub hops: usize,
+    pub conditions_required: usize,
+}
+
+fn exposure_points(e: ExposureClass) -> f64 {
+    match e {
+        ExposureClass::Public => 45.0,
+        ExposureClass::Federated => 38.0,
+        ExposureClass::CrossAccount => 34.0,
+        ExposureClass::InternetCompute => 30.0,
+        ExposureClass::Egress => 24.0,
+    }
+}
+
+fn sensitivity_points(s: &Sensitivity) -> f64 {
+    let confidence = s.confidence.clamp(0.0, 1.0);
+    let scaled = |w: f64| w * (0.5 + 0.5 * confidence);
+    match s.label.as_str() {
+        "credentials" => scaled(35.0),
+        "financial" | "health" => scaled(32.0),
+        "personal" => scaled(28.0),
+        "internal" => scaled(15.0),
+        "public" => 0.0,
+        _ => 18.0,
+    }
+}
+
+/// Reads return the data itself; list only its names.
+fn action_points(actions: &[String]) -> f64 {
+    let reads = actions.iter().any(|a| {
+        let a = a.to_ascii_lowercase();
+        a.contains(":get") || a.contains("decrypt") || a.contains(":invoke")
+    });
+    if reads {
+        10.0
+    } else if actions.is_empty() {
+        0.0
+    } else {
+        4.0
+    }
+}
+
+/// The documented score (see the module doc).
+pub fn score(inputs: &RiskInputs<'_>) -> Risk {
+    if inputs.sensitivity.label == "public" {
+        return Risk {
+            score: 0,
+            severity: Severity::Informational,
+        };
+    }
+    let volume = (2.0 * ((inputs.sensitivity.object_count as f64) + 1.0).log10()).min(8.0);
+    let hop_penalty = (3.0 * inputs.hops.saturating_sub(1) as f64).min(9.0);
+    let condition_penalty = (2.0 * inputs.conditions_required as f64).min(8.0);
+    let raw = exposure_points(inputs.exposure)
+        + sensitivity_points(inputs.sensitivity)
+        + volume
+        + action_points(inputs.actions)
+        - hop_penalty
+        - condition_penalty;
+    let score = raw.round().clamp(1.0, 100.0) as u8;
+    Risk {
+        score,
+        severity: Severity::from_score(score),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sens(label: &str, confidence: f64, objects: u64) -> Sensitivity {
+        Sensitivity {
+            label: label.into(),
+            confidence,
+            evidence: vec![],
+            object_count: objects,
+            total_bytes: 0,
+        }
+    }
+
+    fn check(
+        exposure: ExposureClass,
+        s: Sensitivity,
+        actions: &[&str],
+        hops: usize,
+        conds: usize,
+        expect: (u8, Severity),
+    ) {
+        let actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+        let r = score(&RiskInputs {
+            exposure,
+            sensitivity: &s,
+            actions: &actions,
+            hops,
+            conditions_required: conds,
+        });
+        assert_eq!((r.score, r.severity), expect);
+    }
+
+    #[test]
+    fn scores_follow_the_documented_table() {
+        use ExposureClass::*;
+        // 45 + 35 + 2*log10(1001)=6 + 10 = 96
+        check(
+            Public,
+            sens("credentials", 1.0, 1000),
+            &["s3:GetObject"],
+            1,
+            0,
+            (96, Severity::Critical),
+        );
+        // 24 + 28*0.75=21 + 0 + 4 - 6 - 4 = 39
+        check(
+            Egress,
+            sens("personal", 0.5, 0),
+            &["s3:ListBucket"],
+            3,
+            2,
+            (39, Severity::Low),
+        );
+        // unknown data counts in full: 34 + 18 + 2 + 10 = 64
+        check(
+            CrossAccount,
+            sens("unknown", 0.0, 9),
+            &["s3:GetObject"],
+            1,
+            0,
+            (64, Severity::Medium),
+        );
+        check(
+            Public,
+            sens("public", 0.99, 50),
+            &["s3:GetObject"],
+            1,
+            0,
+            (0, Severity::Informational),
+        );
+    }
+
+    #[test]
+    fn bands_match_the_contract() {
+        for (s, band) in [
+            (0, Severity::Informational),
+            (1, Severity::Low),
+            (39, Severity::Low),
+            (40, Severity::Medium),
+            (69, Severity::Medium),
+            (70, Severity::High),
+            (89, Severity::High),
+            (90, Severity::Critical),
+            (100, Severity::Critical),
+        ] {
+            assert_eq!(Severity::from_score(s), band, "{s}");
+        }
+    }
+}

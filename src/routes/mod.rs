@@ -1,1 +1,3 @@
-//! (module `routes`: see ARCHITECTURE.md)
+//! Routes: candidate paths from outside actors to data stores, confirmed by the solver.
+
+pub mod finding;
