@@ -1,0 +1,362 @@
+//! Finite domains for string keys: the regions a set of globs cuts the string space into.
+//!
+//! For one string-valued key, every constant and pattern a question compares it with
+//! becomes a matcher (a `Glob`). Two strings that every matcher treats alike are
+//! interchangeable for the question, so the key only needs one value per *region*: per
+//! non-empty match signature (which matchers accept). The regions are found by exploring the
+//! product of the matchers' NFAs breadth-first, outside any solver; each region keeps the
+//! shortest string that reaches it (or a preferred hint, when one falls in it) as its
+//! representative, which becomes the witness value. The region where no matcher accepts
+//! ("anything else") is found the same way when it is non-empty.
+
+use super::glob::{get_bit, Glob, Tok};
+use std::collections::HashMap;
+
+/// Exploration limit: product states visited before giving up (the question goes Unknown).
+pub const DEFAULT_STATE_LIMIT: usize = 50_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("string domain too large: more than {0} product states")]
+    TooLarge(usize),
+}
+
+/// Collects the distinct matchers of one key.
+#[derive(Debug, Clone, Default)]
+pub struct DomainBuilder {
+    matchers: Vec<Glob>,
+    index: HashMap<Glob, usize>,
+    hints: Vec<String>,
+}
+
+impl DomainBuilder {
+    pub fn new() -> DomainBuilder {
+        DomainBuilder::default()
+    }
+
+    /// Registers a matcher (deduplicated) and returns its index.
+    pub fn add(&mut self, g: Glob) -> usize {
+        if let Some(&i) = self.index.get(&g) {
+            return i;
+        }
+        let i = self.matchers.len();
+        self.index.insert(g.clone(), i);
+        self.matchers.push(g);
+        i
+    }
+
+    /// A preferred representative: used for its region when no earlier hint took it.
+    pub fn hint(&mut self, s: &str) {
+        if !self.hints.iter().any(|h| h == s) {
+            self.hints.push(s.to_string());
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.matchers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.matchers.is_empty()
+    }
+
+    pub fn build(self, limit: usize) -> Result<Domain, DomainError> {
+        Domain::explore(self.matchers, &self.hints, limit)
+    }
+}
+
+/// One region: a non-empty set of strings sharing a match signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// `signature[i]`: does matcher `i` accept the region's strings.
+    pub signature: Vec<bool>,
+    /// A concrete member of the region.
+    pub representative: String,
+}
+
+/// The regions of one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    matchers: Vec<Glob>,
+    regions: Vec<Region>,
+    by_signature: HashMap<Vec<bool>, u32>,
+}
+
+impl Domain {
+    fn explore(matchers: Vec<Glob>, hints: &[String], limit: usize) -> Result<Domain, DomainError> {
+        let offsets: Vec<usize> = matchers
+            .iter()
+            .scan(0usize, |acc, g| {
+                let o = *acc;
+                *acc += g.words();
+                Some(o)
+            })
+            .collect();
+        let total_words: usize = matchers.iter().map(Glob::words).sum();
+        let slice = |state: &[u64], i: usize| -> std::ops::Range<usize> {
+            let o = offsets.get(i).copied().unwrap_or(0);
+            let w = matchers.get(i).map(Glob::words).unwrap_or(0);
+            let _ = state;
+            o..o + w
+        };
+        let signature_of = |state: &[u64]| -> Vec<bool> {
+            matchers
+                .iter()
+                .enumerate()
+                .map(|(i, g)| g.accepts(&state[slice(state, i)]))
+                .collect()
+        };
+
+        let mut regions: Vec<Region> = Vec::new();
+        let mut by_signature: HashMap<Vec<bool>, u32> = HashMap::new();
+        // Hints first, so regions they fall in get them as representatives.
+        for h in hints {
+            let sig: Vec<bool> = matchers.iter().map(|g| g.matches(h)).collect();
+            if !by_signature.contains_key(&sig) {
+                by_signature.insert(sig.clone(), regions.len() as u32);
+                regions.push(Region {
+                    signature: sig,
+                    representative: h.clone(),
+                });
+            }
+        }
+
+        let fresh = fresh_char(&matchers);
+        let mut start = vec![0u64; total_words];
+        for (i, g) in matchers.iter().enumerate() {
+            let r = slice(&start, i);
+            g.start(&mut start[r]);
+        }
+        // Breadth-first over product states; parent links rebuild the shortest string.
+        let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
+        let mut nodes: Vec<(Vec<u64>, Option<(usize, char)>)> = Vec::new();
+        seen.insert(start.clone(), 0);
+        nodes.push((start, None));
+        let mut head = 0;
+        let mut chars: Vec<char> = Vec::new();
+        while head < nodes.len() {
+            if nodes.len() > limit {
+                return Err(DomainError::TooLarge(limit));
+            }
+            let state = nodes[head].0.clone();
+            let sig = signature_of(&state);
+            if !by_signature.contains_key(&sig) {
+                let rep = rebuild(&nodes, head);
+                by_signature.insert(sig.clone(), regions.len() as u32);
+                regions.push(Region {
+                    signature: sig,
+                    representative: rep,
+                });
+            }
+            if Glob::is_dead(&state) {
+                head += 1;
+                continue;
+            }
+            // Characters that can make a difference from here: live literals (and `:`
+            // where a wildcard excludes it); every other character acts like `fresh`.
+            chars.clear();
+            chars.push(fresh);
+            for (i, g) in matchers.iter().enumerate() {
+                let set = &state[slice(&state, i)];
+                for (k, t) in g.toks().iter().enumerate() {
+                    if !get_bit(set, k) {
+                        continue;
+                    }
+                    match *t {
+                        Tok::Lit(c) => {
+                            chars.push(c);
+                            if g.is_case_insensitive() {
+                                chars.extend(c.to_uppercase());
+                            }
+                        }
+                        Tok::One { colon_ok: false } | Tok::Star { colon_ok: false } => {
+                            chars.push(':')
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            chars.sort_unstable();
+            chars.dedup();
+            for &c in &chars {
+                let mut next = vec![0u64; total_words];
+                for (i, g) in matchers.iter().enumerate() {
+                    let r = slice(&state, i);
+                    g.step(&state[r.clone()], c, &mut next[r]);
+                }
+                if !seen.contains_key(&next) {
+                    seen.insert(next.clone(), nodes.len());
+                    nodes.push((next, Some((head, c))));
+                }
+            }
+            head += 1;
+        }
+        // A region must exist even with no matchers: the whole string space.
+        if regions.is_empty() {
+            regions.push(Region {
+                signature: Vec::new(),
+                representative: String::new(),
+            });
+            by_signature.insert(Vec::new(), 0);
+        }
+        Ok(Domain {
+            matchers,
+            regions,
+            by_signature,
+        })
+    }
+
+    /// Number of regions (the enum size of the key).
+    pub fn len(&self) -> u32 {
+        self.regions.len() as u32
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regions.is_empty()
+    }
+
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    pub fn matchers(&self) -> &[Glob] {
+        &self.matchers
+    }
+
+    /// The regions whose strings matcher `m` accepts.
+    pub fn accepting(&self, m: usize) -> Vec<u32> {
+        self.regions
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.signature.get(m).copied().unwrap_or(false))
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
+    /// The region a concrete string falls in (always found: the exploration is complete).
+    pub fn region_of(&self, s: &str) -> Option<u32> {
+        let sig: Vec<bool> = self.matchers.iter().map(|g| g.matches(s)).collect();
+        self.by_signature.get(&sig).copied()
+    }
+
+    pub fn representative(&self, r: u32) -> Option<&str> {
+        self.regions
+            .get(r as usize)
+            .map(|x| x.representative.as_str())
+    }
+}
+
+fn rebuild(nodes: &[(Vec<u64>, Option<(usize, char)>)], mut i: usize) -> String {
+    let mut out = Vec::new();
+    while let Some((_, Some((parent, c)))) = nodes.get(i) {
+        out.push(*c);
+        i = *parent;
+    }
+    out.iter().rev().collect()
+}
+
+/// A character no matcher mentions (in any case), standing for "every other character".
+fn fresh_char(matchers: &[Glob]) -> char {
+    let mut used = Vec::new();
+    for g in matchers {
+        g.alphabet(&mut used);
+    }
+    let used: std::collections::HashSet<char> = used
+        .into_iter()
+        .flat_map(|c| [c, super::glob::fold(c)])
+        .chain(used_upper(matchers))
+        .collect();
+    "xqzjkvw0123456789-_.abcdefghilmnoprstuy"
+        .chars()
+        .chain(('\u{00e0}'..='\u{00ff}').filter(|c| c.is_lowercase()))
+        .chain('\u{4e00}'..='\u{9fff}')
+        .find(|c| !used.contains(c) && !used.contains(&c.to_ascii_uppercase()))
+        .unwrap_or('\u{10ffff}')
+}
+
+fn used_upper(matchers: &[Glob]) -> Vec<char> {
+    let mut v = Vec::new();
+    for g in matchers {
+        g.alphabet(&mut v);
+    }
+    v.into_iter().flat_map(|c| c.to_uppercase()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Builds the domain of `patterns` (`=`: literal, `~`: ignore-case literal, else glob)
+    /// and checks the set of signatures found.
+    fn check(patterns: &[&str], expect: &[&str]) {
+        let mut b = DomainBuilder::new();
+        for p in patterns {
+            let g = if let Some(l) = p.strip_prefix('=') {
+                Glob::literal(l, false)
+            } else if let Some(l) = p.strip_prefix('~') {
+                Glob::pattern(l, true)
+            } else {
+                Glob::pattern(p, false)
+            };
+            b.add(g);
+        }
+        let d = b.build(DEFAULT_STATE_LIMIT).unwrap();
+        let mut got: Vec<String> = d
+            .regions()
+            .iter()
+            .map(|r| {
+                r.signature
+                    .iter()
+                    .map(|&x| if x { '1' } else { '0' })
+                    .collect()
+            })
+            .collect();
+        got.sort();
+        let mut want: Vec<String> = expect.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want, "{patterns:?}");
+        // Every representative lies in its region.
+        for (i, r) in d.regions().iter().enumerate() {
+            assert_eq!(d.region_of(&r.representative), Some(i as u32), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn regions_are_exactly_the_non_empty_signatures() {
+        check(&[], &[""]);
+        check(&["=a"], &["0", "1"]);
+        check(&["*"], &["1"]);
+        check(&["a*", "*b"], &["00", "01", "10", "11"]);
+        // `ab` is matched by `a*`, so "literal ab and not a*" is empty.
+        check(&["a*", "=ab"], &["00", "10", "11"]);
+        check(&["=a", "=b"], &["00", "01", "10"]);
+        check(&["s3:Get*", "s3:GetObject"], &["00", "10", "11"]);
+        check(&["~s3:get*", "=s3:GetObject"], &["00", "10", "11"]);
+        check(&["=s3:getobject", "~S3:GETOBJECT"], &["00", "01", "11"]);
+        check(&["a?c", "*b*"], &["00", "01", "10", "11"]);
+        check(&["a", "?"], &["00", "01", "11"]);
+    }
+
+    #[test]
+    fn hints_become_representatives() {
+        let mut b = DomainBuilder::new();
+        b.add(Glob::pattern("arn:aws:s3:::bucket/*", false));
+        b.hint("arn:aws:s3:::bucket/witness.csv");
+        let d = b.build(DEFAULT_STATE_LIMIT).unwrap();
+        let r = d.accepting(0);
+        assert_eq!(r.len(), 1);
+        assert_eq!(
+            d.representative(r[0]),
+            Some("arn:aws:s3:::bucket/witness.csv")
+        );
+    }
+
+    #[test]
+    fn exploration_gives_up_past_the_limit() {
+        let mut b = DomainBuilder::new();
+        for i in 0..12 {
+            b.add(Glob::pattern(&format!("*{i}*a?b*{i}"), false));
+        }
+        assert_eq!(b.build(50), Err(DomainError::TooLarge(50)));
+    }
+}

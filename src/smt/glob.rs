@@ -1,0 +1,290 @@
+//! Glob patterns (`*`, `?`) as small NFAs, decided outside the solver.
+//!
+//! A `Glob` is a token sequence; its NFA has one state per token position (state `i` means
+//! "tokens `0..i` are matched"). State sets are bitsets, so a glob can be run on a string
+//! (`matches`) and many globs can be run side by side (the product exploration in
+//! `domain`). Case-insensitive globs compare characters by simple lowercase folding, as
+//! IAM does for actions and the `*IgnoreCase` operators. ARN globs (`ArnLike`) keep `*` and
+//! `?` inside one colon-delimited component for the first five components.
+
+use std::fmt;
+
+/// One token of a glob.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tok {
+    Lit(char),
+    /// `?`: exactly one character (`colon_ok = false`: any character but `:`).
+    One {
+        colon_ok: bool,
+    },
+    /// `*`: any run of characters, possibly empty (`colon_ok = false`: without `:`).
+    Star {
+        colon_ok: bool,
+    },
+}
+
+/// A compiled glob: tokens plus the case rule.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Glob {
+    toks: Vec<Tok>,
+    case_insensitive: bool,
+    /// The text the glob was built from, for display.
+    source: String,
+}
+
+/// Lowercase folding of one character (the first char of its lowercase mapping).
+pub fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+impl Glob {
+    /// A pattern where `*` and `?` are wildcards (`StringLike`, `Action`, `Resource`).
+    pub fn pattern(p: &str, case_insensitive: bool) -> Glob {
+        let toks = p
+            .chars()
+            .map(|c| match c {
+                '*' => Tok::Star { colon_ok: true },
+                '?' => Tok::One { colon_ok: true },
+                c => Tok::Lit(c),
+            })
+            .collect();
+        Glob::from_toks(toks, case_insensitive, p)
+    }
+
+    /// A literal string: every character stands for itself (`StringEquals`).
+    pub fn literal(s: &str, case_insensitive: bool) -> Glob {
+        Glob::from_toks(s.chars().map(Tok::Lit).collect(), case_insensitive, s)
+    }
+
+    /// An `ArnLike` pattern: wildcards in the first five colon-delimited components do not
+    /// cross a `:`; in the sixth (the resource part) they match anything.
+    pub fn arn_pattern(p: &str) -> Glob {
+        let mut colons = 0;
+        let toks = p
+            .chars()
+            .map(|c| {
+                let colon_ok = colons >= 5;
+                match c {
+                    '*' => Tok::Star { colon_ok },
+                    '?' => Tok::One { colon_ok },
+                    c => {
+                        if c == ':' {
+                            colons += 1;
+                        }
+                        Tok::Lit(c)
+                    }
+                }
+            })
+            .collect();
+        Glob::from_toks(toks, false, p)
+    }
+
+    pub fn from_toks(toks: Vec<Tok>, case_insensitive: bool, source: &str) -> Glob {
+        let toks = if case_insensitive {
+            toks.into_iter()
+                .map(|t| match t {
+                    Tok::Lit(c) => Tok::Lit(fold(c)),
+                    other => other,
+                })
+                .collect()
+        } else {
+            toks
+        };
+        Glob {
+            toks,
+            case_insensitive,
+            source: source.to_string(),
+        }
+    }
+
+    pub fn toks(&self) -> &[Tok] {
+        &self.toks
+    }
+
+    pub fn is_case_insensitive(&self) -> bool {
+        self.case_insensitive
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// True when the glob matches exactly one string (no wildcard tokens, case-sensitive).
+    pub fn is_literal(&self) -> bool {
+        !self.case_insensitive && self.toks.iter().all(|t| matches!(t, Tok::Lit(_)))
+    }
+
+    /// Number of NFA states (`len + 1`).
+    pub fn states(&self) -> usize {
+        self.toks.len() + 1
+    }
+
+    /// Number of u64 words a state set of this glob takes.
+    pub fn words(&self) -> usize {
+        self.states().div_ceil(64)
+    }
+
+    /// Writes the start state set (closed under `*` skipping) into `out`.
+    pub fn start(&self, out: &mut [u64]) {
+        out.iter_mut().for_each(|w| *w = 0);
+        set_bit(out, 0);
+        self.close(out);
+    }
+
+    /// ε-closure: a `*` may match the empty string, so state `i` before a star implies
+    /// state `i + 1`.
+    fn close(&self, set: &mut [u64]) {
+        for (i, t) in self.toks.iter().enumerate() {
+            if matches!(t, Tok::Star { .. }) && get_bit(set, i) {
+                set_bit(set, i + 1);
+            }
+        }
+    }
+
+    /// One step on character `c` from `from` into `to` (both `words()` long).
+    pub fn step(&self, from: &[u64], c: char, to: &mut [u64]) {
+        to.iter_mut().for_each(|w| *w = 0);
+        let fc = if self.case_insensitive { fold(c) } else { c };
+        for (i, t) in self.toks.iter().enumerate() {
+            if !get_bit(from, i) {
+                continue;
+            }
+            match *t {
+                Tok::Lit(l) => {
+                    if l == fc {
+                        set_bit(to, i + 1)
+                    }
+                }
+                Tok::One { colon_ok } => {
+                    if colon_ok || c != ':' {
+                        set_bit(to, i + 1)
+                    }
+                }
+                Tok::Star { colon_ok } => {
+                    if colon_ok || c != ':' {
+                        set_bit(to, i)
+                    }
+                }
+            }
+        }
+        self.close(to);
+    }
+
+    pub fn accepts(&self, set: &[u64]) -> bool {
+        get_bit(set, self.toks.len())
+    }
+
+    pub fn is_dead(set: &[u64]) -> bool {
+        set.iter().all(|w| *w == 0)
+    }
+
+    /// Runs the glob on `s`.
+    pub fn matches(&self, s: &str) -> bool {
+        let n = self.words();
+        let mut cur = vec![0u64; n];
+        let mut next = vec![0u64; n];
+        self.start(&mut cur);
+        for c in s.chars() {
+            self.step(&cur, c, &mut next);
+            std::mem::swap(&mut cur, &mut next);
+            if Glob::is_dead(&cur) {
+                return false;
+            }
+        }
+        self.accepts(&cur)
+    }
+
+    /// The characters the glob mentions (both cases when case-insensitive), plus `:` when
+    /// a wildcard treats it specially.
+    pub fn alphabet(&self, out: &mut Vec<char>) {
+        for t in &self.toks {
+            match *t {
+                Tok::Lit(c) => {
+                    out.push(c);
+                    if self.case_insensitive {
+                        out.extend(c.to_uppercase());
+                        out.extend(c.to_lowercase());
+                    }
+                }
+                Tok::One { colon_ok: false } | Tok::Star { colon_ok: false } => out.push(':'),
+                _ => {}
+            }
+        }
+    }
+}
+
+impl fmt::Display for Glob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if self.case_insensitive {
+            write!(f, " (ignoring case)")?;
+        }
+        Ok(())
+    }
+}
+
+pub fn get_bit(set: &[u64], i: usize) -> bool {
+    set.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+}
+
+pub fn set_bit(set: &mut [u64], i: usize) {
+    if let Some(w) = set.get_mut(i / 64) {
+        *w |= 1 << (i % 64);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(g: Glob, s: &str, expect: bool) {
+        assert_eq!(g.matches(s), expect, "{g} on {s:?}");
+    }
+
+    #[test]
+    fn globs_match_like_iam() {
+        check(Glob::pattern("s3:Get*", true), "s3:getobject", true);
+        check(Glob::pattern("s3:Get*", true), "S3:GETOBJECT", true);
+        check(Glob::pattern("s3:Get*", false), "s3:getobject", false);
+        check(Glob::pattern("s3:?etObject", false), "s3:GetObject", true);
+        check(Glob::pattern("s3:?etObject", false), "s3:etObject", false);
+        check(Glob::pattern("*", false), "", true);
+        check(Glob::pattern("a*b*c", false), "abc", true);
+        check(Glob::pattern("a*b*c", false), "axxbyyc", true);
+        check(Glob::pattern("a*b*c", false), "axxbyy", false);
+        check(Glob::literal("a*", false), "a*", true);
+        check(Glob::literal("a*", false), "ab", false);
+        check(
+            Glob::pattern("arn:aws:s3:::b/*", false),
+            "arn:aws:s3:::b/x:y",
+            true,
+        );
+        check(
+            Glob::pattern("arn:aws:s3:::b/*", false),
+            "arn:aws:s3:::B/x",
+            false,
+        );
+        check(Glob::literal("ÄB", true), "äb", true);
+    }
+
+    #[test]
+    fn arn_globs_keep_wildcards_inside_a_component() {
+        let g = Glob::arn_pattern("arn:aws:iam::*:role/x");
+        check(g.clone(), "arn:aws:iam::123456789012:role/x", true);
+        check(g.clone(), "arn:aws:iam::1:2:role/x", false);
+        let g = Glob::arn_pattern("arn:aws:s3:::b/*");
+        check(g, "arn:aws:s3:::b/a:b:c", true);
+        let g = Glob::arn_pattern("arn:*");
+        check(g.clone(), "arn:aws:s3:::b", false);
+        check(g, "arn:aws", true);
+    }
+
+    #[test]
+    fn long_globs_use_several_words() {
+        let p = format!("{}*", "a".repeat(130));
+        let g = Glob::pattern(&p, false);
+        assert_eq!(g.words(), 3);
+        check(g.clone(), &"a".repeat(131), true);
+        check(g, &"a".repeat(129), false);
+    }
+}
