@@ -14,4 +14,5 @@ pub mod rank;
 pub mod report;
 pub mod routes;
 pub mod smt;
+pub mod state;
 pub mod synth;

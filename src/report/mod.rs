@@ -2,8 +2,10 @@
 //! command results (`inventory --json`, `can --json`, `is-public --json`, `classify --json`)
 //! and terminal tables. Analysis stages return data; only this module serializes it.
 
+pub mod atomic;
 pub mod can_verdict;
 pub mod classify_output;
 pub mod findings;
 pub mod inventory;
 pub mod public_verdict;
+pub mod table;
