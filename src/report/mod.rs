@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod can_verdict;
 pub mod classify_output;
 pub mod findings;
+pub mod html;
 pub mod inventory;
 pub mod public_verdict;
 pub mod table;
