@@ -12,10 +12,20 @@
 //! caller reports it as `Unknown`, never as denied — unless an explicit deny already decides
 //! the request (nothing an unreadable statement says can undo an explicit deny).
 
+pub mod conditions;
+pub mod glob;
 pub mod inputs;
+pub mod kms;
+pub mod logic;
+pub mod principal;
+pub mod public;
 pub mod request;
+pub mod s3;
+pub mod statement;
 
 pub use inputs::*;
+pub use logic::decide;
+pub use public::{is_public_policy, PublicVerdict};
 pub use request::*;
 
 use serde::Serialize;

@@ -153,10 +153,15 @@ impl RequestContext {
     }
 
     /// Sets `key` only where the caller has not set it.
-    fn set_default(&mut self, key: &str, value: ContextValue) {
+    pub fn set_default(&mut self, key: &str, value: ContextValue) {
         self.entries
             .entry(key.to_ascii_lowercase())
             .or_insert(value);
+    }
+
+    /// Removes a key (looked up case-insensitively).
+    pub fn remove(&mut self, key: &str) {
+        self.entries.remove(&key.to_ascii_lowercase());
     }
 }
 
