@@ -324,12 +324,15 @@ fn decide_without_kms(inputs: &AuthzInputs<'_>, req: &Request) -> Result<Decisio
     limit_refs.extend(boundary.as_ref().and_then(Scan::first_allow));
     limit_refs.extend(session.iter().flatten().find_map(Scan::first_allow));
     let identity_side = identity_allows && boundary_ok && session_ok;
-    let identity_gate = if !identity_allows {
-        Gate::IdentityPolicy
-    } else if !boundary_ok {
+    let limit_gate = if !boundary_ok {
         Gate::PermissionsBoundary
     } else {
         Gate::SessionPolicy
+    };
+    let identity_gate = if !identity_allows {
+        Gate::IdentityPolicy
+    } else {
+        limit_gate
     };
     let identity_proof = || {
         identity_refs
@@ -344,6 +347,14 @@ fn decide_without_kms(inputs: &AuthzInputs<'_>, req: &Request) -> Result<Decisio
     let own_grant = grant_of(PrincipalMatch::Direct)
         .or_else(|| grant_of(PrincipalMatch::Underlying).filter(|_| boundary_ok && session_ok));
     let any_grant = grants.first().map(|(r, _)| r.clone());
+    // Where a grant to the role was there but the boundary or session policies cut it off,
+    // that is the gate to report.
+    let blocked_gate =
+        if grant_of(PrincipalMatch::Underlying).is_some() && !(boundary_ok && session_ok) {
+            limit_gate
+        } else {
+            identity_gate
+        };
 
     let allowed_by: Result<Vec<StatementRef>, Gate> =
         match (same_account, inputs.resource_policy_mode) {
@@ -353,7 +364,7 @@ fn decide_without_kms(inputs: &AuthzInputs<'_>, req: &Request) -> Result<Decisio
                 } else if let Some(g) = own_grant {
                     Ok(vec![g])
                 } else {
-                    Err(identity_gate)
+                    Err(blocked_gate)
                 }
             }
             (true, ResourcePolicyMode::Required) => match (own_grant, any_grant) {
@@ -361,7 +372,7 @@ fn decide_without_kms(inputs: &AuthzInputs<'_>, req: &Request) -> Result<Decisio
                 (None, Some(g)) if identity_side => {
                     Ok(std::iter::once(g).chain(identity_proof()).collect())
                 }
-                (None, Some(_)) => Err(identity_gate),
+                (None, Some(_)) => Err(blocked_gate),
                 (None, None) => Err(resource_gate),
             },
             (false, _) => match any_grant {
