@@ -167,6 +167,7 @@ impl Domain {
                             chars.push(c);
                             if g.is_case_insensitive() {
                                 chars.extend(c.to_uppercase());
+                                chars.extend(c.to_lowercase());
                             }
                         }
                         Tok::One { colon_ok: false } | Tok::Star { colon_ok: false } => {

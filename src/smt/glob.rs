@@ -3,7 +3,7 @@
 //! A `Glob` is a token sequence; its NFA has one state per token position (state `i` means
 //! "tokens `0..i` are matched"). State sets are bitsets, so a glob can be run on a string
 //! (`matches`) and many globs can be run side by side (the product exploration in
-//! `domain`). Case-insensitive globs compare characters by simple lowercase folding, as
+//! `domain`). Case-insensitive globs compare characters by their lowercase mappings, as
 //! IAM does for actions and the `*IgnoreCase` operators. ARN globs (`ArnLike`) keep `*` and
 //! `?` inside one colon-delimited component for the first five components.
 
@@ -80,16 +80,6 @@ impl Glob {
     }
 
     pub fn from_toks(toks: Vec<Tok>, case_insensitive: bool, source: &str) -> Glob {
-        let toks = if case_insensitive {
-            toks.into_iter()
-                .map(|t| match t {
-                    Tok::Lit(c) => Tok::Lit(fold(c)),
-                    other => other,
-                })
-                .collect()
-        } else {
-            toks
-        };
         Glob {
             toks,
             case_insensitive,
@@ -144,14 +134,19 @@ impl Glob {
     /// One step on character `c` from `from` into `to` (both `words()` long).
     pub fn step(&self, from: &[u64], c: char, to: &mut [u64]) {
         to.iter_mut().for_each(|w| *w = 0);
-        let fc = if self.case_insensitive { fold(c) } else { c };
         for (i, t) in self.toks.iter().enumerate() {
             if !get_bit(from, i) {
                 continue;
             }
             match *t {
                 Tok::Lit(l) => {
-                    if l == fc {
+                    // Case-insensitive: whole lowercase mappings compared, as eval does.
+                    let hit = if self.case_insensitive {
+                        l == c || l.to_lowercase().eq(c.to_lowercase())
+                    } else {
+                        l == c
+                    };
+                    if hit {
                         set_bit(to, i + 1)
                     }
                 }
