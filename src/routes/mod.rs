@@ -1,3 +1,342 @@
 //! Routes: candidate paths from outside actors to data stores, confirmed by the solver.
+//!
+//! `find_routes` builds the access graph (`graph`), confirms every candidate edge that an
+//! outside actor can reach (and the read/egress edges of inside principals) with one solver
+//! question per request the edge needs (`confirm`, in parallel with rayon, answers cached
+//! per edge), then searches the confirmed graph (`search`) and keeps, per dataset and
+//! exposure class, the route that needs the least, counting the others as alternatives.
+//!
+//! A route is reported when every edge on it is allowed (`solver.result = "sat"`) or when
+//! some edge is `Unknown` and none is denied (`"unknown"`, flagged, never dropped).
+//! Findings come out with `Sensitivity::unknown()`, a zero risk and status `New`:
+//! `classify`, `rank` and `state` fill those in.
 
+pub mod confirm;
+pub mod context;
 pub mod finding;
+pub mod search;
+
+use crate::graph::{node_name, AccessGraph, EdgeKind, Node};
+use crate::model::{Model, SourceMap};
+use confirm::{confirm_edge, EdgeAnswer, EdgeVerdict};
+use context::RouteCtx;
+use finding::{
+    Dataset, ExposureClass, Finding, FindingStatus, RouteHop, RouteWitness, Sensitivity,
+    SolverOutcome, SolverVerdict,
+};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+use search::{route_cost, RoutePath};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Progress callback: (edges confirmed so far, edges to confirm).
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Options of a route search.
+#[derive(Clone, Copy)]
+pub struct RouteOptions<'a> {
+    /// Longest route searched, in hops.
+    pub max_hops: usize,
+    /// `aws:CurrentTime` of the scan as Unix seconds; `None` = now.
+    pub now_epoch: Option<i64>,
+    pub progress: Option<Progress<'a>>,
+}
+
+impl Default for RouteOptions<'_> {
+    fn default() -> Self {
+        RouteOptions {
+            max_hops: 6,
+            now_epoch: None,
+            progress: None,
+        }
+    }
+}
+
+/// Errors of the routes stage.
+#[derive(Debug, thiserror::Error)]
+pub enum RouteError {
+    #[error(transparent)]
+    Graph(#[from] crate::graph::GraphError),
+}
+
+/// Counters of one search, for benchmarks and `--verbose`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RouteStats {
+    pub nodes: usize,
+    pub candidate_edges: usize,
+    pub confirmed_edges: usize,
+    pub unknown_edges: usize,
+    pub solver_questions: usize,
+    pub routes_considered: usize,
+}
+
+/// Every confirmed route by which data leaves the zone of trust, one finding per dataset
+/// and exposure class, sorted by dataset, exposure, actor.
+pub fn find_routes(
+    model: &Model,
+    sources: &SourceMap,
+    opts: &RouteOptions<'_>,
+) -> Result<Vec<Finding>, RouteError> {
+    find_routes_with_stats(model, sources, opts).map(|(f, _)| f)
+}
+
+/// The analysis state of one export: the graph and the confirmed edge answers.
+pub struct Analysis<'a> {
+    pub ctx: RouteCtx<'a>,
+    pub graph: AccessGraph,
+    pub answers: HashMap<EdgeIndex, EdgeAnswer>,
+}
+
+fn now_iso(opts: &RouteOptions<'_>) -> String {
+    let secs = opts.now_epoch.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0)
+    });
+    context::iso8601(secs)
+}
+
+/// Builds the graph and confirms the given edges (all when `only` is `None`).
+pub fn analyze<'a>(
+    model: &'a Model,
+    sources: &'a SourceMap,
+    opts: &RouteOptions<'_>,
+    select: impl Fn(&AccessGraph) -> Vec<EdgeIndex>,
+) -> Result<Analysis<'a>, RouteError> {
+    let graph = crate::graph::build(model, sources)?;
+    let ctx = RouteCtx::new(model, sources, graph.zone.clone(), now_iso(opts));
+    let edges = select(&graph);
+    let total = edges.len();
+    let done = AtomicUsize::new(0);
+    let answers: HashMap<EdgeIndex, EdgeAnswer> = edges
+        .par_iter()
+        .map(|e| {
+            let a = match graph.graph.edge_endpoints(*e) {
+                Some((from, to)) => {
+                    confirm_edge(&ctx, &graph.graph[from], &graph.graph[to], &graph.graph[*e])
+                }
+                None => EdgeAnswer {
+                    verdict: EdgeVerdict::Denied,
+                    actions: Vec::new(),
+                    witness: Vec::new(),
+                    cites: Vec::new(),
+                    conditions: 0,
+                    millis: 0,
+                    reason: "no such edge".into(),
+                    questions: 0,
+                },
+            };
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(n, total);
+            }
+            (*e, a)
+        })
+        .collect();
+    Ok(Analysis {
+        ctx,
+        graph,
+        answers,
+    })
+}
+
+/// The edges a scan needs: those reachable from outside actors, and the read and egress
+/// edges of inside principals that have an egress candidate.
+pub fn scan_edges(g: &AccessGraph) -> Vec<EdgeIndex> {
+    let mut reach: HashSet<NodeIndex> = HashSet::new();
+    let mut queue: VecDeque<NodeIndex> = g
+        .graph
+        .node_indices()
+        .filter(|i| g.graph[*i].is_outside_actor())
+        .collect();
+    reach.extend(queue.iter().copied());
+    let mut edges: Vec<EdgeIndex> = Vec::new();
+    while let Some(n) = queue.pop_front() {
+        for e in g.graph.edges(n) {
+            edges.push(e.id());
+            if reach.insert(e.target()) {
+                queue.push_back(e.target());
+            }
+        }
+    }
+    for n in g.graph.node_indices() {
+        let has_egress = g
+            .graph
+            .edges(n)
+            .any(|e| matches!(e.weight().kind, EdgeKind::Egress));
+        if !has_egress {
+            continue;
+        }
+        for e in g.graph.edges(n) {
+            if matches!(e.weight().kind, EdgeKind::Egress | EdgeKind::DataRead) {
+                edges.push(e.id());
+            }
+        }
+        // Escalated nodes are entered through escalation edges.
+        if matches!(g.graph[n], Node::Escalated { .. }) {
+            for e in g.graph.edges_directed(n, petgraph::Direction::Incoming) {
+                edges.push(e.id());
+            }
+        }
+    }
+    edges.sort();
+    edges.dedup();
+    edges
+}
+
+/// `find_routes` with the search's counters.
+pub fn find_routes_with_stats(
+    model: &Model,
+    sources: &SourceMap,
+    opts: &RouteOptions<'_>,
+) -> Result<(Vec<Finding>, RouteStats), RouteError> {
+    let an = analyze(model, sources, opts, scan_edges)?;
+    let mut stats = RouteStats {
+        nodes: an.graph.node_count(),
+        candidate_edges: an.graph.edge_count(),
+        ..RouteStats::default()
+    };
+    for a in an.answers.values() {
+        stats.solver_questions += a.questions;
+        match a.verdict {
+            EdgeVerdict::Allowed => stats.confirmed_edges += 1,
+            EdgeVerdict::Unknown => stats.unknown_edges += 1,
+            EdgeVerdict::Denied => {}
+        }
+    }
+    let mut groups: Vec<((NodeIndex, ExposureClass), Vec<RoutePath>)> =
+        search::outside_routes(&an.graph, &an.answers, opts.max_hops.max(1))
+            .into_iter()
+            .collect();
+    for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
+        groups.push(((bucket, ExposureClass::Egress), paths));
+    }
+    let mut findings = Vec::new();
+    for ((_, _), paths) in groups {
+        stats.routes_considered += paths.len();
+        if let Some(f) = best_finding(&an, &paths) {
+            findings.push(f);
+        }
+    }
+    findings.sort_by(|a, b| {
+        (&a.dataset.arn, a.exposure, &a.actor, &a.route).cmp(&(
+            &b.dataset.arn,
+            b.exposure,
+            &b.actor,
+            &b.route,
+        ))
+    });
+    Ok((findings, stats))
+}
+
+/// The finding for the route of `paths` that needs the least.
+fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
+    let mut ranked: Vec<(&RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
+        .iter()
+        .map(|p| (p, route_cost(p, &an.answers), hops_of(an, p)))
+        .collect();
+    ranked.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
+    let (best, cost, route) = ranked.first()?;
+    let model = an.ctx.model;
+    let Node::Bucket(bid) = an.graph.graph[best.bucket] else {
+        return None;
+    };
+    let bucket = model.buckets.get(bid.index())?;
+    let mut witness = RouteWitness::default();
+    let mut millis = 0;
+    for e in &best.edges {
+        if let Some(a) = an.answers.get(e) {
+            witness.hops.extend(a.witness.iter().cloned());
+            millis += a.millis;
+        }
+    }
+    let actions = best
+        .edges
+        .last()
+        .and_then(|e| an.answers.get(e))
+        .map(|a| a.actions.clone())
+        .unwrap_or_default();
+    let actor = match best.class {
+        ExposureClass::Egress => "*".to_string(),
+        _ => node_name(model, &an.graph.graph[best.actor]),
+    };
+    Some(Finding {
+        dataset: Dataset {
+            arn: model.str(bucket.arn).to_string(),
+            account: model.str(bucket.account).to_string(),
+            kind: "s3-bucket".to_string(),
+        },
+        exposure: best.class,
+        actor,
+        route: route.clone(),
+        actions,
+        witness,
+        solver: SolverOutcome {
+            verdict: if cost.0 {
+                SolverVerdict::Unknown
+            } else {
+                SolverVerdict::Sat
+            },
+            millis,
+        },
+        alternatives: paths.len().saturating_sub(1),
+        conditions_required: cost.2,
+        sensitivity: Sensitivity::unknown(),
+        risk: crate::rank::Risk {
+            score: 0,
+            severity: crate::rank::Severity::Informational,
+        },
+        status: FindingStatus::New,
+    })
+}
+
+/// The hops of a route as a finding prints them (egress: the outside destination first).
+pub fn hops_of(an: &Analysis<'_>, p: &RoutePath) -> Vec<RouteHop> {
+    let model = an.ctx.model;
+    let mut hops = Vec::new();
+    for e in &p.edges {
+        let Some((from, to)) = an.graph.graph.edge_endpoints(*e) else {
+            continue;
+        };
+        let edge = &an.graph.graph[*e];
+        let answer = an.answers.get(e);
+        let via = match (&edge.kind, answer) {
+            (EdgeKind::DataRead, Some(a)) => a
+                .actions
+                .first()
+                .cloned()
+                .unwrap_or_else(|| edge.via.clone()),
+            _ => edge.via.clone(),
+        };
+        let policy = answer
+            .and_then(|a| a.cites.first().cloned())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| edge.evidence.clone());
+        if matches!(edge.kind, EdgeKind::Egress) {
+            let dest = answer
+                .and_then(|a| a.witness.first())
+                .map(|w| w.resource.clone())
+                .unwrap_or_else(|| node_name(model, &an.graph.graph[to]));
+            hops.insert(
+                0,
+                RouteHop {
+                    from: dest,
+                    to: node_name(model, &an.graph.graph[from]),
+                    via,
+                    policy,
+                },
+            );
+            continue;
+        }
+        hops.push(RouteHop {
+            from: node_name(model, &an.graph.graph[from]),
+            to: node_name(model, &an.graph.graph[to]),
+            via,
+            policy,
+        });
+    }
+    hops
+}

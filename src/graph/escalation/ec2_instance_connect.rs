@@ -1,0 +1,36 @@
+//! `ec2-instance-connect:SendSSHPublicKey` on instances with a profile role.
+//!
+//! **What it finds:** a principal allowed to push a temporary SSH key to EC2 instances; the
+//! instances' profile roles are candidates.
+//! **Why it matters:** once logged in, it reads the profile role's credentials from the
+//! instance metadata service.
+//! **Example:** iam-vulnerable `privesc-ec2InstanceConnect`:
+//! `aws ec2-instance-connect send-ssh-public-key --instance-id i-... --instance-os-user ec2-user --ssh-public-key file://k.pub`.
+
+use super::ssm_command::instance_roles;
+use super::{Ctx, Escalation, Found, Step};
+use crate::graph::Node;
+use crate::model::PrincipalRef;
+
+pub const NAME: &str = "ec2-instance-connect";
+
+pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    for action in [
+        "ec2-instance-connect:SendSSHPublicKey",
+        "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    ] {
+        if !ctx.may(p, action, "*") {
+            continue;
+        }
+        for rid in instance_roles(ctx, p) {
+            out.push(Found {
+                target: Node::Principal(PrincipalRef::Role(rid)),
+                escalation: Escalation {
+                    detector: NAME,
+                    steps: vec![Step::new(action, "*")],
+                },
+            });
+        }
+        return;
+    }
+}

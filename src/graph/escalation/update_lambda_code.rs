@@ -1,0 +1,56 @@
+//! `lambda:UpdateFunctionCode` on an existing function.
+//!
+//! **What it finds:** a principal allowed to replace the code of an existing function (one
+//! in the export, or — for a GAAD-only export — any function whose role trusts Lambda).
+//! **Why it matters:** the next invocation runs the principal's code with the function's
+//! execution role.
+//! **Example:** iam-vulnerable `privesc17-EditExistingLambdaFunctionWithRole`:
+//! `aws lambda update-function-code --function-name f --zip-file fileb://evil.zip`.
+
+use super::{Ctx, Escalation, Found, Step};
+use crate::graph::Node;
+use crate::model::PrincipalRef;
+
+pub const NAME: &str = "update-lambda-code";
+
+pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let m = ctx.model;
+    let account = ctx.account(p);
+    if m.lambda_functions.is_empty() {
+        // Functions were not collected: any role Lambda may assume could be behind one.
+        if !ctx.may(p, "lambda:UpdateFunctionCode", "*") {
+            return;
+        }
+        for rid in ctx.roles_trusting_service(&account, "lambda.amazonaws.com") {
+            if PrincipalRef::Role(rid) == p {
+                continue;
+            }
+            out.push(Found {
+                target: Node::Principal(PrincipalRef::Role(rid)),
+                escalation: Escalation {
+                    detector: NAME,
+                    steps: vec![Step::new("lambda:UpdateFunctionCode", "*")],
+                },
+            });
+        }
+        return;
+    }
+    for f in &m.lambda_functions {
+        let Some(role) = f.role.and_then(|r| m.index.roles.get(&r).copied()) else {
+            continue;
+        };
+        if PrincipalRef::Role(role) == p || m.str(f.account) != account {
+            continue;
+        }
+        let arn = m.str(f.arn);
+        if ctx.may(p, "lambda:UpdateFunctionCode", arn) {
+            out.push(Found {
+                target: Node::Principal(PrincipalRef::Role(role)),
+                escalation: Escalation {
+                    detector: NAME,
+                    steps: vec![Step::new("lambda:UpdateFunctionCode", arn)],
+                },
+            });
+        }
+    }
+}

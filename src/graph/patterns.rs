@@ -1,0 +1,256 @@
+//! Over-approximate policy matching for building candidate edges: "could this document
+//! allow this action on this resource for some request?", ignoring conditions and denies.
+//!
+//! Candidate edges must never be missed (the solver/oracle confirms or refutes them later),
+//! so everything here errs towards "may": policy variables count as wildcards, `NotResource`
+//! and `NotPrincipal` may match unless they exclude everything, conditions are ignored.
+
+use crate::policy::{
+    ActionClause, Effect, PolicyDocument, PrincipalClause, PrincipalEntry, PrincipalKind,
+    PrincipalSet, ResourceClause, Statement,
+};
+use crate::smt::glob::Glob;
+
+/// What a resource request targets: one exact ARN, or any ARN with a given prefix (any
+/// object key of a bucket: `arn:aws:s3:::bucket/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceTarget<'a> {
+    Exact(&'a str),
+    Prefix(&'a str),
+}
+
+/// Replaces policy variables (`${aws:username}`) by `*`: the variable may take any value.
+fn widen_variables(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    let mut rest = p;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether the glob `pattern` matches some string of `target`.
+pub fn pattern_may_match(
+    pattern: &str,
+    target: ResourceTarget<'_>,
+    case_insensitive: bool,
+) -> bool {
+    let g = Glob::pattern(&widen_variables(pattern), case_insensitive);
+    match target {
+        ResourceTarget::Exact(s) => g.matches(s),
+        ResourceTarget::Prefix(prefix) => {
+            let n = g.words();
+            let mut cur = vec![0u64; n];
+            let mut next = vec![0u64; n];
+            g.start(&mut cur);
+            for c in prefix.chars() {
+                g.step(&cur, c, &mut next);
+                std::mem::swap(&mut cur, &mut next);
+                if Glob::is_dead(&cur) {
+                    return false;
+                }
+            }
+            // Any suffix may follow the prefix, so any live state can still reach the end.
+            !Glob::is_dead(&cur)
+        }
+    }
+}
+
+/// Whether an action clause covers `action` (actions match case-insensitively).
+pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
+    let hit = clause
+        .patterns
+        .iter()
+        .any(|p| Glob::pattern(p, true).matches(action));
+    hit != clause.negated
+}
+
+/// Whether a resource clause may cover some resource of `target`.
+pub fn resource_may_match(clause: Option<&ResourceClause>, target: ResourceTarget<'_>) -> bool {
+    let Some(clause) = clause else {
+        // Trust policies omit Resource: the statement applies to the role itself.
+        return true;
+    };
+    if clause.negated {
+        // NotResource excludes; it removes every target only when it names `*`.
+        match target {
+            ResourceTarget::Exact(s) => !clause
+                .patterns
+                .iter()
+                .any(|p| Glob::pattern(&widen_variables(p), false).matches(s) && !p.contains("${")),
+            ResourceTarget::Prefix(_) => !clause.patterns.iter().any(|p| p == "*"),
+        }
+    } else {
+        clause
+            .patterns
+            .iter()
+            .any(|p| pattern_may_match(p, target, false))
+    }
+}
+
+/// Whether some `Allow` statement of `doc` may allow `action` on `target` (conditions and
+/// denies ignored).
+pub fn doc_may_allow(doc: &PolicyDocument, action: &str, target: ResourceTarget<'_>) -> bool {
+    doc.statements
+        .iter()
+        .any(|s| statement_may_allow(s, action, target))
+}
+
+pub fn statement_may_allow(s: &Statement, action: &str, target: ResourceTarget<'_>) -> bool {
+    s.effect == Effect::Allow
+        && action_matches(&s.action, action)
+        && resource_may_match(s.resource.as_ref(), target)
+}
+
+/// Whether a document holds an unconditional deny of `action` on every resource of
+/// `target` for every principal: then no request of that shape can be allowed.
+pub fn doc_denies_outright(doc: &PolicyDocument, action: &str, target: ResourceTarget<'_>) -> bool {
+    doc.statements.iter().any(|s| {
+        s.effect == Effect::Deny
+            && s.conditions.is_empty()
+            && s.principal.as_ref().map_or(true, |p| {
+                !p.negated && matches!(p.principals, PrincipalSet::Any)
+            })
+            && action_matches(&s.action, action)
+            && match (&s.resource, target) {
+                (None, _) => true,
+                (Some(r), _) if r.negated => false,
+                (Some(r), ResourceTarget::Exact(x)) => r
+                    .patterns
+                    .iter()
+                    .any(|p| !p.contains("${") && Glob::pattern(p, false).matches(x)),
+                (Some(r), ResourceTarget::Prefix(_)) => r.patterns.iter().any(|p| p == "*"),
+            }
+    })
+}
+
+/// Every principal entry named by allowing statements of `doc` that may allow `action`
+/// on `target`; `Any` when some statement names `"*"` (or uses `NotPrincipal`).
+pub enum NamedPrincipals<'a> {
+    Any,
+    Entries(Vec<&'a PrincipalEntry>),
+}
+
+pub fn allowed_principals<'a>(
+    doc: &'a PolicyDocument,
+    action: &str,
+    target: ResourceTarget<'_>,
+) -> NamedPrincipals<'a> {
+    let mut out = Vec::new();
+    for s in &doc.statements {
+        if !statement_may_allow(s, action, target) {
+            continue;
+        }
+        match &s.principal {
+            None => {}
+            Some(PrincipalClause { negated: true, .. }) => return NamedPrincipals::Any,
+            Some(PrincipalClause {
+                principals: PrincipalSet::Any,
+                ..
+            }) => return NamedPrincipals::Any,
+            Some(PrincipalClause {
+                principals: PrincipalSet::Entries(es),
+                ..
+            }) => {
+                for e in es {
+                    if e.kind == PrincipalKind::Aws && e.value == "*" {
+                        return NamedPrincipals::Any;
+                    }
+                    out.push(e);
+                }
+            }
+        }
+    }
+    NamedPrincipals::Entries(out)
+}
+
+/// The account id an AWS principal entry names: `111122223333`, `arn:aws:iam::A:...`,
+/// `arn:aws:sts::A:...`. `None` for `*` and malformed values.
+pub fn principal_entry_account(value: &str) -> Option<&str> {
+    if crate::model::is_account_id(value) {
+        return Some(value);
+    }
+    let a = crate::model::Arn::parse(value)?;
+    crate::model::is_account_id(a.account).then_some(a.account)
+}
+
+/// Every 12-digit account id written anywhere in a document: principals, and condition
+/// values (`aws:PrincipalAccount`, `aws:SourceAccount`, ARNs in `aws:PrincipalArn`, …).
+pub fn accounts_named(doc: &PolicyDocument, out: &mut Vec<String>) {
+    for s in &doc.statements {
+        if let Some(PrincipalClause {
+            principals: PrincipalSet::Entries(es),
+            ..
+        }) = &s.principal
+        {
+            for e in es {
+                if e.kind == PrincipalKind::Aws {
+                    if let Some(a) = principal_entry_account(&e.value) {
+                        out.push(a.to_string());
+                    }
+                }
+            }
+        }
+        for c in &s.conditions {
+            for v in &c.values {
+                if let Some(a) = principal_entry_account(v) {
+                    out.push(a.to_string());
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(pattern: &str, target: ResourceTarget<'_>, expect: bool) {
+        assert_eq!(
+            pattern_may_match(pattern, target, false),
+            expect,
+            "{pattern} vs {target:?}"
+        );
+    }
+
+    #[test]
+    fn patterns_over_approximate_targets() {
+        use ResourceTarget::*;
+        check("arn:aws:s3:::b/*", Prefix("arn:aws:s3:::b/"), true);
+        check("arn:aws:s3:::b/reports/*", Prefix("arn:aws:s3:::b/"), true);
+        check("arn:aws:s3:::c/*", Prefix("arn:aws:s3:::b/"), false);
+        check("arn:aws:s3:::b", Prefix("arn:aws:s3:::b/"), false);
+        check("*", Prefix("arn:aws:s3:::b/"), true);
+        check("arn:aws:s3:::b", Exact("arn:aws:s3:::b"), true);
+        check(
+            "arn:aws:s3:::${aws:username}/*",
+            Prefix("arn:aws:s3:::b/"),
+            true,
+        );
+        check("arn:aws:s3:::b?", Exact("arn:aws:s3:::b"), false);
+    }
+
+    #[test]
+    fn accounts_come_from_principals_and_conditions() {
+        assert_eq!(
+            principal_entry_account("111122223333"),
+            Some("111122223333")
+        );
+        assert_eq!(
+            principal_entry_account("arn:aws:iam::111122223333:role/x"),
+            Some("111122223333")
+        );
+        assert_eq!(principal_entry_account("*"), None);
+    }
+}

@@ -1,0 +1,177 @@
+//! Assume-role and federated-assume edges, from trust policies.
+//!
+//! For each role, its trust policy names who may call `sts:AssumeRole` (and
+//! `sts:AssumeRoleWithWebIdentity`): `*` (anyone, and every principal inside that holds
+//! `sts:AssumeRole`), whole accounts (every principal of an inside account that holds the
+//! permission; a foreign account as an outside actor), single principals, and federated
+//! providers. Chains of any length follow from role → role edges.
+
+use super::patterns::{
+    accounts_named, allowed_principals, doc_may_allow, principal_entry_account, NamedPrincipals,
+    ResourceTarget,
+};
+use super::{AccessGraph, EdgeKind, Node};
+use crate::model::{Collected, Model, PrincipalRef, RoleId, UserId};
+use crate::policy::PrincipalKind;
+
+/// Whether any identity policy of `p` may allow `action` on `target` (a policy that was
+/// not collected may allow anything).
+pub fn identity_may_allow(
+    model: &Model,
+    p: PrincipalRef,
+    action: &str,
+    target: ResourceTarget<'_>,
+) -> bool {
+    model.identity_policies(p).iter().any(|ip| match ip.policy {
+        Collected::Present(id) => model
+            .policy(id)
+            .is_some_and(|pol| doc_may_allow(&pol.document, action, target)),
+        Collected::Missing => true,
+    })
+}
+
+/// Every user and role of the model, with its account.
+pub fn all_principals(model: &Model) -> Vec<(PrincipalRef, &str)> {
+    let mut out = Vec::new();
+    for (i, u) in model.users.iter().enumerate() {
+        out.push((PrincipalRef::User(UserId(i as u32)), model.str(u.account)));
+    }
+    for (i, r) in model.roles.iter().enumerate() {
+        out.push((PrincipalRef::Role(RoleId(i as u32)), model.str(r.account)));
+    }
+    out
+}
+
+/// The user or role with this ARN, if the model holds it.
+pub fn principal_by_arn(model: &Model, arn: &str) -> Option<PrincipalRef> {
+    model
+        .role_by_arn(arn)
+        .map(PrincipalRef::Role)
+        .or_else(|| model.user_by_arn(arn).map(PrincipalRef::User))
+}
+
+/// OIDC issuers whose tokens only the organization's own workloads obtain (EKS clusters'
+/// service-account issuers): not outside actors.
+fn provider_is_private(provider: &str) -> bool {
+    provider.contains("oidc.eks.") || provider.contains(":saml-provider/")
+}
+
+pub fn add_edges(model: &Model, g: &mut AccessGraph) {
+    let principals = all_principals(model);
+    for (ri, role) in model.roles.iter().enumerate() {
+        let rid = RoleId(ri as u32);
+        let to = Node::Principal(PrincipalRef::Role(rid));
+        if role.service_linked {
+            continue;
+        }
+        let Collected::Present(pid) = role.trust_policy else {
+            continue;
+        };
+        let Some(policy) = model.policy(pid) else {
+            continue;
+        };
+        let doc = &policy.document;
+        let role_arn = model.str(role.arn).to_string();
+        let target = ResourceTarget::Exact(&role_arn);
+
+        // Inside principals that may call sts:AssumeRole on this role.
+        let may_call = |p: PrincipalRef| identity_may_allow(model, p, "sts:AssumeRole", target);
+        match allowed_principals(doc, "sts:AssumeRole", target) {
+            NamedPrincipals::Any => {
+                g.add_edge(
+                    Node::Anyone,
+                    to.clone(),
+                    EdgeKind::AssumeRole,
+                    "sts:AssumeRole",
+                    String::new(),
+                );
+                let mut named = Vec::new();
+                accounts_named(doc, &mut named);
+                for a in named {
+                    if !g.zone.contains(&a) {
+                        g.add_edge(
+                            Node::Account(a),
+                            to.clone(),
+                            EdgeKind::AssumeRole,
+                            "sts:AssumeRole",
+                            String::new(),
+                        );
+                    }
+                }
+                for (p, _) in &principals {
+                    if *p != PrincipalRef::Role(rid) && may_call(*p) {
+                        g.add_edge(
+                            Node::Principal(*p),
+                            to.clone(),
+                            EdgeKind::AssumeRole,
+                            "sts:AssumeRole",
+                            String::new(),
+                        );
+                    }
+                }
+            }
+            NamedPrincipals::Entries(entries) => {
+                for e in entries {
+                    if e.kind != PrincipalKind::Aws {
+                        continue;
+                    }
+                    let Some(account) = principal_entry_account(&e.value) else {
+                        continue;
+                    };
+                    if !g.zone.contains(account) {
+                        g.add_edge(
+                            Node::Account(account.to_string()),
+                            to.clone(),
+                            EdgeKind::AssumeRole,
+                            "sts:AssumeRole",
+                            String::new(),
+                        );
+                        continue;
+                    }
+                    let whole_account =
+                        e.value == account || e.value == format!("arn:aws:iam::{account}:root");
+                    if whole_account {
+                        for (p, pa) in &principals {
+                            if *pa == account && *p != PrincipalRef::Role(rid) && may_call(*p) {
+                                g.add_edge(
+                                    Node::Principal(*p),
+                                    to.clone(),
+                                    EdgeKind::AssumeRole,
+                                    "sts:AssumeRole",
+                                    String::new(),
+                                );
+                            }
+                        }
+                    } else if let Some(p) = principal_by_arn(model, &e.value) {
+                        // A principal named by ARN still needs the permission when it is in
+                        // another account; in the same account the trust policy suffices.
+                        g.add_edge(
+                            Node::Principal(p),
+                            to.clone(),
+                            EdgeKind::AssumeRole,
+                            "sts:AssumeRole",
+                            String::new(),
+                        );
+                    }
+                }
+            }
+        }
+
+        // Federated providers whose identities people outside can obtain.
+        for action in ["sts:AssumeRoleWithWebIdentity"] {
+            if let NamedPrincipals::Entries(entries) = allowed_principals(doc, action, target) {
+                for e in entries {
+                    if e.kind == PrincipalKind::Federated && !provider_is_private(&e.value) {
+                        g.add_edge(
+                            Node::Federated(e.value.clone()),
+                            to.clone(),
+                            EdgeKind::WebIdentity,
+                            action,
+                            String::new(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,669 @@
+//! Confirms candidate edges with the solver (`smt::question`), one question per request the
+//! edge needs (several for escalations, one per data action for reads), and keeps the
+//! answer, the witness and the deciding statements. Answers are cached per edge: a route
+//! is confirmed when every edge on it is.
+//!
+//! Edges decided by the graph builder (instance profiles, function roles, network
+//! reachability) are confirmed as they come, with their evidence.
+
+use super::context::RouteCtx;
+use super::finding::HopWitness;
+use crate::eval::{
+    AuthzInputs, ContextValue, IdentityInputs, Request, RequestPrincipal, ResourcePolicyMode,
+    S3Inputs, StatementRef,
+};
+use crate::graph::data::READ_ACTIONS;
+use crate::graph::egress::EGRESS_ACTION;
+use crate::graph::{principal_account, Edge, EdgeKind, Node};
+use crate::model::{Collected, PrincipalRef};
+use crate::smt::question::{check_chain, Answer, KeyShape, Question, RequestShape, StrShape};
+use std::time::Instant;
+
+/// The verdict on one edge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EdgeVerdict {
+    Allowed,
+    Unknown,
+    Denied,
+}
+
+/// The answer for one edge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeAnswer {
+    pub verdict: EdgeVerdict,
+    /// The actions allowed (data reads: the read actions confirmed; others: the edge's).
+    pub actions: Vec<String>,
+    /// One witness request per request the edge needs.
+    pub witness: Vec<HopWitness>,
+    /// Citations of the statements (or settings) that grant the edge.
+    pub cites: Vec<String>,
+    /// Condition entries of the granting statements (what the actor must satisfy).
+    pub conditions: usize,
+    pub millis: u64,
+    /// Why not allowed (denied or unknown).
+    pub reason: String,
+    /// Number of solver questions asked.
+    pub questions: usize,
+}
+
+impl EdgeAnswer {
+    fn decided(
+        verdict: EdgeVerdict,
+        action: &str,
+        cite: &str,
+        witness: Vec<HopWitness>,
+    ) -> EdgeAnswer {
+        EdgeAnswer {
+            verdict,
+            actions: vec![action.to_string()],
+            witness,
+            cites: if cite.is_empty() {
+                Vec::new()
+            } else {
+                vec![cite.to_string()]
+            },
+            conditions: 0,
+            millis: 0,
+            reason: String::new(),
+            questions: 0,
+        }
+    }
+
+    fn denied(reason: &str) -> EdgeAnswer {
+        EdgeAnswer {
+            verdict: EdgeVerdict::Denied,
+            actions: Vec::new(),
+            witness: Vec::new(),
+            cites: Vec::new(),
+            conditions: 0,
+            millis: 0,
+            reason: reason.to_string(),
+            questions: 0,
+        }
+    }
+}
+
+/// A witness request as a finding shows it.
+pub fn hop_witness(req: &Request) -> HopWitness {
+    let principal = match &req.principal {
+        RequestPrincipal::Anonymous => "anonymous".to_string(),
+        RequestPrincipal::Aws(p) => p.arn.clone(),
+        RequestPrincipal::Service(s) => s.clone(),
+        RequestPrincipal::Federated { provider } => provider.clone(),
+    };
+    HopWitness {
+        principal,
+        action: req.action.clone(),
+        resource: req.resource.clone(),
+        context: req
+            .context
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.values().to_vec()))
+            .collect(),
+    }
+}
+
+/// Outcome of asking a list of alternative shapes (the first allowed wins).
+struct Asked {
+    answer: Option<(Vec<Request>, Vec<Vec<StatementRef>>)>,
+    unknown: Option<String>,
+    denied: String,
+    questions: usize,
+}
+
+/// Asks each alternative chain in turn: a chain is a list of (inputs, shape) that must all
+/// be allowed together.
+fn ask(alternatives: Vec<Vec<Question<'_>>>) -> Asked {
+    let mut out = Asked {
+        answer: None,
+        unknown: None,
+        denied: String::new(),
+        questions: 0,
+    };
+    for chain in alternatives {
+        out.questions += chain.len();
+        match check_chain(&chain) {
+            Ok(Answer::Allowed(w)) => {
+                out.answer = Some((w.requests, w.decided_by));
+                return out;
+            }
+            Ok(Answer::Unknown(r)) => out.unknown = Some(r),
+            Ok(Answer::Denied(why)) => out.denied = why.summary,
+            Err(e) => out.unknown = Some(e.to_string()),
+        }
+    }
+    out
+}
+
+fn cites_and_conditions(ctx: &RouteCtx<'_>, decided: &[Vec<StatementRef>]) -> (Vec<String>, usize) {
+    let mut cites = Vec::new();
+    let mut conditions = 0;
+    for hop in decided {
+        for s in hop {
+            cites.push(ctx.cite_statement(&s.policy, s.statement));
+            if let Some(pid) = ctx.by_label.get(&s.policy) {
+                if let Some(st) = ctx
+                    .model
+                    .policy(*pid)
+                    .and_then(|p| p.document.statements.get(s.statement))
+                {
+                    conditions += st.conditions.len();
+                }
+            }
+        }
+    }
+    cites.dedup();
+    (cites, conditions)
+}
+
+fn finish(
+    ctx: &RouteCtx<'_>,
+    asked: Asked,
+    actions: Vec<String>,
+    started: Instant,
+    incomplete: Option<&str>,
+) -> EdgeAnswer {
+    let millis = started.elapsed().as_millis() as u64;
+    match asked.answer {
+        Some((requests, decided)) => {
+            let (cites, conditions) = cites_and_conditions(ctx, &decided);
+            EdgeAnswer {
+                verdict: EdgeVerdict::Allowed,
+                actions,
+                witness: requests.iter().map(hop_witness).collect(),
+                cites,
+                conditions,
+                millis,
+                reason: String::new(),
+                questions: asked.questions,
+            }
+        }
+        None => {
+            let (verdict, reason) = match (asked.unknown, incomplete) {
+                (Some(r), _) => (EdgeVerdict::Unknown, r),
+                (None, Some(why)) => (EdgeVerdict::Unknown, why.to_string()),
+                (None, None) => (EdgeVerdict::Denied, asked.denied),
+            };
+            EdgeAnswer {
+                verdict,
+                actions: Vec::new(),
+                witness: Vec::new(),
+                cites: Vec::new(),
+                conditions: 0,
+                millis,
+                reason,
+                questions: asked.questions,
+            }
+        }
+    }
+}
+
+/// Confirms one edge.
+pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgeAnswer {
+    let started = Instant::now();
+    match &edge.kind {
+        EdgeKind::InstanceProfile(_) | EdgeKind::FunctionRole => {
+            EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new())
+        }
+        EdgeKind::Network(reach) => {
+            let mut w = HopWitness {
+                principal: reach.source_ip.to_string(),
+                action: edge.via.clone(),
+                resource: crate::graph::node_name(ctx.model, to),
+                context: Default::default(),
+            };
+            w.context.insert(
+                "network:source-ip".into(),
+                vec![reach.source_ip.to_string()],
+            );
+            w.context
+                .insert("network:port".into(), vec![reach.port.to_string()]);
+            let mut cites = vec![reach.security_group_rule.clone(), reach.route.clone()];
+            cites.push(reach.nacl_inbound.clone());
+            cites.push(reach.nacl_outbound.clone());
+            cites.retain(|c| !c.is_empty());
+            let mut a = EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, "", vec![w]);
+            a.cites = cites;
+            a
+        }
+        EdgeKind::AssumeRole => confirm_assume(ctx, from, to, started),
+        EdgeKind::WebIdentity => confirm_web_identity(ctx, from, to, started),
+        EdgeKind::FunctionUrl => confirm_function_url(ctx, to, started),
+        EdgeKind::DataRead => confirm_read(ctx, from, to, started),
+        EdgeKind::Egress => confirm_egress(ctx, from, started),
+        EdgeKind::Escalation(esc) => {
+            let Some(p) = source_principal(from) else {
+                return EdgeAnswer::denied("escalation from a non-principal");
+            };
+            let account = principal_account(ctx.model, p);
+            let Some(identity) = ctx.identity(from) else {
+                return EdgeAnswer::denied("no identity");
+            };
+            let mut chain = Vec::new();
+            for step in &esc.steps {
+                let resource = if step.resource == "*" {
+                    StrShape::Matching("*".into())
+                } else {
+                    StrShape::Exact(step.resource.clone())
+                };
+                for mut shape in ctx.shapes(from, &step.action, resource) {
+                    for (k, v) in &step.context {
+                        shape = shape.with_key(k, KeyShape::Fixed(ContextValue::Single(v.clone())));
+                    }
+                    chain.push(Question {
+                        inputs: AuthzInputs {
+                            identity: identity.clone(),
+                            resource_account: account.clone(),
+                            resource_policy: None,
+                            resource_policy_mode: ResourcePolicyMode::Alternative,
+                            rcps: None,
+                            vpc_endpoint_policy: None,
+                            s3: None,
+                            kms: None,
+                        },
+                        shape: ctx.resource_keys(shape, &account),
+                    });
+                }
+            }
+            let actions = esc.steps.iter().map(|s| s.action.clone()).collect();
+            let incomplete = ctx
+                .identity_incomplete(from)
+                .then_some("identity policies not collected");
+            finish(ctx, ask(vec![chain]), actions, started, incomplete)
+        }
+    }
+}
+
+fn source_principal(n: &Node) -> Option<PrincipalRef> {
+    match n {
+        Node::Principal(p) | Node::Escalated { principal: p, .. } => Some(*p),
+        _ => None,
+    }
+}
+
+fn role_of(to: &Node) -> Option<crate::model::RoleId> {
+    match to {
+        Node::Principal(PrincipalRef::Role(r)) => Some(*r),
+        _ => None,
+    }
+}
+
+fn trust_inputs<'c>(
+    ctx: &'c RouteCtx<'_>,
+    identity: IdentityInputs<'c>,
+    role: crate::model::RoleId,
+) -> Option<(AuthzInputs<'c>, String, String)> {
+    let m = ctx.model;
+    let r = m.roles.get(role.index())?;
+    let Collected::Present(pid) = r.trust_policy else {
+        return None;
+    };
+    let account = m.str(r.account).to_string();
+    Some((
+        AuthzInputs {
+            identity,
+            resource_account: account.clone(),
+            resource_policy: ctx.policy_ref(pid),
+            resource_policy_mode: ResourcePolicyMode::Required,
+            rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        },
+        m.str(r.arn).to_string(),
+        account,
+    ))
+}
+
+fn confirm_assume(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) -> EdgeAnswer {
+    let Some(role) = role_of(to) else {
+        return EdgeAnswer::denied("not a role");
+    };
+    let Some(identity) = ctx.identity(from) else {
+        return EdgeAnswer::denied("no identity");
+    };
+    let Some((inputs, arn, account)) = trust_inputs(ctx, identity, role) else {
+        return EdgeAnswer::denied("trust policy not collected");
+    };
+    let alts = ctx
+        .shapes(from, "sts:AssumeRole", StrShape::Exact(arn))
+        .into_iter()
+        .map(|s| {
+            vec![Question {
+                inputs: inputs.clone(),
+                shape: ctx.resource_keys(s, &account),
+            }]
+        })
+        .collect();
+    let incomplete = ctx
+        .identity_incomplete(from)
+        .then_some("identity policies not collected");
+    finish(
+        ctx,
+        ask(alts),
+        vec!["sts:AssumeRole".into()],
+        started,
+        incomplete,
+    )
+}
+
+/// The GitHub subject claim of a trust: `repo:OWNER/REPO:...`. A pattern whose owner part is
+/// written out (no wildcard before the first `/`) pins the owner; outsiders cannot present
+/// a token for a repository of an owner they do not control.
+fn github_owner_pinned(pattern: &str) -> bool {
+    let Some(rest) = pattern.strip_prefix("repo:") else {
+        // Other subject forms (`environment:`, …) are not issued to outsiders' repositories
+        // only if they name the owner; treat them as not pinned.
+        return false;
+    };
+    match rest.find('/') {
+        Some(slash) => !rest[..slash].contains('*') && !rest[..slash].contains('?'),
+        None => false,
+    }
+}
+
+fn confirm_web_identity(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    started: Instant,
+) -> EdgeAnswer {
+    let Node::Federated(provider) = from else {
+        return EdgeAnswer::denied("not a provider");
+    };
+    let Some(role) = role_of(to) else {
+        return EdgeAnswer::denied("not a role");
+    };
+    let Some((inputs, arn, account)) = trust_inputs(ctx, IdentityInputs::Unconstrained, role)
+    else {
+        return EdgeAnswer::denied("trust policy not collected");
+    };
+    // The provider's host, as claim keys name it (`token.actions.githubusercontent.com:sub`).
+    let host = provider
+        .rsplit_once(":oidc-provider/")
+        .map(|(_, h)| h.to_string())
+        .unwrap_or_else(|| provider.clone());
+    let sub_key = format!("{host}:sub");
+    // Subject values written out in the trust: an outsider's token never carries them.
+    let mut pinned_values = Vec::new();
+    let mut all_sub_patterns_pinned = true;
+    let mut any_sub_condition = false;
+    if let Some(doc) = inputs.resource_policy.map(|r| r.doc) {
+        for s in &doc.statements {
+            if s.effect != crate::policy::Effect::Allow {
+                continue;
+            }
+            for c in &s.conditions {
+                if !c.key.eq_ignore_ascii_case(&sub_key) || c.operator.base.is_negated() {
+                    continue;
+                }
+                any_sub_condition = true;
+                for v in &c.values {
+                    if !v.contains('*') && !v.contains('?') {
+                        pinned_values.push(v.clone());
+                    }
+                    let pinned = if host == "token.actions.githubusercontent.com" {
+                        github_owner_pinned(v)
+                    } else {
+                        !v.contains('*') && !v.contains('?')
+                    };
+                    if !pinned {
+                        all_sub_patterns_pinned = false;
+                    }
+                }
+            }
+        }
+    }
+    if any_sub_condition && all_sub_patterns_pinned {
+        let mut a = EdgeAnswer::denied("subject claim pinned to a fixed owner or identity");
+        a.millis = started.elapsed().as_millis() as u64;
+        return a;
+    }
+    let alts = ctx
+        .shapes(from, "sts:AssumeRoleWithWebIdentity", StrShape::Exact(arn))
+        .into_iter()
+        .map(|s| {
+            let s = s.with_key(&sub_key, KeyShape::NoneOf(pinned_values.clone()));
+            vec![Question {
+                inputs: inputs.clone(),
+                shape: ctx.resource_keys(s, &account),
+            }]
+        })
+        .collect();
+    finish(
+        ctx,
+        ask(alts),
+        vec!["sts:AssumeRoleWithWebIdentity".into()],
+        started,
+        None,
+    )
+}
+
+fn confirm_function_url(ctx: &RouteCtx<'_>, to: &Node, started: Instant) -> EdgeAnswer {
+    let Node::Lambda(f) = to else {
+        return EdgeAnswer::denied("not a function");
+    };
+    let m = ctx.model;
+    let Some(func) = m.lambda_functions.get(f.index()) else {
+        return EdgeAnswer::denied("no function");
+    };
+    let account = m.str(func.account).to_string();
+    let (policy, incomplete) = match &func.policy {
+        Collected::Present(Some(pid)) => (ctx.policy_ref(*pid), None),
+        Collected::Present(None) => (None, None),
+        Collected::Missing => (None, Some("function policy not collected")),
+    };
+    let inputs = AuthzInputs {
+        identity: IdentityInputs::Unconstrained,
+        resource_account: account.clone(),
+        resource_policy: policy,
+        resource_policy_mode: ResourcePolicyMode::Alternative,
+        rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+        vpc_endpoint_policy: None,
+        s3: None,
+        kms: None,
+    };
+    let arn = m.str(func.arn).to_string();
+    let shape = RequestShape::anonymous(
+        StrShape::Exact("lambda:InvokeFunctionUrl".into()),
+        StrShape::Exact(arn),
+    )
+    .with_key(
+        "lambda:FunctionUrlAuthType",
+        KeyShape::Fixed(ContextValue::Single("NONE".into())),
+    );
+    let alts = vec![vec![Question {
+        inputs,
+        shape: ctx.resource_keys(shape, &account),
+    }]];
+    finish(
+        ctx,
+        ask(alts),
+        vec!["lambda:InvokeFunctionUrl".into()],
+        started,
+        incomplete,
+    )
+}
+
+fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) -> EdgeAnswer {
+    let Node::Bucket(b) = to else {
+        return EdgeAnswer::denied("not a bucket");
+    };
+    let m = ctx.model;
+    let Some(bucket) = m.buckets.get(b.index()) else {
+        return EdgeAnswer::denied("no bucket");
+    };
+    let Some(identity) = ctx.identity(from) else {
+        return EdgeAnswer::denied("no identity");
+    };
+    let arn = m.str(bucket.arn).to_string();
+    let account = m.str(bucket.account).to_string();
+    let incomplete = if bucket.policy.is_missing() {
+        Some("bucket policy not collected")
+    } else if bucket.acl.is_missing() && matches!(from, Node::Anyone | Node::Account(_)) {
+        Some("bucket ACL not collected")
+    } else if ctx.identity_incomplete(from) {
+        Some("identity policies not collected")
+    } else {
+        None
+    };
+    let mut merged: Option<EdgeAnswer> = None;
+    let mut unknown: Option<EdgeAnswer> = None;
+    let mut questions = 0;
+    for action in READ_ACTIONS {
+        let object = action == "s3:GetObject";
+        let resource = if object {
+            StrShape::Matching(format!("{arn}/*"))
+        } else {
+            StrShape::Exact(arn.clone())
+        };
+        let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object) else {
+            continue;
+        };
+        let alts = ctx
+            .shapes(from, action, resource)
+            .into_iter()
+            .map(|s| {
+                vec![Question {
+                    inputs: inputs.clone(),
+                    shape: ctx.resource_keys(s, &account),
+                }]
+            })
+            .collect();
+        let a = finish(
+            ctx,
+            ask(alts),
+            vec![action.to_string()],
+            started,
+            incomplete,
+        );
+        questions += a.questions;
+        match a.verdict {
+            EdgeVerdict::Allowed => match &mut merged {
+                None => merged = Some(a),
+                Some(m) => {
+                    m.actions.extend(a.actions);
+                    m.witness.extend(a.witness);
+                    m.cites.extend(a.cites);
+                    m.conditions = m.conditions.max(a.conditions);
+                }
+            },
+            EdgeVerdict::Unknown => {
+                if unknown.is_none() {
+                    unknown = Some(a)
+                }
+            }
+            EdgeVerdict::Denied => {}
+        }
+    }
+    let mut out = merged
+        .or(unknown)
+        .unwrap_or_else(|| EdgeAnswer::denied("no read action allowed"));
+    if out.verdict == EdgeVerdict::Unknown && out.actions.is_empty() {
+        out.actions = vec!["s3:GetObject".into()];
+    }
+    out.actions.sort();
+    out.actions.dedup();
+    out.cites.dedup();
+    out.questions = questions;
+    out.millis = started.elapsed().as_millis() as u64;
+    out
+}
+
+/// Destination buckets to try for egress: names the identity policies write to (when not
+/// ours), and one the outsider is free to name.
+fn egress_destinations(ctx: &RouteCtx<'_>, from: &Node) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(p) = source_principal(from) {
+        for ip in ctx.model.identity_policies(p) {
+            let Collected::Present(pid) = ip.policy else {
+                continue;
+            };
+            let Some(pol) = ctx.model.policy(pid) else {
+                continue;
+            };
+            for s in &pol.document.statements {
+                if s.effect != crate::policy::Effect::Allow
+                    || !crate::graph::patterns::action_matches(&s.action, EGRESS_ACTION)
+                {
+                    continue;
+                }
+                let Some(r) = &s.resource else { continue };
+                if r.negated {
+                    continue;
+                }
+                for pat in &r.patterns {
+                    let Some(rest) = pat.strip_prefix("arn:aws:s3:::") else {
+                        continue;
+                    };
+                    let name: String = rest
+                        .split('/')
+                        .next()
+                        .unwrap_or("")
+                        .replace(['*', '?'], "x");
+                    if name.is_empty()
+                        || ctx.model.bucket_by_name(&name).is_some()
+                        || name.contains("${")
+                    {
+                        continue;
+                    }
+                    out.push(format!("arn:aws:s3:::{name}/exfil"));
+                }
+            }
+        }
+    }
+    out.push("arn:aws:s3:::leakpath-outside-destination/exfil".to_string());
+    out.sort();
+    out.dedup();
+    out.truncate(6);
+    out
+}
+
+fn confirm_egress(ctx: &RouteCtx<'_>, from: &Node, started: Instant) -> EdgeAnswer {
+    let Some(identity) = ctx.identity(from) else {
+        return EdgeAnswer::denied("no identity");
+    };
+    let outside_account = ctx.zone.generic_outside_account();
+    let our_orgs: Vec<String> = ctx.zone.org_id.iter().cloned().collect();
+    let inputs = AuthzInputs {
+        identity,
+        resource_account: outside_account.clone(),
+        resource_policy: Some(crate::eval::PolicyRef {
+            label: "leakpath:outside-bucket-policy",
+            doc: &ctx.outside_bucket_policy,
+        }),
+        resource_policy_mode: ResourcePolicyMode::Alternative,
+        rcps: None,
+        vpc_endpoint_policy: None,
+        s3: Some(S3Inputs::default()),
+        kms: None,
+    };
+    let mut alts = Vec::new();
+    for dest in egress_destinations(ctx, from) {
+        for s in ctx.shapes(from, EGRESS_ACTION, StrShape::Exact(dest.clone())) {
+            let s = s
+                .with_key(
+                    "aws:ResourceAccount",
+                    KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
+                )
+                .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()));
+            alts.push(vec![Question {
+                inputs: inputs.clone(),
+                shape: s,
+            }]);
+        }
+    }
+    let incomplete = ctx
+        .identity_incomplete(from)
+        .then_some("identity policies not collected");
+    let mut a = finish(
+        ctx,
+        ask(alts),
+        vec![EGRESS_ACTION.into()],
+        started,
+        incomplete,
+    );
+    // The outsider's own bucket policy is not evidence in the export.
+    a.cites.retain(|c| !c.starts_with("leakpath:"));
+    a
+}
