@@ -1,0 +1,204 @@
+//! `password_assignment`: a value stored under a name that says it is a secret —
+//! `password = …`, `DB_PASSWD: …`, `"apiKey": "…"`, `client_secret=…`, a `Password` column —
+//! unless the value is empty, a boolean, or a placeholder (`${VAR}`, `{{ … }}`, `<changeme>`,
+//! `os.environ[…]`, `****`).
+//!
+//! Why it matters: this is how most leaked credentials look: configs, `.env` files, scripts
+//! and user tables with the password right next to its name.
+//!
+//! Example: `password = hunter2` and column `Password` = `eiZookooB7` are hits;
+//! `password = ${DB_PASSWORD}` and `passengers: 3` are not.
+
+use super::{key_words, Detector, Field, FieldFacts};
+use crate::classify::Label;
+
+pub struct PasswordAssignment;
+
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "pass",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "credential",
+    "credentials",
+    "pw",
+    "pin",
+    "auth",
+    "authtoken",
+    "accesstoken",
+    "secretkey",
+    "privatekey",
+];
+const SQUASHED: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "authtoken",
+    "accesstoken",
+    "clientsecret",
+    "apitoken",
+];
+/// Key words that make a secret-sounding key describe something else (`token_type`,
+/// `password_expires`, `secret_name`, `pin_code_length`).
+const NOT_SECRET: &[&str] = &[
+    "type",
+    "url",
+    "uri",
+    "path",
+    "file",
+    "length",
+    "len",
+    "count",
+    "expiry",
+    "expires",
+    "expiration",
+    "policy",
+    "name",
+    "id",
+    "ids",
+    "hint",
+    "reset",
+    "changed",
+    "age",
+    "min",
+    "max",
+    "required",
+    "enabled",
+    "format",
+    "endpoint",
+    "header",
+    "field",
+    "ttl",
+    "strength",
+    "label",
+    "prompt",
+];
+
+/// True for keys that name a secret.
+pub fn is_secret_key(key: &str) -> bool {
+    let mut secret = false;
+    let mut other = false;
+    key_words(key, |w| {
+        if SECRET_WORDS.contains(&w)
+            || w.ends_with("password")
+            || w.ends_with("secret")
+            || w.ends_with("token")
+        {
+            secret = true;
+        }
+        if NOT_SECRET.contains(&w) {
+            other = true;
+        }
+    });
+    if !secret {
+        let flat: String = key
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        secret = SQUASHED.iter().any(|s| flat.contains(s));
+    }
+    secret && !other
+}
+
+/// True for values that are not secrets in themselves: empty, booleans, placeholders,
+/// references to the environment, masked values.
+pub fn is_placeholder(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let l = lower.as_str();
+    v.len() < 3
+        || matches!(
+            l,
+            "null"
+                | "none"
+                | "nil"
+                | "true"
+                | "false"
+                | "undefined"
+                | "empty"
+                | "required"
+                | "optional"
+                | "string"
+                | "yes"
+                | "no"
+        )
+        || [
+            "${",
+            "{{",
+            "$(",
+            "<",
+            "%(",
+            "%{",
+            "env",
+            "os.",
+            "process.env",
+            "getenv",
+            "****",
+            "xxxx",
+            "redacted",
+            "[redacted]",
+            "changeme>",
+            "#{",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+        || v.contains('(')
+        || v.bytes()
+            .all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.' || b == b'-')
+}
+
+impl Detector for PasswordAssignment {
+    fn name(&self) -> &'static str {
+        "password_assignment"
+    }
+    fn indicates(&self) -> Label {
+        Label::Credentials
+    }
+    fn scan(&self, field: &Field<'_>, _facts: &FieldFacts) -> u32 {
+        let Some(key) = field.key else { return 0 };
+        let v = field
+            .value
+            .trim()
+            .trim_matches(|c| c == '"' || c == '\'' || c == '`')
+            .trim();
+        u32::from(is_secret_key(key) && !is_placeholder(v) && v.len() <= 512)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(key: &str, input: &str, expect: u32) {
+        let f = Field {
+            key: Some(key),
+            value: input,
+        };
+        assert_eq!(
+            PasswordAssignment.scan(&f, &FieldFacts::of(input)),
+            expect,
+            "{key}={input:?}"
+        );
+    }
+
+    #[test]
+    fn assignments() {
+        check("password", "hunter2", 1);
+        check("db_passwd", "'s3cr3t!'", 1);
+        check("apikey", "ToCynx5Se4e2PtoZxEhW7lUJcOX15c54", 1);
+        check("clientsecret", "abcd1234", 1);
+        check("password", "eiZookooB7", 1);
+        check("password", "${DB_PASSWORD}", 0);
+        check("password", "", 0);
+        check("passengers", "3", 0);
+        check("token_type", "bearer", 0);
+        check("password", "os.environ['PW']", 0);
+    }
+}

@@ -1,0 +1,92 @@
+//! `private_key`: private key material — PEM/OpenSSH/PGP blocks (`-----BEGIN RSA PRIVATE
+//! KEY-----`, `BEGIN OPENSSH PRIVATE KEY`, `BEGIN PGP PRIVATE KEY BLOCK`), the same header
+//! base64-encoded once more (`LS0tLS1CRUdJTi…`, as in Kubernetes secrets), and PuTTY key files.
+//!
+//! Why it matters: a private key is an identity: SSH access to servers, TLS impersonation,
+//! code signing. There is no legitimate reason for one to sit in a shared bucket.
+//!
+//! Example: `-----BEGIN EC PRIVATE KEY-----` is a hit; `-----BEGIN PUBLIC KEY-----` is not.
+
+use super::{Detector, Field, FieldFacts};
+use crate::classify::Label;
+
+pub struct PrivateKey;
+
+fn count(hay: &[u8], needle: &[u8]) -> u32 {
+    if hay.len() < needle.len() {
+        return 0;
+    }
+    hay.windows(needle.len()).filter(|w| *w == needle).count() as u32
+}
+
+impl Detector for PrivateKey {
+    fn name(&self) -> &'static str {
+        "private_key"
+    }
+    fn indicates(&self) -> Label {
+        Label::Credentials
+    }
+    fn scan(&self, field: &Field<'_>, facts: &FieldFacts) -> u32 {
+        if facts.upper < 8 {
+            return 0;
+        }
+        let b = field.value.as_bytes();
+        let mut hits = 0;
+        // "-----BEGIN ... PRIVATE KEY" on one line.
+        let mut from = 0;
+        while let Some(pos) = field.value.get(from..).and_then(|t| t.find("-----BEGIN ")) {
+            let start = from + pos;
+            let rest = field.value.get(start..).unwrap_or("");
+            let header_end = rest
+                .get(11..)
+                .and_then(|r| r.find("-----"))
+                .map(|e| e + 11)
+                .unwrap_or(rest.len().min(80));
+            if rest
+                .get(..header_end)
+                .is_some_and(|h| h.contains("PRIVATE KEY"))
+            {
+                hits += 1;
+            }
+            from = start + 11;
+        }
+        hits += count(b, b"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVk") // "-----BEGIN RSA PRIVATE KEY"
+            + count(b, b"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS") // "-----BEGIN PRIVATE KEY"
+            + count(b, b"LS0tLS1CRUdJTiBPUEVOU1NIIFBSSVZBVEUgS0VZ") // "-----BEGIN OPENSSH PRIVATE KEY"
+            + count(b, b"LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS") // "-----BEGIN EC PRIVATE KEY"
+            + count(b, b"LS0tLS1CRUdJTiBQUklW") // "-----BEGIN PRIV…" (truncated/other)
+            .saturating_sub(count(b, b"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS"))
+            + count(b, b"PuTTY-User-Key-File");
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: u32) {
+        let f = Field {
+            key: None,
+            value: input,
+        };
+        assert_eq!(
+            PrivateKey.scan(&f, &FieldFacts::of(input)),
+            expect,
+            "{input:?}"
+        );
+    }
+
+    #[test]
+    fn keys() {
+        check("-----BEGIN EC PRIVATE KEY-----", 1);
+        check("-----BEGIN OPENSSH PRIVATE KEY-----", 1);
+        check("-----BEGIN PGP PRIVATE KEY BLOCK-----", 1);
+        check("-----BEGIN PUBLIC KEY-----", 0);
+        check(
+            "pkey = (\"LS0tLS1CRUdJTiBQUklWQVRFIENDcUdTTTQ5QXdFSEJHMHdhd0lCQVFRZ0ViVn\"",
+            1,
+        );
+        check("LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=", 1);
+    }
+}
