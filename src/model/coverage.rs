@@ -14,7 +14,7 @@ pub struct Coverage {
 }
 
 /// Something the export holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct CoverageItem {
     pub account: Option<String>,
     pub region: Option<String>,
@@ -25,7 +25,7 @@ pub struct CoverageItem {
 }
 
 /// Something the export lacks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct MissingItem {
     pub account: Option<String>,
     pub region: Option<String>,

@@ -246,7 +246,9 @@ pub struct ModelIndex {
     pub users: HashMap<Sym, UserId>,
     pub groups: HashMap<Sym, GroupId>,
     pub roles: HashMap<Sym, RoleId>,
-    pub managed_policies: HashMap<Sym, ManagedPolicyId>,
+    /// (account, policy ARN) → managed policy: AWS managed policies (`arn:aws:iam::aws:...`)
+    /// appear once per account export.
+    pub managed_policies: HashMap<(Sym, Sym), ManagedPolicyId>,
     pub instance_profiles: HashMap<Sym, InstanceProfileId>,
     /// Bucket name → bucket (names are global in AWS).
     pub buckets: HashMap<Sym, BucketId>,
@@ -352,7 +354,12 @@ impl Model {
             users: index_of(&self.users, |u| u.arn, UserId),
             groups: index_of(&self.groups, |g| g.arn, GroupId),
             roles: index_of(&self.roles, |r| r.arn, RoleId),
-            managed_policies: index_of(&self.managed_policies, |p| p.arn, ManagedPolicyId),
+            managed_policies: self
+                .managed_policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| ((p.account, p.arn), ManagedPolicyId(i as u32)))
+                .collect(),
             instance_profiles: index_of(&self.instance_profiles, |p| p.arn, InstanceProfileId),
             buckets: index_of(&self.buckets, |b| b.name, BucketId),
             kms_keys: index_of(&self.kms_keys, |k| k.arn, KmsKeyId),

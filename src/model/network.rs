@@ -239,7 +239,11 @@ pub struct Instance {
     pub state: Option<String>,
     pub subnet: Option<Sym>,
     pub vpc: Option<Sym>,
+    /// The public IPv4 address, parsed.
     pub public_ip: Option<IpAddr>,
+    /// `PublicIpAddress` exactly as written, also when it does not parse: an instance with
+    /// an unreadable public address still has one (see `has_public_address`).
+    pub public_address: Option<String>,
     pub private_ip: Option<IpAddr>,
     pub ipv6_addresses: Vec<IpAddr>,
     /// Security groups of the instance and all its network interfaces, deduplicated.
@@ -249,4 +253,11 @@ pub struct Instance {
     /// `MetadataOptions.HttpTokens` (`required` = IMDSv2 only).
     pub metadata_http_tokens: Option<String>,
     pub name_tag: Option<String>,
+}
+
+impl Instance {
+    /// Whether the instance has a public IPv4 address (parsed or not).
+    pub fn has_public_address(&self) -> bool {
+        self.public_ip.is_some() || self.public_address.is_some()
+    }
 }

@@ -1,0 +1,654 @@
+//! Loading one account's files (native or CloudMapper layout) into the builder: IAM, S3,
+//! account-level Block Public Access, and per region KMS, EC2/VPC and Lambda. Every file
+//! that is absent becomes a coverage entry saying what stays unknown.
+
+use super::builder::{Builder, Read};
+use super::ec2::{ec2_consequence, EC2_CALLS};
+use super::iam::{home_account, load_gaad};
+use super::json::Node;
+use super::layout::{list_dir, walk_files, AccountPaths};
+use super::{kms, lambda, s3, IngestError};
+use crate::model::{
+    is_account_id, Arn, Bucket, BucketId, Collected, ItemRef, KmsKey, KmsKeyId, LambdaFunction,
+    LambdaFunctionId, LambdaVpcConfig, PolicyKind, SampleFile, SourceLoc,
+};
+use std::collections::BTreeSet;
+
+/// Finds the account id of a layout without an account folder, from ARNs (and EC2 owner
+/// ids) inside its files. Returns the GAAD value if it was read on the way, so it is not
+/// parsed twice.
+pub fn discover_account_id(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    regions: &[String],
+) -> Result<(Option<String>, Option<serde_json::Value>), IngestError> {
+    let gaad = match b.read(&paths.gaad())? {
+        Read::Json(v) => Some(v),
+        _ => None,
+    };
+    if let Some(id) = gaad.as_ref().and_then(home_account) {
+        return Ok((Some(id), gaad));
+    }
+    let mut candidates = vec![paths.list_buckets()];
+    for r in regions {
+        candidates.push(paths.lambda_list(r));
+        candidates.push(paths.kms_list(r));
+        candidates.push(paths.ec2(r, "describe-security-groups"));
+        candidates.push(paths.ec2(r, "describe-instances"));
+        candidates.push(paths.ec2(r, "describe-vpcs"));
+    }
+    for rel in candidates {
+        if let Read::Json(v) = b.read(&rel)? {
+            if let Some(id) = account_in_value(&v) {
+                return Ok((Some(id), gaad));
+            }
+        }
+    }
+    Ok((None, gaad))
+}
+
+/// The first 12-digit account named by an ARN or an `OwnerId` inside a value.
+pub fn account_in_value(v: &serde_json::Value) -> Option<String> {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    if let Some(s) = x.as_str() {
+                        if k == "OwnerId" && is_account_id(s) {
+                            return Some(s.to_string());
+                        }
+                        if let Some(a) = Arn::parse(s) {
+                            if is_account_id(a.account) {
+                                return Some(a.account.to_string());
+                            }
+                        }
+                    } else {
+                        stack.push(x);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The regions an account's native folder has data for (union over kms/, ec2/, lambda/).
+pub fn native_regions(b: &mut Builder, prefix: &str) -> Result<Vec<String>, IngestError> {
+    let mut regions = BTreeSet::new();
+    for svc in ["kms", "ec2", "lambda"] {
+        for e in list_dir(b, &format!("{prefix}{svc}"))? {
+            if e.is_dir {
+                if super::layout::is_region_name(&e.name) {
+                    regions.insert(e.name);
+                } else {
+                    b.warn(
+                        &format!("{prefix}{svc}/{}", e.name),
+                        None,
+                        "folder name is not a region: ignored",
+                    );
+                }
+            }
+        }
+    }
+    Ok(regions.into_iter().collect())
+}
+
+/// Loads one account.
+pub fn load_account(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    regions: &[String],
+    gaad: Option<serde_json::Value>,
+    from_folder: bool,
+) -> Result<(), IngestError> {
+    b.account_mut(account).exported = true;
+    load_iam(b, paths, account, gaad, from_folder)?;
+    load_s3(b, paths, account)?;
+    for region in regions {
+        load_kms(b, paths, account, region)?;
+        load_ec2(b, paths, account, region)?;
+        load_lambda(b, paths, account, region)?;
+        let r = b.intern(region);
+        b.account_mut(account).regions.push(r);
+    }
+    if regions.is_empty() {
+        b.missing(
+            Some(account),
+            None,
+            None,
+            &paths.ec2("<region>", "describe-*"),
+            "no regional data (KMS, EC2/VPC, Lambda) in any region: keys, network and compute unknown",
+        );
+    }
+    Ok(())
+}
+
+fn load_iam(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    gaad: Option<serde_json::Value>,
+    from_folder: bool,
+) -> Result<(), IngestError> {
+    let rel = paths.gaad();
+    let value = match gaad {
+        Some(v) => Some(v),
+        None => match b.read(&rel)? {
+            Read::Json(v) => Some(v),
+            Read::Absent | Read::Empty => None,
+        },
+    };
+    match value {
+        Some(v) => {
+            load_gaad(b, &Node::root(&v, &rel), account, from_folder)?;
+            b.coverage.collected(Some(account), None, "iam", &rel);
+        }
+        None => b.missing(
+            Some(account),
+            None,
+            None,
+            &rel,
+            "IAM users, groups, roles and policies unknown",
+        ),
+    }
+    Ok(())
+}
+
+const BUCKET_CALLS: [&str; 7] = [
+    "get-bucket-policy",
+    "get-bucket-acl",
+    "get-public-access-block",
+    "get-bucket-ownership-controls",
+    "get-bucket-encryption",
+    "get-bucket-location",
+    "list-objects-v2",
+];
+
+fn bucket_consequence(call: &str) -> &'static str {
+    match call {
+        "get-bucket-policy" => "bucket policy unknown",
+        "get-bucket-acl" => "bucket ACL unknown",
+        "get-public-access-block" => "bucket-level Block Public Access unknown",
+        "get-bucket-ownership-controls" => "object ownership (whether ACLs apply) unknown",
+        "get-bucket-encryption" => "default encryption (KMS key) unknown",
+        "get-bucket-location" => "bucket region unknown",
+        "list-objects-v2" => "object key sample unknown",
+        _ => "unknown",
+    }
+}
+
+/// Bucket names that have per-bucket files but may be absent from `list-buckets`.
+fn bucket_folders(b: &mut Builder, paths: &AccountPaths) -> Result<Vec<String>, IngestError> {
+    let mut names = BTreeSet::new();
+    match paths {
+        AccountPaths::Native { prefix } => {
+            for e in list_dir(b, &format!("{prefix}s3/buckets"))? {
+                if e.is_dir {
+                    names.insert(e.name);
+                }
+            }
+        }
+        AccountPaths::CloudMapper { global_region, .. } => {
+            for call in BUCKET_CALLS {
+                for e in list_dir(b, &format!("{global_region}/s3-{call}"))? {
+                    if !e.is_dir {
+                        names.insert(e.name);
+                    }
+                }
+            }
+        }
+    }
+    Ok(names.into_iter().collect())
+}
+
+fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), IngestError> {
+    let account_sym = b.intern(account);
+    // Account-level Block Public Access.
+    let pab_rel = paths.account_public_access_block();
+    let pab = match b.read(&pab_rel)? {
+        Read::Json(v) => {
+            let n = Node::root(&v, &pab_rel);
+            let p = s3::parse_public_access_block(&n)?;
+            b.coverage
+                .collected(Some(account), None, "s3control", &pab_rel);
+            let aid = b.account(account);
+            b.source(ItemRef::AccountPublicAccessBlock(aid), &n);
+            Collected::Present(p)
+        }
+        Read::Absent | Read::Empty => {
+            b.missing(
+                Some(account),
+                None,
+                None,
+                &pab_rel,
+                "account-level Block Public Access unknown",
+            );
+            Collected::Missing
+        }
+    };
+    b.account_mut(account).public_access_block = pab;
+
+    let list_rel = paths.list_buckets();
+    let list_value = match b.read(&list_rel)? {
+        Read::Json(v) => Some(v),
+        Read::Absent | Read::Empty => None,
+    };
+    let mut listed = Vec::new();
+    match &list_value {
+        Some(v) => {
+            let n = Node::root(v, &list_rel);
+            let (buckets, owner) = s3::parse_list_buckets(&n)?;
+            let acct = b.account_mut(account);
+            acct.buckets_listed = true;
+            acct.s3_canonical_id = owner;
+            b.coverage.collected(Some(account), None, "s3", &list_rel);
+            listed = buckets;
+        }
+        None => b.missing(
+            Some(account),
+            None,
+            None,
+            &list_rel,
+            "bucket list unknown: only buckets with their own files are seen",
+        ),
+    }
+    let mut names: Vec<(String, Option<usize>)> = listed
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.name.clone(), Some(i)))
+        .collect();
+    for f in bucket_folders(b, paths)? {
+        if !names.iter().any(|(n, _)| *n == f) {
+            if !s3::valid_bucket_name(&f) {
+                b.warn(
+                    &paths.bucket(&f, ""),
+                    None,
+                    "folder name is not a bucket name: ignored",
+                );
+                continue;
+            }
+            if list_value.is_some() {
+                b.warn(
+                    &list_rel,
+                    Some("/Buckets"),
+                    format!("bucket {f:?} has files but is not in list-buckets: loaded anyway"),
+                );
+            }
+            names.push((f, None));
+        }
+    }
+
+    for (name, listed_idx) in names {
+        let listing = listed_idx.and_then(|i| listed.get(i));
+        let name_sym = b.intern(&name);
+        let arn = b.intern(&format!("arn:aws:s3:::{name}"));
+        let bid = BucketId(b.model.buckets.len() as u32);
+        let loc = match (listed_idx, &list_value) {
+            (Some(i), Some(v)) => {
+                let n = Node::root(v, &list_rel);
+                let item = n.list("Buckets")?.into_iter().nth(i);
+                let item = item.unwrap_or(n);
+                b.claim("bucket", None, name_sym, &item)?;
+                SourceLoc::new(&list_rel, item.ptr.clone())
+            }
+            _ => {
+                let rel = paths.bucket(&name, "get-bucket-policy");
+                let dummy = serde_json::Value::Null;
+                b.claim("bucket", None, name_sym, &Node::root(&dummy, &rel))?;
+                SourceLoc::new(rel, "")
+            }
+        };
+        b.sources.insert(ItemRef::Bucket(bid), loc);
+
+        let mut bucket = Bucket {
+            name: name_sym,
+            arn,
+            account: account_sym,
+            region: Collected::Missing,
+            creation_date: listing.and_then(|l| l.creation_date.clone()),
+            policy: Collected::Missing,
+            acl: Collected::Missing,
+            public_access_block: Collected::Missing,
+            ownership: Collected::Missing,
+            encryption: Collected::Missing,
+            key_sample: Collected::Missing,
+            samples: Collected::Missing,
+        };
+        for call in BUCKET_CALLS {
+            let rel = paths.bucket(&name, call);
+            let v = match b.read(&rel)? {
+                Read::Json(v) => v,
+                Read::Absent | Read::Empty => {
+                    if call == "get-bucket-location" {
+                        if let Some(r) = listing.and_then(|l| l.region.clone()) {
+                            bucket.region = Collected::Present(r);
+                            continue;
+                        }
+                    }
+                    b.missing(
+                        Some(account),
+                        None,
+                        Some(&name),
+                        &rel,
+                        bucket_consequence(call),
+                    );
+                    continue;
+                }
+            };
+            let n = Node::root(&v, &rel);
+            match call {
+                "get-bucket-policy" => {
+                    bucket.policy = Collected::Present(s3::parse_policy_response(
+                        b,
+                        &n,
+                        PolicyKind::Bucket,
+                        Some(name.clone()),
+                        account_sym,
+                    )?)
+                }
+                "get-bucket-acl" => {
+                    bucket.acl = Collected::Present(s3::parse_acl(&n)?);
+                    b.source(ItemRef::BucketAcl(bid), &n);
+                }
+                "get-public-access-block" => {
+                    bucket.public_access_block =
+                        Collected::Present(s3::parse_public_access_block(&n)?);
+                    b.source(ItemRef::BucketPublicAccessBlock(bid), &n);
+                }
+                "get-bucket-ownership-controls" => {
+                    bucket.ownership = Collected::Present(s3::parse_ownership(&n)?);
+                    b.source(ItemRef::BucketOwnership(bid), &n);
+                }
+                "get-bucket-encryption" => {
+                    bucket.encryption = Collected::Present(s3::parse_encryption(&n)?);
+                    b.source(ItemRef::BucketEncryption(bid), &n);
+                }
+                "get-bucket-location" => {
+                    bucket.region = Collected::Present(s3::parse_location(&n)?);
+                    b.source(ItemRef::BucketLocation(bid), &n);
+                }
+                _ => {
+                    bucket.key_sample = Collected::Present(s3::parse_key_sample(&n)?);
+                    b.source(ItemRef::BucketKeySample(bid), &n);
+                }
+            }
+        }
+        match paths.samples(&name) {
+            Some(dir) if b.model.root.join(&dir).is_dir() => {
+                let mut samples = Vec::new();
+                for (rel, size) in walk_files(b, &dir)? {
+                    b.consumed.insert(rel.clone());
+                    samples.push(SampleFile {
+                        path: b.model.root.join(&rel),
+                        relative_path: rel,
+                        size,
+                    });
+                }
+                bucket.samples = Collected::Present(samples);
+            }
+            Some(dir) => b.missing(
+                Some(account),
+                None,
+                Some(&name),
+                &dir,
+                "no sampled objects: the data's sensitivity is unknown",
+            ),
+            None => b.missing(
+                Some(account),
+                None,
+                Some(&name),
+                "(no samples in this layout)",
+                "no sampled objects: the data's sensitivity is unknown",
+            ),
+        }
+        b.model.buckets.push(bucket);
+    }
+    Ok(())
+}
+
+fn load_kms(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    region: &str,
+) -> Result<(), IngestError> {
+    let account_sym = b.intern(account);
+    let region_sym = b.intern(region);
+    let list_rel = paths.kms_list(region);
+    let mut keys: Vec<kms::ListedKey> = Vec::new();
+    match b.read(&list_rel)? {
+        Read::Json(v) => {
+            keys = kms::parse_list_keys(&Node::root(&v, &list_rel))?;
+            b.coverage
+                .collected(Some(account), Some(region), "kms", &list_rel);
+        }
+        Read::Absent | Read::Empty => b.missing(
+            Some(account),
+            Some(region),
+            None,
+            &list_rel,
+            "KMS keys unknown: only keys with their own files are seen",
+        ),
+    }
+    // Keys with their own folders that list-keys did not name.
+    let key_dir = match paths {
+        AccountPaths::Native { prefix } => vec![format!("{prefix}kms/{region}/keys")],
+        AccountPaths::CloudMapper { .. } => vec![
+            format!("{region}/kms-get-key-policy"),
+            format!("{region}/kms-describe-key"),
+        ],
+    };
+    for d in key_dir {
+        for e in list_dir(b, &d)? {
+            if !keys.iter().any(|k| k.key_id == e.name) && !e.name.is_empty() {
+                keys.push(kms::ListedKey {
+                    key_id: e.name,
+                    arn: None,
+                });
+            }
+        }
+    }
+    for k in keys {
+        let mut arn = k.arn.clone();
+        let describe_rel = paths.key(region, &k.key_id, "describe-key");
+        let metadata = match b.read(&describe_rel)? {
+            Read::Json(v) => {
+                let (m, _, darn) = kms::parse_describe_key(&Node::root(&v, &describe_rel))?;
+                if arn.is_none() {
+                    arn = darn;
+                }
+                Collected::Present(m)
+            }
+            Read::Absent | Read::Empty => {
+                b.missing(
+                    Some(account),
+                    Some(region),
+                    Some(&k.key_id),
+                    &describe_rel,
+                    "key metadata (AWS or customer managed, state) unknown",
+                );
+                Collected::Missing
+            }
+        };
+        let arn_s =
+            arn.unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{}", k.key_id));
+        let arn_sym = b.intern(&arn_s);
+        let kid = KmsKeyId(b.model.kms_keys.len() as u32);
+        let policy_rel = paths.key(region, &k.key_id, "get-key-policy");
+        let policy = match b.read(&policy_rel)? {
+            Read::Json(v) => {
+                let n = Node::root(&v, &policy_rel);
+                b.claim("KMS key", None, arn_sym, &n)?;
+                b.sources
+                    .insert(ItemRef::KmsKey(kid), SourceLoc::new(&policy_rel, ""));
+                match s3::parse_policy_response(
+                    b,
+                    &n,
+                    PolicyKind::Key,
+                    Some(k.key_id.clone()),
+                    account_sym,
+                )? {
+                    Some(p) => Collected::Present(p),
+                    None => {
+                        b.warn(&policy_rel, None, "every KMS key has a key policy, but this file holds none: treated as not collected");
+                        Collected::Missing
+                    }
+                }
+            }
+            Read::Absent | Read::Empty => {
+                let dummy = serde_json::Value::Null;
+                b.claim("KMS key", None, arn_sym, &Node::root(&dummy, &list_rel))?;
+                b.sources
+                    .insert(ItemRef::KmsKey(kid), SourceLoc::new(&list_rel, ""));
+                b.missing(
+                    Some(account),
+                    Some(region),
+                    Some(&k.key_id),
+                    &policy_rel,
+                    "key policy unknown: who can decrypt with this key is unknown",
+                );
+                Collected::Missing
+            }
+        };
+        b.model.kms_keys.push(KmsKey {
+            arn: arn_sym,
+            key_id: k.key_id,
+            account: account_sym,
+            region: region_sym,
+            policy,
+            metadata,
+        });
+    }
+    Ok(())
+}
+
+fn load_ec2(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    region: &str,
+) -> Result<(), IngestError> {
+    for (call, parse) in EC2_CALLS {
+        let rel = paths.ec2(region, call);
+        match b.read(&rel)? {
+            Read::Json(v) => {
+                parse(b, &Node::root(&v, &rel), account, region)?;
+                b.coverage
+                    .collected(Some(account), Some(region), "ec2", &rel);
+            }
+            Read::Absent | Read::Empty => b.missing(
+                Some(account),
+                Some(region),
+                None,
+                &rel,
+                ec2_consequence(call),
+            ),
+        }
+    }
+    Ok(())
+}
+
+fn load_lambda(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    region: &str,
+) -> Result<(), IngestError> {
+    let account_sym = b.intern(account);
+    let region_sym = b.intern(region);
+    let rel = paths.lambda_list(region);
+    let v = match b.read(&rel)? {
+        Read::Json(v) => v,
+        Read::Absent | Read::Empty => {
+            b.missing(
+                Some(account),
+                Some(region),
+                None,
+                &rel,
+                "Lambda functions unknown",
+            );
+            return Ok(());
+        }
+    };
+    b.coverage
+        .collected(Some(account), Some(region), "lambda", &rel);
+    let list_node = Node::root(&v, &rel);
+    for f in lambda::parse_list_functions(&list_node)? {
+        let arn = b.intern(&f.arn);
+        let fnode = Node {
+            v: &v,
+            file: &rel,
+            ptr: f.pointer.clone(),
+        };
+        b.claim("Lambda function", None, arn, &fnode)?;
+        let fid = LambdaFunctionId(b.model.lambda_functions.len() as u32);
+        b.sources.insert(
+            ItemRef::LambdaFunction(fid),
+            SourceLoc::new(&rel, f.pointer.clone()),
+        );
+        let policy_rel = paths.function(region, &f.name, "get-policy");
+        let policy = match b.read(&policy_rel)? {
+            Read::Json(pv) => Collected::Present(s3::parse_policy_response(
+                b,
+                &Node::root(&pv, &policy_rel),
+                PolicyKind::Lambda,
+                Some(f.name.clone()),
+                account_sym,
+            )?),
+            Read::Absent | Read::Empty => {
+                b.missing(
+                    Some(account),
+                    Some(region),
+                    Some(&f.name),
+                    &policy_rel,
+                    "function resource policy unknown",
+                );
+                Collected::Missing
+            }
+        };
+        let url_rel = paths.function(region, &f.name, "get-function-url-config");
+        let url = match b.read(&url_rel)? {
+            Read::Json(uv) => {
+                let n = Node::root(&uv, &url_rel);
+                b.source(ItemRef::LambdaUrl(fid), &n);
+                Collected::Present(lambda::parse_function_url(&n)?)
+            }
+            Read::Absent | Read::Empty => {
+                b.missing(
+                    Some(account),
+                    Some(region),
+                    Some(&f.name),
+                    &url_rel,
+                    "function URL (public invoke) unknown",
+                );
+                Collected::Missing
+            }
+        };
+        let role = f.role.as_deref().map(|r| b.intern(r));
+        let vpc_config = if f.vpc_id.is_some() || !f.subnets.is_empty() {
+            Some(LambdaVpcConfig {
+                vpc: f.vpc_id.as_deref().map(|x| b.intern(x)),
+                subnets: f.subnets.iter().map(|x| b.intern(x)).collect(),
+                security_groups: f.security_groups.iter().map(|x| b.intern(x)).collect(),
+            })
+        } else {
+            None
+        };
+        b.model.lambda_functions.push(LambdaFunction {
+            arn,
+            name: f.name,
+            account: account_sym,
+            region: region_sym,
+            role,
+            runtime: f.runtime,
+            vpc_config,
+            policy,
+            url,
+        });
+    }
+    Ok(())
+}

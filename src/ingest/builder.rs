@@ -1,0 +1,224 @@
+//! `Builder`: the model under construction, with its source map, coverage report,
+//! warnings, duplicate detection and the set of files read.
+
+use super::json::{read_json_file, FileContent, Node};
+use super::{IngestError, IngestWarning, LoadedExport};
+use crate::model::{
+    Account, AccountId, Collected, Coverage, ExportLayout, ItemRef, MissingItem, Model, Policy,
+    PolicyId, PolicyKind, SourceLoc, SourceMap, Sym,
+};
+use crate::policy::parse::parse_policy_value_located;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+/// A file as found in the export.
+#[derive(Debug)]
+pub enum Read {
+    /// No such file: not collected.
+    Absent,
+    /// Present but empty: the CLI printed nothing, so not collected either.
+    Empty,
+    Json(serde_json::Value),
+}
+
+/// The model under construction. Public so per-kind parsers can be driven directly from
+/// tests and fuzz targets; `load_export` is the normal entry point.
+pub struct Builder {
+    pub model: Model,
+    pub sources: SourceMap,
+    pub coverage: Coverage,
+    pub warnings: Vec<IngestWarning>,
+    accounts: HashMap<Sym, AccountId>,
+    /// (kind, scope, id) → where it was first seen, to reject duplicates.
+    claimed: HashMap<(&'static str, Option<Sym>, Sym), String>,
+    /// Files read (relative paths), so the rest can be reported as ignored.
+    pub(crate) consumed: HashSet<String>,
+    missing_seen: HashSet<MissingItem>,
+}
+
+impl Builder {
+    pub fn new(root: PathBuf, layout: ExportLayout) -> Builder {
+        Builder {
+            model: Model::new(root, layout),
+            sources: SourceMap::new(),
+            coverage: Coverage::default(),
+            warnings: Vec::new(),
+            accounts: HashMap::new(),
+            claimed: HashMap::new(),
+            consumed: HashSet::new(),
+            missing_seen: HashSet::new(),
+        }
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        self.model.interner.intern(s)
+    }
+
+    /// Reads `rel` (relative to the export root), remembering it was consumed.
+    pub fn read(&mut self, rel: &str) -> Result<Read, IngestError> {
+        let path = self.model.root.join(rel);
+        if !path.is_file() {
+            return Ok(Read::Absent);
+        }
+        self.consumed.insert(rel.to_string());
+        match read_json_file(&path, rel)? {
+            FileContent::Empty => {
+                self.warn(
+                    rel,
+                    None,
+                    "file is empty (the CLI printed nothing): treated as not collected",
+                );
+                Ok(Read::Empty)
+            }
+            FileContent::Json(v) => Ok(Read::Json(v)),
+        }
+    }
+
+    /// Records something the export lacks (once per identical item).
+    pub fn missing(
+        &mut self,
+        account: Option<&str>,
+        region: Option<&str>,
+        resource: Option<&str>,
+        file: &str,
+        consequence: &str,
+    ) {
+        let item = MissingItem {
+            account: account.map(str::to_string),
+            region: region.map(str::to_string),
+            resource: resource.map(str::to_string),
+            file: file.to_string(),
+            consequence: consequence.to_string(),
+        };
+        if self.missing_seen.insert(item.clone()) {
+            self.coverage.missing.push(item);
+        }
+    }
+
+    pub fn warn(&mut self, file: &str, pointer: Option<&str>, message: impl Into<String>) {
+        self.warnings.push(IngestWarning {
+            file: file.to_string(),
+            pointer: pointer.map(str::to_string),
+            message: message.into(),
+        });
+    }
+
+    /// The account with this id, created (not exported, nothing collected) on first use.
+    pub fn account(&mut self, id: &str) -> AccountId {
+        let sym = self.intern(id);
+        if let Some(a) = self.accounts.get(&sym) {
+            return *a;
+        }
+        let aid = AccountId(self.model.accounts.len() as u32);
+        self.model.accounts.push(Account {
+            id: sym,
+            name: None,
+            status: None,
+            exported: false,
+            iam_collected: false,
+            buckets_listed: false,
+            public_access_block: Collected::Missing,
+            s3_canonical_id: None,
+            regions: Vec::new(),
+        });
+        self.accounts.insert(sym, aid);
+        aid
+    }
+
+    pub fn account_mut(&mut self, id: &str) -> &mut Account {
+        let aid = self.account(id);
+        // `account` just ensured the index is in range.
+        &mut self.model.accounts[aid.index()]
+    }
+
+    /// Records `id` of kind `what` (within `scope`, e.g. an account), failing if it was
+    /// already seen: two items with one id would make every later lookup ambiguous.
+    pub fn claim(
+        &mut self,
+        what: &'static str,
+        scope: Option<Sym>,
+        id: Sym,
+        node: &Node,
+    ) -> Result<(), IngestError> {
+        let here = format!("{}#{}", node.file, node.ptr);
+        if let Some(first) = self.claimed.get(&(what, scope, id)) {
+            return Err(IngestError::Duplicate {
+                file: node.file.to_string(),
+                pointer: node.ptr.clone(),
+                what: what.to_string(),
+                id: self.model.str(id).to_string(),
+                first: first.clone(),
+            });
+        }
+        self.claimed.insert((what, scope, id), here);
+        Ok(())
+    }
+
+    /// Parses the policy at `node` (object, JSON string or URL-encoded string), stores it
+    /// and records where it and each of its statements came from.
+    pub fn add_policy(
+        &mut self,
+        kind: PolicyKind,
+        name: Option<String>,
+        account: Option<Sym>,
+        node: &Node,
+    ) -> Result<PolicyId, IngestError> {
+        let (document, layout) =
+            parse_policy_value_located(node.v).map_err(|source| IngestError::Policy {
+                file: node.file.to_string(),
+                pointer: node.ptr.clone(),
+                source,
+            })?;
+        let id = PolicyId(self.model.policies.len() as u32);
+        self.model.policies.push(Policy {
+            kind,
+            name,
+            account,
+            document,
+        });
+        self.sources.insert(
+            ItemRef::Policy(id),
+            SourceLoc::new(node.file, node.ptr.clone()),
+        );
+        for (i, sp) in layout.statement_pointers.into_iter().enumerate() {
+            let loc = if layout.embedded {
+                SourceLoc {
+                    file: node.file.to_string(),
+                    pointer: node.ptr.clone(),
+                    inner: Some(sp),
+                }
+            } else {
+                SourceLoc::new(node.file, format!("{}{}", node.ptr, sp))
+            };
+            self.sources.insert(ItemRef::Statement(id, i), loc);
+        }
+        Ok(id)
+    }
+
+    /// Records a source location for an item.
+    pub fn source(&mut self, item: ItemRef, node: &Node) {
+        self.sources
+            .insert(item, SourceLoc::new(node.file, node.ptr.clone()));
+    }
+
+    /// Finishes the model: sorts per-account region lists and builds the lookup index.
+    pub fn finish(mut self) -> LoadedExport {
+        for a in &mut self.model.accounts {
+            a.regions.sort_by_key(|r| r.0);
+            a.regions.dedup();
+        }
+        let interner = &self.model.interner;
+        for a in &mut self.model.accounts {
+            a.regions
+                .sort_by(|x, y| interner.resolve(*x).cmp(interner.resolve(*y)));
+        }
+        self.model.rebuild_index();
+        self.coverage.ignored_files.sort();
+        LoadedExport {
+            model: self.model,
+            sources: self.sources,
+            coverage: self.coverage,
+            warnings: self.warnings,
+        }
+    }
+}

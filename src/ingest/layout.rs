@@ -1,0 +1,330 @@
+//! Which layout a path holds (native org-wide, native single-account, CloudMapper, bare
+//! GAAD file), directory listing with limits, and where each call's file lives per layout.
+
+use super::builder::Builder;
+use super::IngestError;
+use std::path::Path;
+
+/// Most files an export may hold (walked once to report ignored files).
+pub const MAX_FILES: usize = 1_000_000;
+/// Deepest folder nesting walked.
+pub const MAX_DIR_DEPTH: usize = 32;
+
+/// The layout found at a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detected {
+    /// `organizations/` and/or `accounts/<id>/`.
+    Native,
+    /// `accounts/<id>/` contents at the root.
+    NativeSingleAccount,
+    /// CloudMapper `<region>/<svc>-<call>.json`, with its region folders.
+    CloudMapper { regions: Vec<String> },
+    /// A file: a bare GAAD.
+    GaadFile,
+}
+
+const ACCOUNT_SERVICE_DIRS: [&str; 6] = ["iam", "s3", "s3control", "kms", "ec2", "lambda"];
+
+/// Whether a folder name is an AWS region (`us-east-1`, `us-gov-west-1`, `ap-southeast-2`).
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts
+            .first()
+            .is_some_and(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+}
+
+/// Detects the layout at `path`.
+pub fn detect(path: &Path) -> Result<Detected, IngestError> {
+    let shown = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| IngestError::Io {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    if meta.is_file() {
+        return Ok(Detected::GaadFile);
+    }
+    if !meta.is_dir() {
+        return Err(IngestError::NotAnExport {
+            path: shown,
+            reason: "neither a file nor a folder".into(),
+        });
+    }
+    let is_dir = |name: &str| path.join(name).is_dir();
+    if is_dir("organizations") || is_dir("accounts") {
+        return Ok(Detected::Native);
+    }
+    if ACCOUNT_SERVICE_DIRS.iter().any(|d| is_dir(d)) {
+        return Ok(Detected::NativeSingleAccount);
+    }
+    let mut regions = Vec::new();
+    let entries = std::fs::read_dir(path).map_err(|e| IngestError::Io {
+        path: shown.clone(),
+        message: e.to_string(),
+    })?;
+    for e in entries.flatten() {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        if is_region_name(&name) && e.path().is_dir() && has_cloudmapper_files(&e.path()) {
+            regions.push(name);
+        }
+    }
+    if !regions.is_empty() {
+        regions.sort();
+        return Ok(Detected::CloudMapper { regions });
+    }
+    Err(IngestError::NotAnExport {
+        path: shown,
+        reason: "expected organizations/ or accounts/<id>/ (native layout), iam/ s3/ ec2/ ... \
+                 (one account), <region>/<svc>-<call>.json (CloudMapper), or a \
+                 get-account-authorization-details JSON file"
+            .into(),
+    })
+}
+
+fn has_cloudmapper_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten().any(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.ends_with(".json") && n.contains('-'))
+            })
+        })
+        .unwrap_or(false)
+}
+
+/// One folder entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: String,
+    pub is_dir: bool,
+    pub size: u64,
+}
+
+/// The entries of folder `rel` (relative to the export root), sorted by name; empty when
+/// the folder does not exist. Names that are not UTF-8 are skipped with a warning.
+pub fn list_dir(b: &mut Builder, rel: &str) -> Result<Vec<Entry>, IngestError> {
+    let path = b.model.root.join(rel);
+    if !path.is_dir() {
+        return Ok(Vec::new());
+    }
+    let rd = std::fs::read_dir(&path).map_err(|e| IngestError::Io {
+        path: rel.to_string(),
+        message: e.to_string(),
+    })?;
+    let mut out = Vec::new();
+    for e in rd {
+        let e = e.map_err(|e| IngestError::Io {
+            path: rel.to_string(),
+            message: e.to_string(),
+        })?;
+        let name = match e.file_name().into_string() {
+            Ok(n) => n,
+            Err(raw) => {
+                b.warn(
+                    rel,
+                    None,
+                    format!(
+                        "file name {:?} is not UTF-8: ignored",
+                        raw.to_string_lossy()
+                    ),
+                );
+                continue;
+            }
+        };
+        // Follows symlinks for the kind; `walk_files` does not descend into linked folders.
+        let meta = std::fs::metadata(e.path()).ok();
+        out.push(Entry {
+            name,
+            is_dir: meta.as_ref().is_some_and(|m| m.is_dir()),
+            size: meta.as_ref().map(|m| m.len()).unwrap_or(0),
+        });
+        if out.len() > MAX_FILES {
+            return Err(IngestError::TooManyFiles {
+                path: rel.to_string(),
+                limit: MAX_FILES,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// Every file under `rel` (relative paths, `/`-separated, with sizes), not following
+/// symlinked folders, bounded by `MAX_FILES` and `MAX_DIR_DEPTH`.
+pub fn walk_files(b: &mut Builder, rel: &str) -> Result<Vec<(String, u64)>, IngestError> {
+    let mut out = Vec::new();
+    let mut stack = vec![(rel.to_string(), 0usize)];
+    while let Some((dir, depth)) = stack.pop() {
+        if depth > MAX_DIR_DEPTH {
+            b.warn(
+                &dir,
+                None,
+                format!("folders nested deeper than {MAX_DIR_DEPTH}: not read"),
+            );
+            continue;
+        }
+        for e in list_dir(b, &dir)? {
+            let child = if dir.is_empty() {
+                e.name.clone()
+            } else {
+                format!("{dir}/{}", e.name)
+            };
+            if e.is_dir {
+                let linked = std::fs::symlink_metadata(b.model.root.join(&child))
+                    .map(|m| m.file_type().is_symlink())
+                    .unwrap_or(false);
+                if linked {
+                    b.warn(&child, None, "symlinked folder: not followed");
+                } else {
+                    stack.push((child, depth + 1));
+                }
+            } else {
+                out.push((child, e.size));
+                if out.len() > MAX_FILES {
+                    return Err(IngestError::TooManyFiles {
+                        path: rel.to_string(),
+                        limit: MAX_FILES,
+                    });
+                }
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Where one account's files live.
+#[derive(Debug, Clone)]
+pub enum AccountPaths {
+    /// Native layout; `prefix` is `accounts/<id>/` or `""` for a single-account root.
+    Native { prefix: String },
+    /// CloudMapper; global services (IAM, S3) live in `global_region`.
+    CloudMapper {
+        global_region: String,
+        regions: Vec<String>,
+    },
+}
+
+impl AccountPaths {
+    pub fn gaad(&self) -> String {
+        match self {
+            AccountPaths::Native { prefix } => {
+                format!("{prefix}iam/get-account-authorization-details.json")
+            }
+            AccountPaths::CloudMapper { global_region, .. } => {
+                format!("{global_region}/iam-get-account-authorization-details.json")
+            }
+        }
+    }
+
+    pub fn list_buckets(&self) -> String {
+        match self {
+            AccountPaths::Native { prefix } => format!("{prefix}s3/list-buckets.json"),
+            AccountPaths::CloudMapper { global_region, .. } => {
+                format!("{global_region}/s3-list-buckets.json")
+            }
+        }
+    }
+
+    /// A per-bucket call (`get-bucket-policy`, ...).
+    pub fn bucket(&self, bucket: &str, call: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => format!("{prefix}s3/buckets/{bucket}/{call}.json"),
+            AccountPaths::CloudMapper { global_region, .. } => {
+                format!("{global_region}/s3-{call}/{bucket}")
+            }
+        }
+    }
+
+    /// The folder of sampled object bodies (native only).
+    pub fn samples(&self, bucket: &str) -> Option<String> {
+        match self {
+            AccountPaths::Native { prefix } => Some(format!("{prefix}s3/buckets/{bucket}/samples")),
+            AccountPaths::CloudMapper { .. } => None,
+        }
+    }
+
+    pub fn account_public_access_block(&self) -> String {
+        match self {
+            AccountPaths::Native { prefix } => {
+                format!("{prefix}s3control/get-public-access-block.json")
+            }
+            AccountPaths::CloudMapper { global_region, .. } => {
+                format!("{global_region}/s3control-get-public-access-block.json")
+            }
+        }
+    }
+
+    pub fn kms_list(&self, region: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => format!("{prefix}kms/{region}/list-keys.json"),
+            AccountPaths::CloudMapper { .. } => format!("{region}/kms-list-keys.json"),
+        }
+    }
+
+    /// A per-key call (`get-key-policy`, `describe-key`).
+    pub fn key(&self, region: &str, key: &str, call: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => {
+                format!("{prefix}kms/{region}/keys/{key}/{call}.json")
+            }
+            AccountPaths::CloudMapper { .. } => format!("{region}/kms-{call}/{key}"),
+        }
+    }
+
+    pub fn ec2(&self, region: &str, call: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => format!("{prefix}ec2/{region}/{call}.json"),
+            AccountPaths::CloudMapper { .. } => format!("{region}/ec2-{call}.json"),
+        }
+    }
+
+    pub fn lambda_list(&self, region: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => {
+                format!("{prefix}lambda/{region}/list-functions.json")
+            }
+            AccountPaths::CloudMapper { .. } => format!("{region}/lambda-list-functions.json"),
+        }
+    }
+
+    /// A per-function call (`get-policy`, `get-function-url-config`).
+    pub fn function(&self, region: &str, name: &str, call: &str) -> String {
+        match self {
+            AccountPaths::Native { prefix } => {
+                format!("{prefix}lambda/{region}/functions/{name}/{call}.json")
+            }
+            AccountPaths::CloudMapper { .. } => format!("{region}/lambda-{call}/{name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, expect: bool) {
+        assert_eq!(is_region_name(name), expect, "{name}");
+    }
+
+    #[test]
+    fn region_names() {
+        check("us-east-1", true);
+        check("us-gov-west-1", true);
+        check("ap-southeast-2", true);
+        check("il-central-1", true);
+        check("us-east", false);
+        check("US-east-1", false);
+        check("iam", false);
+        check("s3-get-bucket-acl", false);
+    }
+}
