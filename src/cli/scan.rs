@@ -1,10 +1,333 @@
-//! `leakpath scan` (being built: see the open issues).
+//! `leakpath scan EXPORT`: load → confirmed routes → sensitivity → risk → history → output.
+//!
+//! Output goes to stdout, or atomically to `--out FILE`. History (new/open/resolved) lives
+//! in `--state PATH`, by default `leakpath-state.sqlite` beside `--out`; a scan to stdout
+//! without `--state` keeps no history and reports every route as `new`.
 
+use anyhow::Context;
+use leakpath::classify::{classify_dataset_with, ClassifyOptions, Label, Sample, SensitivityModel};
+use leakpath::model::{Collected, Model};
+use leakpath::rank::{self, RiskInputs, Severity};
+use leakpath::report;
+use leakpath::routes::finding::{Finding, FindingStatus, Sensitivity};
+use leakpath::routes::{find_routes, RouteOptions};
+use leakpath::state::{ScanHistory, Seen};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-#[derive(Debug, clap::Args)]
-pub struct Args {}
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Native JSON Lines (`leakpath.finding/v1`).
+    Jsonl,
+    /// OCSF 1.6.0 Detection Finding JSON Lines.
+    Ocsf,
+    /// Ranked datasets for people (the default on a terminal).
+    Table,
+    /// One self-contained HTML page with route diagrams.
+    Html,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`scan` is not available yet")
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The export folder (or a bare get-account-authorization-details JSON file).
+    pub export: PathBuf,
+    /// Output format; default `table` when stdout is a terminal, `jsonl` otherwise.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE atomically (temporary file + rename) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when a current finding is at or above this severity
+    /// (informational, low, medium, high, critical).
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<String>,
+    /// Scan history database (default: leakpath-state.sqlite beside --out).
+    #[arg(long, value_name = "PATH")]
+    pub state: Option<PathBuf>,
+    /// Keep no scan history even when --out is given.
+    #[arg(long, conflicts_with = "state")]
+    pub no_state: bool,
+    /// Emit only routes that are new or resolved since the previous scan.
+    #[arg(long)]
+    pub only_changed: bool,
+    /// Longest route searched, in hops.
+    #[arg(long, default_value_t = 6)]
+    pub max_hops: usize,
+    /// Bytes read from each sampled object (the rest is never read).
+    #[arg(long, default_value_t = 1 << 20)]
+    pub sample_cap: u64,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// The bucket name of a dataset ARN (`arn:aws:s3:::bucket` or `arn:aws:s3:::bucket/prefix*`).
+fn bucket_name(dataset_arn: &str) -> Option<&str> {
+    let rest = dataset_arn.strip_prefix("arn:aws:s3:::")?;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// Labels one bucket from its sampled bodies, key sample and name. Sample files are opened
+/// here (the classifier does no I/O); an unreadable sample is skipped with a warning.
+fn bucket_sensitivity(
+    model: &Model,
+    name: &str,
+    classifier: &SensitivityModel,
+    options: &ClassifyOptions,
+) -> Sensitivity {
+    let Some(bucket) = model
+        .buckets
+        .iter()
+        .find(|b| model.interner.resolve(b.name) == name)
+    else {
+        return Sensitivity::unknown();
+    };
+    let (keys, object_count, total_bytes) = match &bucket.key_sample {
+        Collected::Present(sample) => (
+            sample
+                .objects
+                .iter()
+                .map(|o| o.key.clone())
+                .collect::<Vec<_>>(),
+            sample.objects.len() as u64,
+            sample.objects.iter().filter_map(|o| o.size).sum::<u64>(),
+        ),
+        Collected::Missing => (Vec::new(), 0, 0),
+    };
+    if let Some(forced) = model.settings.labels.get(name) {
+        return Sensitivity {
+            label: forced.clone(),
+            confidence: 1.0,
+            evidence: vec!["label set in leakpath.toml".to_string()],
+            object_count,
+            total_bytes,
+        };
+    }
+    let samples: Vec<Sample> = match &bucket.samples {
+        Collected::Present(files) => files
+            .iter()
+            .filter_map(|f| match std::fs::File::open(&f.path) {
+                Ok(file) => Some(Sample::new(f.relative_path.clone(), file)),
+                Err(e) => {
+                    eprintln!("leakpath: warning: sample {}: {e}", f.relative_path);
+                    None
+                }
+            })
+            .collect(),
+        Collected::Missing => Vec::new(),
+    };
+    let label = classify_dataset_with(samples.into_iter(), &keys, name, classifier, options);
+    if label.label == Label::Unknown {
+        return Sensitivity {
+            object_count,
+            total_bytes,
+            ..Sensitivity::unknown()
+        };
+    }
+    Sensitivity {
+        label: label.label.as_str().to_string(),
+        confidence: label.confidence,
+        evidence: label.evidence,
+        object_count,
+        total_bytes,
+    }
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} {msg} [{bar:30}] {pos}/{len} ({elapsed})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let fail_on = match &args.fail_on {
+        Some(s) => Some(Severity::parse(s).with_context(|| {
+            format!("--fail-on {s}: expected informational, low, medium, high or critical")
+        })?),
+        None => None,
+    };
+    let format = args.format.unwrap_or(if std::io::stdout().is_terminal() {
+        Format::Table
+    } else {
+        Format::Jsonl
+    });
+
+    let export = leakpath::ingest::load_export(&args.export)?;
+    for w in &export.warnings {
+        eprintln!("leakpath: warning: {w}");
+    }
+
+    let bar = progress_bar();
+    bar.set_message("confirming edges");
+    let on_progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let options = RouteOptions {
+        max_hops: args.max_hops,
+        progress: Some(&on_progress),
+        ..RouteOptions::default()
+    };
+    let mut findings = find_routes(&export.model, &export.sources, &options)?;
+    bar.finish_and_clear();
+
+    // Sensitivity once per bucket, in parallel.
+    let classifier = SensitivityModel::embedded()?;
+    let classify_options = ClassifyOptions {
+        sample_byte_cap: args.sample_cap,
+        ..ClassifyOptions::default()
+    };
+    let buckets: BTreeSet<String> = findings
+        .iter()
+        .filter_map(|f| bucket_name(&f.dataset.arn).map(str::to_string))
+        .collect();
+    let labels: BTreeMap<String, Sensitivity> = buckets
+        .into_par_iter()
+        .map(|b| {
+            let s = bucket_sensitivity(&export.model, &b, classifier, &classify_options);
+            (b, s)
+        })
+        .collect();
+    for f in &mut findings {
+        if let Some(s) = bucket_name(&f.dataset.arn).and_then(|b| labels.get(b)) {
+            f.sensitivity = s.clone();
+        }
+        f.risk = rank::score(&RiskInputs {
+            exposure: f.exposure,
+            sensitivity: &f.sensitivity,
+            actions: &f.actions,
+            hops: f.route.len(),
+            conditions_required: f.conditions_required,
+        });
+    }
+    findings.sort_by(|a, b| {
+        b.risk
+            .score
+            .cmp(&a.risk.score)
+            .then_with(|| a.stable_id().cmp(&b.stable_id()))
+    });
+
+    // History: new / open / resolved.
+    let state_path = match (&args.state, &args.out, args.no_state) {
+        (_, _, true) => None,
+        (Some(p), _, _) => Some(p.clone()),
+        (None, Some(out), _) => Some(
+            out.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join("leakpath-state.sqlite"),
+        ),
+        (None, None, _) => None,
+    };
+    let scan_time = now_ms();
+    let mut resolved_lines: Vec<serde_json::Value> = Vec::new();
+    if let Some(path) = &state_path {
+        let mut history = ScanHistory::open(path)?;
+        let current: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| {
+                let mut open = f.clone();
+                open.status = FindingStatus::Open;
+                (
+                    f.stable_id(),
+                    report::findings::native_json(&open).to_string(),
+                )
+            })
+            .collect();
+        let (seen, resolved) =
+            history.record_scan(&args.export.display().to_string(), scan_time, &current)?;
+        for (f, s) in findings.iter_mut().zip(seen) {
+            f.status = match s {
+                Seen::New => FindingStatus::New,
+                Seen::Open => FindingStatus::Open,
+            };
+        }
+        for r in resolved {
+            if let Ok(mut v) = serde_json::from_str::<serde_json::Value>(&r.native) {
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("status".into(), "resolved".into());
+                }
+                resolved_lines.push(v);
+            }
+        }
+    }
+
+    let failing =
+        fail_on.is_some_and(|threshold| findings.iter().any(|f| f.risk.severity >= threshold));
+    let emitted: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| !args.only_changed || f.status == FindingStatus::New)
+        .collect();
+
+    let title = args.export.display().to_string();
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        match format {
+            Format::Jsonl => {
+                for f in &emitted {
+                    serde_json::to_writer(&mut *w, &report::findings::native_json(f))?;
+                    w.write_all(b"\n")?;
+                }
+                for v in &resolved_lines {
+                    serde_json::to_writer(&mut *w, v)?;
+                    w.write_all(b"\n")?;
+                }
+            }
+            Format::Ocsf => {
+                for f in &emitted {
+                    serde_json::to_writer(&mut *w, &report::findings::ocsf_json(f, scan_time))?;
+                    w.write_all(b"\n")?;
+                }
+                for v in &resolved_lines {
+                    serde_json::to_writer(
+                        &mut *w,
+                        &report::findings::ocsf_from_native(v, scan_time),
+                    )?;
+                    w.write_all(b"\n")?;
+                }
+            }
+            Format::Table => {
+                let shown: Vec<Finding> = emitted.iter().map(|f| (*f).clone()).collect();
+                w.write_all(report::table::render_dataset_table(&shown).as_bytes())?;
+                if !resolved_lines.is_empty() {
+                    writeln!(
+                        w,
+                        "{} route(s) resolved since the previous scan",
+                        resolved_lines.len()
+                    )?;
+                }
+            }
+            Format::Html => {
+                let shown: Vec<Finding> = emitted.iter().map(|f| (*f).clone()).collect();
+                w.write_all(report::html::render_html(&title, &shown).as_bytes())?;
+            }
+        }
+        Ok(())
+    };
+    match &args.out {
+        Some(path) => report::atomic::write_atomically(path, write)
+            .with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = std::io::BufWriter::new(stdout.lock());
+            write(&mut lock)?;
+            lock.flush()?;
+        }
+    }
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -110,50 +110,69 @@ fn ocsf_severity_id(s: Severity) -> u8 {
 /// The OCSF 1.6.0 Detection Finding (class 2004, `cloud` profile) of one finding.
 /// `time_ms` is the scan time (epoch milliseconds), the same for every line of a scan.
 pub fn ocsf_json(f: &Finding, time_ms: i64) -> Value {
-    let native = native_json(f);
-    let id = f.stable_id();
-    let severity = f.risk.severity;
+    ocsf_from_native(&native_json(f), time_ms)
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> &'a str {
+    v.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The OCSF line of a native object — also of a stored one, so that a resolved route, which
+/// exists only as its last native line, is emitted the same way.
+pub fn ocsf_from_native(native: &Value, time_ms: i64) -> Value {
+    let id = str_at(native, "/id");
+    let arn = str_at(native, "/dataset/arn");
+    let account = str_at(native, "/dataset/account");
+    let kind = str_at(native, "/dataset/kind");
+    let exposure = str_at(native, "/exposure");
+    let actor = str_at(native, "/actor");
+    let score = native
+        .pointer("/risk/score")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
+    let severity = Severity::from_score(score.min(100) as u8);
     // activity 1 Create (new), 2 Update (still open), 3 Close (resolved).
-    let (activity_id, activity_name, status_id, status) = match f.status {
-        crate::routes::finding::FindingStatus::New => (1, "Create", 1, "New"),
-        crate::routes::finding::FindingStatus::Open => (2, "Update", 2, "In Progress"),
-        crate::routes::finding::FindingStatus::Resolved => (3, "Close", 4, "Resolved"),
+    let (activity_id, activity_name, status_id, status) = match str_at(native, "/status") {
+        "resolved" => (3, "Close", 4, "Resolved"),
+        "open" => (2, "Update", 2, "In Progress"),
+        _ => (1, "Create", 1, "New"),
     };
-    let nodes: Vec<Value> = {
-        let mut names: Vec<&str> = Vec::new();
-        for h in &f.route {
-            for n in [h.from.as_str(), h.to.as_str()] {
-                if !names.contains(&n) {
-                    names.push(n);
-                }
+    let hops: Vec<(&str, &str, &str)> = native
+        .get("route")
+        .and_then(Value::as_array)
+        .map(|hops| {
+            hops.iter()
+                .map(|h| (str_at(h, "/from"), str_at(h, "/to"), str_at(h, "/via")))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut names: Vec<&str> = Vec::new();
+    for (from, to, _) in &hops {
+        for n in [*from, *to] {
+            if !names.contains(&n) {
+                names.push(n);
             }
         }
-        names
-            .iter()
-            .map(|n| json!({"uid": n, "name": n, "type": "node"}))
-            .collect()
-    };
-    let edges: Vec<Value> = f
-        .route
+    }
+    let nodes: Vec<Value> = names
+        .iter()
+        .map(|n| json!({"uid": n, "name": n, "type": "node"}))
+        .collect();
+    let edges: Vec<Value> = hops
         .iter()
         .enumerate()
-        .map(|(i, h)| {
+        .map(|(i, (from, to, via))| {
             json!({
                 "uid": format!("{id}/{i}"),
-                "name": h.via,
-                "source": h.from,
-                "target": h.to,
-                "relation": h.via,
+                "name": via,
+                "source": from,
+                "target": to,
+                "relation": via,
                 "is_directed": true,
             })
         })
         .collect();
-    let title = format!(
-        "{} exposure of {} to {}",
-        f.exposure.as_str(),
-        f.dataset.arn,
-        f.actor
-    );
+    let title = format!("{exposure} exposure of {arn} to {actor}");
     json!({
         "activity_id": activity_id,
         "activity_name": activity_name,
@@ -180,16 +199,16 @@ pub fn ocsf_json(f: &Finding, time_ms: i64) -> Value {
             "profiles": ["cloud"],
             "uid": id,
         },
-        "cloud": {"provider": "AWS", "account": {"uid": f.dataset.account, "type": "AWS Account", "type_id": 10}},
+        "cloud": {"provider": "AWS", "account": {"uid": account, "type": "AWS Account", "type_id": 10}},
         "finding_info": {
             "uid": id,
             "title": title,
-            "desc": format!("{} can reach {} by a route of {} hop(s) that the solver confirmed", f.actor, f.dataset.arn, f.route.len()),
-            "types": [f.exposure.as_str()],
+            "desc": format!("{actor} can reach {arn} by a route of {} hop(s) that the solver confirmed", hops.len()),
+            "types": [exposure],
             "attack_graph": {"uid": id, "name": title, "nodes": nodes, "edges": edges},
         },
-        "resources": [{"uid": f.dataset.arn, "type": f.dataset.kind, "cloud_partition": "aws", "owner": {"account": {"uid": f.dataset.account, "type_id": 10}}}],
-        "risk_score": f.risk.score,
+        "resources": [{"uid": arn, "type": kind, "cloud_partition": "aws", "owner": {"account": {"uid": account, "type_id": 10}}}],
+        "risk_score": score,
         "unmapped": {"leakpath": native},
     })
 }
