@@ -401,7 +401,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
                 Some(account),
                 None,
                 Some(&name),
-                "(no samples in this layout)",
+                &paths.bucket(&name, "samples"),
                 "no sampled objects: the data's sensitivity is unknown",
             ),
         }
