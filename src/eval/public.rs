@@ -197,8 +197,9 @@ fn value_is_fixed(key: &str, base: &OperatorBase, value: &str) -> bool {
             _ => !wildcard,
         },
         // A bucket policy may leave the access point name open as long as the account is
-        // fixed: arn:aws:s3:region:ACCOUNT:accesspoint/*.
-        "s3:dataaccesspointarn" => {
+        // fixed (arn:aws:s3:region:ACCOUNT:accesspoint/*); without a wildcard any value is
+        // fixed.
+        "s3:dataaccesspointarn" if wildcard => {
             let parts: Vec<&str> = value.splitn(6, ':').collect();
             match parts.as_slice() {
                 [arn, partition, service, region, account, resource] => {
@@ -481,6 +482,13 @@ mod tests {
                 json!({"ArnLike": {"s3:DataAccessPointArn": "arn:aws:s3:us-west-2:*:accesspoint/*"}}),
             ),
             true,
+        );
+        // A fixed value is fixed whatever its shape (the guide's Multi-Region example).
+        check(
+            allow_all_with(
+                json!({"StringEquals": {"s3:DataAccessPointArn": "MultiRegionAccessPoint_ARN"}}),
+            ),
+            false,
         );
         check(
             allow_all_with(json!({"Bool": {"aws:SecureTransport": "true"}})),
