@@ -12,6 +12,7 @@
 
 pub mod domain;
 pub mod encode;
+pub mod from_model;
 pub mod glob;
 pub mod keys;
 pub mod principals;

@@ -1,0 +1,402 @@
+//! Glue from the account `Model` to the solver's questions: for a principal and a resource,
+//! the `AuthzInputs` that bear on the request (identity policies, boundary, SCP levels of
+//! the principal's account; the bucket's policy, ACL, Block Public Access, ownership and
+//! SSE-KMS key; RCP levels of the resource's account), each policy labelled for evidence.
+//!
+//! Data the export does not hold (`Collected::Missing`) is never read as "none": where it
+//! could change the answer the question is not asked and the caller gets the reason
+//! (`FromModelError::Missing`), which `can` reports as `unknown`.
+
+use crate::eval::{
+    AclGrant, AclGrantee, AclPermission, AuthzInputs, AwsPrincipal, AwsPrincipalKind,
+    IdentityInputs, IdentityPolicies, KmsKeyInputs, ObjectOwnership, OrgPolicies, PolicyRef,
+    PublicAccessBlock, RequestPrincipal, ResourcePolicyMode, S3Inputs,
+};
+use crate::model::{self, BucketId, Collected, Grantee, Model, PolicyId, PrincipalRef, Sym};
+
+/// Why a question could not be built from the model.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FromModelError {
+    /// Data that could change the answer was not collected.
+    #[error("not collected: {0}")]
+    Missing(String),
+    #[error("not in the export: {0}")]
+    NotFound(String),
+}
+
+/// The model with a label for every policy document, so `AuthzInputs` can borrow both.
+#[derive(Debug)]
+pub struct ModelView<'m> {
+    pub model: &'m Model,
+    labels: Vec<String>,
+}
+
+impl<'m> ModelView<'m> {
+    pub fn new(model: &'m Model) -> ModelView<'m> {
+        let mut labels: Vec<String> = (0..model.policies.len())
+            .map(|i| format!("policy#{i}"))
+            .collect();
+        let mut set = |id: PolicyId, label: String| {
+            if let Some(l) = labels.get_mut(id.index()) {
+                *l = label;
+            }
+        };
+        let name = |p: PolicyId| {
+            model
+                .policy(p)
+                .and_then(|p| p.name.clone())
+                .unwrap_or_default()
+        };
+        for u in &model.users {
+            for p in &u.inline_policies {
+                set(*p, format!("{}#inline:{}", model.str(u.arn), name(*p)));
+            }
+        }
+        for g in &model.groups {
+            for p in &g.inline_policies {
+                set(*p, format!("{}#inline:{}", model.str(g.arn), name(*p)));
+            }
+        }
+        for r in &model.roles {
+            for p in &r.inline_policies {
+                set(*p, format!("{}#inline:{}", model.str(r.arn), name(*p)));
+            }
+            if let Collected::Present(p) = r.trust_policy {
+                set(p, format!("{}#trust", model.str(r.arn)));
+            }
+        }
+        for m in &model.managed_policies {
+            if let Collected::Present(p) = m.document {
+                set(p, model.str(m.arn).to_string());
+            }
+        }
+        for b in &model.buckets {
+            if let Collected::Present(Some(p)) = b.policy {
+                set(p, format!("{}#bucket-policy", model.str(b.arn)));
+            }
+        }
+        for k in &model.kms_keys {
+            if let Collected::Present(p) = k.policy {
+                set(p, format!("{}#key-policy", model.str(k.arn)));
+            }
+        }
+        if let Collected::Present(org) = &model.organization {
+            for p in &org.policies {
+                let kind = match p.policy_type {
+                    model::OrgPolicyType::ServiceControl => "scp",
+                    model::OrgPolicyType::ResourceControl => "rcp",
+                };
+                set(
+                    p.document,
+                    format!(
+                        "{kind}:{}{}",
+                        p.id,
+                        p.name
+                            .as_ref()
+                            .map(|n| format!(" ({n})"))
+                            .unwrap_or_default()
+                    ),
+                );
+            }
+        }
+        ModelView { model, labels }
+    }
+
+    fn pref(&self, id: PolicyId) -> Option<PolicyRef<'_>> {
+        Some(PolicyRef {
+            label: self.labels.get(id.index())?,
+            doc: &self.model.policy(id)?.document,
+        })
+    }
+
+    /// The organization policies along an account's path (root first), or `None` when the
+    /// account is in no organization the export knows.
+    fn org_levels(
+        &self,
+        account: Sym,
+        rcp: bool,
+    ) -> Result<Option<OrgPolicies<'_>>, FromModelError> {
+        let Collected::Present(org) = &self.model.organization else {
+            return Ok(None);
+        };
+        let acct = self.model.str(account);
+        let enabled = org.policy_type_enabled(if rcp {
+            "RESOURCE_CONTROL_POLICY"
+        } else {
+            "SERVICE_CONTROL_POLICY"
+        });
+        if enabled == Collected::Present(false) {
+            return Ok(None);
+        }
+        let path = match org.path_to_root(account) {
+            Collected::Present(p) => p,
+            Collected::Missing => {
+                if org.node_by_id(account).is_none() {
+                    return Ok(None);
+                }
+                return Err(FromModelError::Missing(format!(
+                    "the organization path of account {acct}"
+                )));
+            }
+        };
+        if !org.policies_complete() {
+            return Err(FromModelError::Missing(
+                "the targets of the organization's policies".into(),
+            ));
+        }
+        let mut levels = Vec::new();
+        for node in path.iter().rev() {
+            let Some(n) = org.node(*node) else { continue };
+            let ids = if rcp { &n.rcps } else { &n.scps };
+            let mut level = Vec::new();
+            for pid in ids {
+                if let Some(p) = org.policies.get(pid.index()) {
+                    level.extend(self.pref(p.document));
+                }
+            }
+            levels.push(level);
+        }
+        if rcp && levels.iter().all(|l| l.is_empty()) {
+            return Ok(None);
+        }
+        Ok(Some(OrgPolicies {
+            levels,
+            management_account: org.management_account == account,
+        }))
+    }
+
+    /// The identity side of a user or role of the export.
+    pub fn identity(&self, who: PrincipalRef) -> Result<IdentityInputs<'_>, FromModelError> {
+        let mut policies = Vec::new();
+        for ip in self.model.identity_policies(who) {
+            match ip.policy {
+                Collected::Present(p) => policies.extend(self.pref(p)),
+                Collected::Missing => {
+                    return Err(FromModelError::Missing(format!(
+                        "an identity policy ({:?})",
+                        ip.source
+                    )))
+                }
+            }
+        }
+        let permissions_boundary = match self.model.boundary(who) {
+            None => None,
+            Some(Collected::Present(p)) => self.pref(p),
+            Some(Collected::Missing) => {
+                return Err(FromModelError::Missing("the permissions boundary".into()))
+            }
+        };
+        let account = match who {
+            PrincipalRef::User(u) => self.model.users.get(u.index()).map(|u| u.account),
+            PrincipalRef::Role(r) => self.model.roles.get(r.index()).map(|r| r.account),
+        }
+        .ok_or_else(|| FromModelError::NotFound("principal".into()))?;
+        Ok(IdentityInputs::Known(IdentityPolicies {
+            policies,
+            permissions_boundary,
+            session_policies: None,
+            scps: self.org_levels(account, false)?,
+        }))
+    }
+
+    /// The concrete request principal for a user or role (a role acts through a session).
+    pub fn request_principal(&self, who: PrincipalRef) -> Option<RequestPrincipal> {
+        let (arn, account, kind) = match who {
+            PrincipalRef::User(u) => {
+                let u = self.model.users.get(u.index())?;
+                (
+                    self.model.str(u.arn).to_string(),
+                    u.account,
+                    AwsPrincipalKind::User,
+                )
+            }
+            PrincipalRef::Role(r) => {
+                let r = self.model.roles.get(r.index())?;
+                let role_arn = self.model.str(r.arn).to_string();
+                let acct = self.model.str(r.account);
+                (
+                    format!(
+                        "arn:aws:sts::{acct}:assumed-role/{}/leakpath-witness",
+                        r.name
+                    ),
+                    r.account,
+                    AwsPrincipalKind::RoleSession { role_arn },
+                )
+            }
+        };
+        Some(RequestPrincipal::Aws(AwsPrincipal {
+            arn,
+            account: self.model.str(account).to_string(),
+            kind,
+            canonical_user: self
+                .model
+                .account(account)
+                .and_then(|a| a.s3_canonical_id.clone()),
+        }))
+    }
+
+    /// The inputs of a request on `resource` (an S3 bucket or object ARN, or anything
+    /// else), with the given identity side.
+    pub fn inputs_for<'s>(
+        &'s self,
+        identity: IdentityInputs<'s>,
+        action: &str,
+        resource: &str,
+    ) -> Result<AuthzInputs<'s>, FromModelError> {
+        let mut inputs = AuthzInputs {
+            identity,
+            resource_account: String::new(),
+            resource_policy: None,
+            resource_policy_mode: ResourcePolicyMode::Alternative,
+            rcps: None,
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        };
+        if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
+            let (bucket_name, object) = match rest.split_once('/') {
+                Some((b, _)) => (b, true),
+                None => (rest, false),
+            };
+            let id = self
+                .model
+                .bucket_by_name(bucket_name)
+                .ok_or_else(|| FromModelError::NotFound(format!("bucket {bucket_name}")))?;
+            self.fill_bucket(&mut inputs, id, object, action)?;
+        } else if let Some(role) = self.model.role_by_arn(resource) {
+            let r = &self.model.roles[role.index()];
+            inputs.resource_account = self.model.str(r.account).to_string();
+            inputs.resource_policy_mode = ResourcePolicyMode::Required;
+            inputs.resource_policy = match r.trust_policy {
+                Collected::Present(p) => self.pref(p),
+                Collected::Missing => {
+                    return Err(FromModelError::Missing(format!(
+                        "the trust policy of {resource}"
+                    )))
+                }
+            };
+            inputs.rcps = self.org_levels(r.account, true)?;
+        } else {
+            // Another resource type: its account from the ARN, no resource policy known.
+            inputs.resource_account = resource.split(':').nth(4).unwrap_or_default().to_string();
+            if let Some(acct) = self.model.sym(&inputs.resource_account) {
+                inputs.rcps = self.org_levels(acct, true)?;
+            }
+        }
+        Ok(inputs)
+    }
+
+    fn fill_bucket<'s>(
+        &'s self,
+        inputs: &mut AuthzInputs<'s>,
+        id: BucketId,
+        object: bool,
+        action: &str,
+    ) -> Result<(), FromModelError> {
+        let m = self.model;
+        let b = &m.buckets[id.index()];
+        let name = m.str(b.name);
+        inputs.resource_account = m.str(b.account).to_string();
+        inputs.rcps = self.org_levels(b.account, true)?;
+        inputs.resource_policy = match b.policy {
+            Collected::Present(Some(p)) => self.pref(p),
+            Collected::Present(None) => None,
+            Collected::Missing => {
+                return Err(FromModelError::Missing(format!(
+                    "the bucket policy of {name}"
+                )))
+            }
+        };
+        let account_bpa = match m.account(b.account).map(|a| &a.public_access_block) {
+            Some(Collected::Present(Some(p))) => convert_bpa(p),
+            // Not collected: assume none (the weaker setting keeps the answer sound).
+            _ => PublicAccessBlock::default(),
+        };
+        let bucket_bpa = match &b.public_access_block {
+            Collected::Present(Some(p)) => convert_bpa(p),
+            _ => PublicAccessBlock::default(),
+        };
+        let object_ownership = match &b.ownership {
+            Collected::Present(Some(model::ObjectOwnership::BucketOwnerEnforced)) => {
+                ObjectOwnership::BucketOwnerEnforced
+            }
+            Collected::Present(Some(model::ObjectOwnership::BucketOwnerPreferred)) => {
+                ObjectOwnership::BucketOwnerPreferred
+            }
+            _ => ObjectOwnership::ObjectWriter,
+        };
+        let bucket_acl = match &b.acl {
+            Collected::Present(acl) => acl.grants.iter().filter_map(convert_grant).collect(),
+            Collected::Missing if object_ownership == ObjectOwnership::BucketOwnerEnforced => {
+                Vec::new()
+            }
+            Collected::Missing => {
+                return Err(FromModelError::Missing(format!("the ACL of {name}")))
+            }
+        };
+        inputs.s3 = Some(S3Inputs {
+            bucket_acl,
+            object_acl: Vec::new(),
+            object_ownership,
+            public_access_block: PublicAccessBlock::merged(account_bpa, bucket_bpa),
+        });
+        // SSE-KMS: the key must let the requester decrypt (object reads only).
+        if object && crate::eval::kms::kms_action_for(action).is_some() {
+            if let Collected::Present(Some(enc)) = &b.encryption {
+                if let Some(key_ref) = enc.kms_key_id() {
+                    if let Some(k) = m.kms_keys.iter().find(|k| {
+                        m.str(k.arn) == key_ref
+                            || k.key_id == key_ref
+                            || m.str(k.arn).ends_with(&format!("/{key_ref}"))
+                    }) {
+                        if let Collected::Present(p) = k.policy {
+                            if let Some(pr) = self.pref(p) {
+                                inputs.kms = Some(KmsKeyInputs {
+                                    key_arn: m.str(k.arn).to_string(),
+                                    key_account: m.str(k.account).to_string(),
+                                    key_policy: pr,
+                                    rcps: self.org_levels(k.account, true)?,
+                                    via_service: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn convert_bpa(p: &model::PublicAccessBlock) -> PublicAccessBlock {
+    PublicAccessBlock {
+        block_public_acls: p.block_public_acls,
+        ignore_public_acls: p.ignore_public_acls,
+        block_public_policy: p.block_public_policy,
+        restrict_public_buckets: p.restrict_public_buckets,
+    }
+}
+
+fn convert_grant(g: &model::AclGrant) -> Option<AclGrant> {
+    let grantee = match &g.grantee {
+        Grantee::CanonicalUser { id, .. } => AclGrantee::CanonicalUser(id.clone()),
+        Grantee::Group { uri } if uri == Grantee::ALL_USERS => AclGrantee::AllUsers,
+        Grantee::Group { uri } if uri == Grantee::AUTHENTICATED_USERS => {
+            AclGrantee::AuthenticatedUsers
+        }
+        Grantee::Group { uri } if uri == Grantee::LOG_DELIVERY => AclGrantee::LogDelivery,
+        _ => return None,
+    };
+    let permission = match g.permission {
+        model::AclPermission::FullControl => AclPermission::FullControl,
+        model::AclPermission::Read => AclPermission::Read,
+        model::AclPermission::Write => AclPermission::Write,
+        model::AclPermission::ReadAcp => AclPermission::ReadAcp,
+        model::AclPermission::WriteAcp => AclPermission::WriteAcp,
+        model::AclPermission::Other(_) => return None,
+    };
+    Some(AclGrant {
+        grantee,
+        permission,
+    })
+}
