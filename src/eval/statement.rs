@@ -112,3 +112,160 @@ pub fn statement_applies(
     }
     Ok(Some(principal_match))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::request::{AwsPrincipal, AwsPrincipalKind, RequestPrincipal};
+    use crate::policy::parse::parse_policy_value;
+    use serde_json::json;
+
+    fn alice() -> RequestPrincipal {
+        RequestPrincipal::Aws(AwsPrincipal {
+            arn: "arn:aws:iam::111122223333:user/alice".into(),
+            account: "111122223333".into(),
+            kind: AwsPrincipalKind::User,
+            canonical_user: None,
+        })
+    }
+
+    /// `(version, statement, kind, action, resource) → applies`
+    fn check(
+        version: &str,
+        stmt: serde_json::Value,
+        kind: PolicyKind,
+        action: &str,
+        resource: &str,
+        expect: bool,
+    ) {
+        let doc = parse_policy_value(&json!({"Version": version, "Statement": [stmt]}))
+            .expect("test policy parses");
+        let req = Request {
+            principal: alice(),
+            action: action.into(),
+            resource: resource.into(),
+            context: RequestContext::new(),
+        };
+        let context = crate::eval::request::derived_context(&req);
+        let target = Target {
+            request: &req,
+            context: &context,
+            has_boundary: false,
+        };
+        let got = doc
+            .statements
+            .first()
+            .map(|s| statement_applies("p", &doc, s, kind, target));
+        assert_eq!(
+            got.map(|r| r.map(|m| m.is_some())),
+            Some(Ok(expect)),
+            "{stmt} vs {action} {resource}"
+        );
+    }
+
+    #[test]
+    fn elements() {
+        use PolicyKind::*;
+        let v = "2012-10-17";
+        let obj = "arn:aws:s3:::b/home/alice/x";
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            true,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}),
+            Identity,
+            "s3:PutObject",
+            obj,
+            false,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "NotAction": "s3:Get*", "Resource": "*"}),
+            Identity,
+            "s3:PutObject",
+            obj,
+            true,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "NotAction": "s3:Get*", "Resource": "*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            false,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::b/*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            false,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::c/*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            true,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            true,
+        );
+        check(
+            "2008-10-17",
+            json!({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::b/home/${aws:username}/*"}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            false,
+        );
+        // Trust policies have no Resource element: it does not restrict.
+        check(
+            v,
+            json!({"Effect": "Allow", "Principal": {"AWS": "111122223333"}, "Action": "sts:AssumeRole"}),
+            Resource,
+            "sts:AssumeRole",
+            "arn:aws:iam::111122223333:role/R",
+            true,
+        );
+        // A resource policy statement without a principal names nobody.
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*"}),
+            Resource,
+            "s3:GetObject",
+            obj,
+            false,
+        );
+        // Conditions are checked last and AND-ed.
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:username": "alice"}, "Null": {"aws:SourceVpce": "true"}}}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            true,
+        );
+        check(
+            v,
+            json!({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": {"StringEquals": {"aws:username": "alice"}, "Null": {"aws:SourceVpce": "false"}}}),
+            Identity,
+            "s3:GetObject",
+            obj,
+            false,
+        );
+    }
+}
