@@ -2,7 +2,8 @@
 //!
 //! ## The score
 //! The sum of five documented parts, clamped to 1..=100 for every confirmed route; only a
-//! route whose data is labelled `public` (meant to be public) scores 0, informational.
+//! route whose data is labelled `public` (meant to be public) with confidence >= 0.8 scores
+//! 0, informational. A less certain `public` label counts as doubt: 15 × (1 − confidence).
 //!
 //! | part | values |
 //! |---|---|
@@ -95,7 +96,7 @@ fn sensitivity_points(s: &Sensitivity) -> f64 {
         "financial" | "health" => scaled(32.0),
         "personal" => scaled(28.0),
         "internal" => scaled(15.0),
-        "public" => 0.0,
+        "public" => 15.0 * (1.0 - confidence),
         _ => 18.0,
     }
 }
@@ -115,9 +116,12 @@ fn action_points(actions: &[String]) -> f64 {
     }
 }
 
+/// Confidence from which a `public` label makes a route informational.
+pub const PUBLIC_CERTAINTY: f64 = 0.8;
+
 /// The documented score (see the module doc).
 pub fn score(inputs: &RiskInputs<'_>) -> Risk {
-    if inputs.sensitivity.label == "public" {
+    if inputs.sensitivity.label == "public" && inputs.sensitivity.confidence >= PUBLIC_CERTAINTY {
         return Risk {
             score: 0,
             severity: Severity::Informational,
@@ -201,6 +205,15 @@ mod tests {
             1,
             0,
             (64, Severity::Medium),
+        );
+        // An unsure `public` label is doubt, not comfort: 45 + 15*0.4=6 + 0 + 10 = 61.
+        check(
+            Public,
+            sens("public", 0.6, 0),
+            &["s3:GetObject"],
+            1,
+            0,
+            (61, Severity::Medium),
         );
         check(
             Public,

@@ -68,7 +68,7 @@ pub fn render_dataset_table(findings: &[Finding]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:>4}  {:<13} {:<44} {:<12} {:<32} {:>6}  {} data{}",
+            "{:>4}  {:<13} {:<44} {:<12} {:<32} {:>6}  {} {}{}",
             f.risk.score,
             f.risk.severity.as_str(),
             truncate(&f.dataset.arn, 44),
@@ -76,6 +76,7 @@ pub fn render_dataset_table(findings: &[Finding]) -> String {
             truncate(&r.classes.join(","), 32),
             r.routes,
             hops.join(" "),
+            f.route.last().map(|h| short_node(&h.to)).unwrap_or(""),
             unknown
         );
     }
