@@ -4,8 +4,9 @@
 //! model whose names differ from this code's is an error.
 //!
 //! Groups:
-//! - per detector: `det_log:<d>` = ln(1+hits)/ln(1001) (how much) and `det_rate:<d>` =
-//!   hits per record, capped at 1 (how pervasive);
+//! - per detector: `det_any:<d>` = 1 when it hit at all (one private key is enough),
+//!   `det_log:<d>` = ln(1+hits)/ln(1001) (how much) and `det_rate:<d>` = hits per record,
+//!   capped at 1 (how pervasive);
 //! - `column:<class>`: how many column/key names carry a word of that class (ln-scaled);
 //! - `name:<class>`: the same for object keys, the dataset name and sample file names;
 //! - `token:<word>` / `hash:<n>`: presence of a known column/key word, and of any other
@@ -20,6 +21,15 @@ use std::hash::Hasher;
 
 /// Buckets for name tokens that are not in [`COLUMN_WORDS`].
 pub const HASH_BUCKETS: usize = 64;
+/// Value of a present hashed token. Kept small so that L2 regularization makes these
+/// anonymous features expensive to rely on: they fit the training vocabulary, and the
+/// readable detector and word features must carry the label.
+const HASHED_VALUE: f64 = 0.25;
+/// File-name extensions, which say how data is stored, not what it is.
+const EXTENSIONS: &[&str] = &[
+    "csv", "tsv", "json", "jsonl", "ndjson", "txt", "gz", "md", "yaml", "yml", "xml", "dat", "zip",
+    "parquet", "avro", "orc", "pdf", "png", "jpg", "part",
+];
 
 /// Column-name and object-key words and the label they point to. A word here gets its own
 /// `token:` feature and counts toward `column:<label>` / `name:<label>`.
@@ -167,6 +177,7 @@ const CLASS_LABELS: [Label; 6] = Label::TRAINED;
 pub fn feature_names() -> Vec<String> {
     let mut names = Vec::new();
     for d in detectors::all() {
+        names.push(format!("det_any:{}", d.name()));
         names.push(format!("det_log:{}", d.name()));
         names.push(format!("det_rate:{}", d.name()));
     }
@@ -222,6 +233,7 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
     let records = p.records.max(1) as f64;
     for d in 0..n_det {
         let h = p.hits.get(d).copied().unwrap_or(0);
+        x.push(if h > 0 { 1.0 } else { 0.0 });
         x.push(scaled_log(h, 1000.0));
         x.push((h as f64 / records).min(1.0));
     }
@@ -237,8 +249,8 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
                 if let Some(c) = CLASS_LABELS.iter().position(|l| *l == COLUMN_WORDS[i].1) {
                     seen[c] = true;
                 }
-            } else if w.len() >= 2 {
-                hashed[bucket(w)] = 1.0;
+            } else if w.len() >= 2 && !EXTENSIONS.contains(&w) {
+                hashed[bucket(w)] = HASHED_VALUE;
             }
         });
         for (c, s) in seen.iter().enumerate() {
@@ -252,8 +264,8 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
             if let Some(c) = CLASS_LABELS.iter().position(|l| *l == COLUMN_WORDS[i].1) {
                 name_class[c] += 1;
             }
-        } else {
-            hashed[bucket(tok)] = 1.0;
+        } else if !EXTENSIONS.contains(&tok.as_str()) {
+            hashed[bucket(tok)] = HASHED_VALUE;
         }
     }
     x.extend(column_class.iter().map(|&n| scaled_log(n, 10.0)));
@@ -285,7 +297,7 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
 }
 
 fn feature_names_len() -> usize {
-    detectors::all().len() * 2 + 12 + COLUMN_WORDS.len() + HASH_BUCKETS + SHAPES.len()
+    detectors::all().len() * 3 + 12 + COLUMN_WORDS.len() + HASH_BUCKETS + SHAPES.len()
 }
 
 #[cfg(test)]

@@ -374,7 +374,19 @@ pub fn generate(seed: u64, per_label: usize) -> Vec<TrainingDataset> {
             let keys_only = rng.chance(0.12);
             let mut samples = Vec::new();
             if !keys_only {
-                for (fname, body) in files {
+                for (mut fname, body) in files {
+                    // Often the file name says nothing: the content must.
+                    if rng.chance(0.4) {
+                        let ext = fname
+                            .rsplit_once('.')
+                            .map(|(_, e)| e.to_string())
+                            .unwrap_or_else(|| "txt".to_string());
+                        fname = format!(
+                            "{}-{:04}.{ext}",
+                            rng.pick(&["part", "data", "export", "sample", "file", "object"]),
+                            rng.below(10_000)
+                        );
+                    }
                     let body = body.into_bytes();
                     if rng.chance(0.08) {
                         let mut enc =
@@ -457,6 +469,13 @@ fn templates(label: Label) -> Vec<Template> {
             log_with_tokens,
             connection_strings,
             ci_variables,
+            secret_snippet,
+            people_with_passwords,
+            bare_secret,
+            users_table,
+            bare_secret,
+            secret_snippet,
+            bare_secret,
         ],
         Label::Financial => vec![
             card_transactions,
@@ -486,6 +505,8 @@ fn templates(label: Label) -> Vec<Template> {
             identity_docs,
             crm_notes,
             address_book,
+            delivery_notes,
+            social_posts,
         ],
         Label::Internal => vec![
             app_logs,
@@ -497,6 +518,7 @@ fn templates(label: Label) -> Vec<Template> {
             terraform_plan,
             build_log,
             salary_bands,
+            code_file,
         ],
         Label::Public | Label::Unknown => vec![
             measurements,
@@ -511,6 +533,7 @@ fn templates(label: Label) -> Vec<Template> {
             changelog,
             schools,
             flights,
+            short_snippet,
         ],
     }
 }
@@ -1069,6 +1092,165 @@ fn ci_variables(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'
         vec![("variables.json".into(), s)],
         keys_like(rng, &["ci/export/variables-{n}.json"]),
         "ci",
+    )
+}
+
+fn secret_snippet(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    const KEYS: &[&str] = &[
+        "api_key",
+        "apiKey",
+        "secret",
+        "token",
+        "auth_token",
+        "password",
+        "client_secret",
+        "access_key",
+        "SECRET_KEY",
+        "db_pass",
+        "private_token",
+        "webhook_secret",
+    ];
+    const PREFIXES: &[&str] = &[
+        "ghp_", "glpat-", "xoxb-", "sk_live_", "hf_", "npm_", "dop_v1_", "shpat_", "AIza",
+        "sk-proj-", "dapi", "xapp-1-", "rk_live_", "glsa_", "pypi-AgE",
+    ];
+    let mut lines = Vec::new();
+    for _ in 0..rng.range(1, 4) {
+        let key = *rng.pick(KEYS);
+        let secret = if rng.chance(0.5) {
+            format!("{}{}", rng.pick(PREFIXES), rng.chars(ALNUM, 40))
+        } else if rng.chance(0.5) {
+            token(rng)
+        } else {
+            password(rng)
+        };
+        lines.push(match rng.below(10) {
+            0 => format!("{key} = \"{secret}\""),
+            1 => format!("export {}={secret}", key.to_uppercase()),
+            2 => format!("\"{key}\": \"{secret}\","),
+            3 => format!("{key}: {secret}"),
+            4 => format!(
+                "{secret}  # {}",
+                rng.pick(&["prod", "do not commit", "temp", "TP"])
+            ),
+            5 => format!(
+                "curl -H \"Authorization: Bearer {}\" https://api.example.com/v1/me",
+                jwt(rng)
+            ),
+            6 => format!("<{key}>{secret}</{key}>"),
+            7 => format!("mysql -u root --password={secret} app"),
+            8 => format!("const {key} = '{secret}';"),
+            _ => format!("the {key} is {secret}"),
+        });
+    }
+    if rng.chance(0.5) {
+        lines.insert(
+            0,
+            rng.pick(&["# settings", "import os", "[default]", "// config", "---"])
+                .to_string(),
+        );
+    }
+    let name = rng
+        .pick(&[
+            "config.py",
+            "settings.toml",
+            "secrets.txt",
+            "app.js",
+            "notes.md",
+            "token",
+            "creds.xml",
+            "run.sh",
+        ])
+        .to_string();
+    (
+        vec![(name, lines.join("\n") + "\n")],
+        keys_like(rng, &["repo/{n}/config.py", "tmp/{n}.txt"]),
+        "code",
+    )
+}
+/// The secret alone, as vendor samples and pasted tokens look: one to three lines.
+fn bare_secret(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    const PREFIXES: &[&str] = &[
+        "ghp_", "glpat-", "xoxb-", "sk_live_", "hf_", "npm_", "dop_v1_", "shpat_", "AIza",
+        "sk-proj-", "dapi", "xapp-1-", "rk_live_", "glsa_", "pypi-AgE", "SG.", "key-", "cosmo_",
+        "ops_eyJ",
+    ];
+    let mut lines: Vec<String> = Vec::new();
+    for _ in 0..rng.range(1, 3) {
+        lines.push(match rng.below(7) {
+            0 => {
+                let n = rng_len(rng);
+                format!("{}{}", rng.pick(PREFIXES), rng.chars(ALNUM, n))
+            }
+            // Hex or lower-case bodies: not "random-looking" to the entropy detector, so the
+            // prefix alone has to carry the label.
+            1 => {
+                let n = rng_len(rng);
+                format!("{}{}", rng.pick(PREFIXES), rng.chars(HEX, n))
+            }
+            2 => {
+                let n = rng_len(rng);
+                format!(
+                    "{}{}",
+                    rng.pick(PREFIXES),
+                    rng.chars(b"abcdefghijklmnopqrstuvwxyz0123456789", n)
+                )
+            }
+            3 => jwt(rng),
+            4 => format!(
+                "-----BEGIN {}PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----",
+                rng.pick(&["", "RSA ", "OPENSSH "]),
+                rng.pick(WORDS).repeat(6)
+            ),
+            5 => aws_key(rng),
+            _ => format!("{} {}", token(rng), rng.pick(&["# TP", "", "(prod)"])),
+        });
+    }
+    let name = rng
+        .pick(&["token", "key", "secret.txt", "notes", "sample", "paste.txt"])
+        .to_string();
+    (
+        vec![(name, lines.join("\n") + "\n")],
+        keys_like(rng, &["tmp/{n}", "paste/{n}.txt"]),
+        "tmp",
+    )
+}
+
+fn rng_len(rng: &mut SplitMix64) -> usize {
+    rng.range(24, 64)
+}
+fn people_with_passwords(
+    rng: &mut SplitMix64,
+) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    let cols: &[&[&str]] = &[
+        &["given", "name"],
+        &["surname"],
+        &["street", "address"],
+        &["city"],
+        &["email", "address"],
+        &["username"],
+        &["password"],
+        &["telephone", "number"],
+        &["birthday"],
+    ];
+    let body = table(rng, cols, 0, |r| {
+        let (f, l) = (first(r), last(r));
+        vec![
+            f.clone(),
+            l.clone(),
+            street(r),
+            r.pick(CITIES).to_string(),
+            email(r, &f, &l),
+            format!("{}{}", f.to_lowercase(), r.below(999)),
+            password(r),
+            phone(r),
+            date(r, 1950, 2004),
+        ]
+    });
+    (
+        vec![("people.csv".into(), body)],
+        keys_like(rng, &["dumps/{n}/accounts.csv", "exports/members-{y}.csv"]),
+        "members",
     )
 }
 
@@ -1637,6 +1819,94 @@ fn address_book(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'
     )
 }
 
+/// Names the person-name detector does not list, so the model learns from context too.
+const RARE_FIRST: &[&str] = &[
+    "Efraim", "Ludmila", "Osvaldo", "Brynja", "Tadeusz", "Wanjiru", "Zdenka", "Ilkka", "Saoirse",
+    "Radomir", "Ximena", "Kalani",
+];
+const RARE_LAST: &[&str] = &[
+    "Szczepanski",
+    "Oyelaran",
+    "Haraldsdottir",
+    "Vukovic",
+    "Achterberg",
+    "Quispe",
+    "Tuilagi",
+    "Brennecke",
+    "Mwangi",
+    "Laaksonen",
+];
+const FOREIGN_STREETS: &[&str] = &[
+    "Koskikatu",
+    "Hauptstrasse",
+    "Rue de la Paix",
+    "Calle Mayor",
+    "Via Roma",
+    "Storgatan",
+    "Dalmatinova",
+    "Nowy Swiat",
+    "Bergvej",
+];
+
+fn any_name(rng: &mut SplitMix64) -> String {
+    if rng.chance(0.5) {
+        format!("{} {}", rng.pick(RARE_FIRST), rng.pick(RARE_LAST))
+    } else {
+        format!("{} {}", first(rng), last(rng))
+    }
+}
+fn any_address(rng: &mut SplitMix64) -> String {
+    if rng.chance(0.5) {
+        format!(
+            "{} {} Apt. {}, {} {}",
+            rng.pick(FOREIGN_STREETS),
+            rng.range(1, 99),
+            rng.range(1, 900),
+            rng.digits(5),
+            rng.pick(CITIES)
+        )
+    } else {
+        format!("{}, {} {}", street(rng), rng.pick(CITIES), rng.digits(5))
+    }
+}
+fn delivery_notes(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    let mut s = String::new();
+    for _ in 0..rng.range(3, 25) {
+        let name = any_name(rng);
+        let addr = any_address(rng);
+        s.push_str(&match rng.below(4) {
+            0 => format!("Deliver to {name}, {addr}\n"),
+            1 => format!("{name}  {addr}\n"),
+            2 => format!("Parcel for {name} left with neighbour at {addr}\n"),
+            _ => format!("Return address: {addr} ({name})\n"),
+        });
+    }
+    (
+        vec![("deliveries.txt".into(), s)],
+        keys_like(rng, &["logistics/notes/{y}/{m}/{n}.txt"]),
+        "logistics",
+    )
+}
+fn social_posts(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    let mut s = String::new();
+    for _ in 0..rng.range(4, 20) {
+        let name = any_name(rng);
+        s.push_str(&match rng.below(6) {
+            0 => format!("{name} lives at {}\n", any_address(rng)),
+            1 => format!("Happy birthday to {name}, {} today!\n", rng.range(18, 90)),
+            2 => format!("What's your last name? {}\n", rng.pick(RARE_LAST)),
+            3 => format!("I met {name} and {} at the conference.\n", any_name(rng)),
+            4 => format!("My name is {name} and I moved to {}.\n", any_address(rng)),
+            _ => format!("{}\n", sentence(rng, 10)),
+        });
+    }
+    (
+        vec![("posts.txt".into(), s)],
+        keys_like(rng, &["forum/export/{y}/{n}.txt"]),
+        "forum",
+    )
+}
+
 // ---- internal ------------------------------------------------------------------------------
 
 fn app_logs(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
@@ -1845,6 +2115,24 @@ fn salary_bands(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'
         vec![("comp_bands.csv".into(), body)],
         keys_like(rng, &["hr/comp/{y}/bands.csv"]),
         "hr",
+    )
+}
+
+fn code_file(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    let svc = rng.pick(SERVICES).replace('-', "_");
+    let s = if rng.chance(0.5) {
+        format!("#!/usr/bin/python\n# Internal helper for the {svc} service.\nimport os\n\nDB_PASSWORD = os.environ[\"DB_PASSWORD\"]\nTIMEOUT = {}\nREGULAR_VALUE = 'this is just a long string, like a user facing error message'\n\n\ndef main():\n    print('retrying {svc} in', TIMEOUT)\n\n\nif __name__ == '__main__':\n    main()\n", rng.range(1, 60))
+    } else {
+        format!("// {svc} client; see runbook\nconst retries = {};\nconst apiVersion = '2023-0{}-01';\nconst password = process.env.SVC_PASSWORD;\nfunction call(path) {{\n  return fetch(`http://{svc}.svc.cluster.local${{path}}`);\n}}\nmodule.exports = {{ call }};\n", rng.range(1, 9), rng.range(1, 9))
+    };
+    (
+        vec![(
+            rng.pick(&["main.py", "client.js", "util.py", "handler.js"])
+                .to_string(),
+            s,
+        )],
+        keys_like(rng, &["src/{n}/main.py", "lambda/{n}/handler.js"]),
+        "code",
     )
 }
 
@@ -2108,6 +2396,47 @@ fn flights(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'stati
         vec![("flights.csv".into(), body)],
         keys_like(rng, &["transport/flights/{y}/{m}.csv"]),
         "transport",
+    )
+}
+
+fn short_snippet(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
+    let options = [
+        "print('Hello world!')".to_string(),
+        format!(
+            "version = \"{}.{}.{}\"",
+            rng.below(5),
+            rng.below(20),
+            rng.below(10)
+        ),
+        format!("name: {}-{}", rng.pick(WORDS), rng.pick(WORDS)),
+        format!("# {}", sentence(rng, 6)),
+        "license = \"MIT\"".to_string(),
+        format!("homepage: https://{}.example.org", rng.pick(WORDS)),
+        "TODO: write docs".to_string(),
+        format!("description = \"{}\"", sentence(rng, 8)),
+        "Is this the real life? Is this just fantasy?".to_string(),
+        format!(
+            "{{\"count\": {}, \"page\": {}}}",
+            rng.below(500),
+            rng.below(20)
+        ),
+    ];
+    let n = rng.range(1, 5);
+    let lines: Vec<String> = (0..n).map(|_| rng.pick(&options).clone()).collect();
+    let name = rng
+        .pick(&[
+            "setup.cfg",
+            "pyproject.toml",
+            "notes.txt",
+            "index.md",
+            "Cargo.toml",
+            "package.json",
+        ])
+        .to_string();
+    (
+        vec![(name, lines.join("\n") + "\n")],
+        keys_like(rng, &["docs/{n}.md", "site/{n}/index.html"]),
+        "docs",
     )
 }
 

@@ -58,6 +58,9 @@ pub const TERMS: &[&str] = &[
     "webhook",
     "dsn",
     "connectionstring",
+    "securestring",
+    "aeskey",
+    "encryptionkey",
 ];
 
 impl Detector for CredentialTerms {

@@ -37,8 +37,29 @@ fn is_uuid(t: &str) -> bool {
             .all(|p| p.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// URL paths and slugs (`wp-content/uploads/2019/10/NPC-Chula-Vista`): mostly words between
+/// separators.
+fn looks_like_path(t: &str) -> bool {
+    let segments: Vec<&str> = t
+        .split(['/', '-', '_', '.'])
+        .filter(|s| !s.is_empty())
+        .collect();
+    let wordy = segments
+        .iter()
+        .filter(|s| {
+            s.len() >= 3
+                && s.bytes().all(|b| b.is_ascii_alphabetic())
+                && s.bytes().any(|b| b"aeiouAEIOU".contains(&b))
+        })
+        .count();
+    segments.len() >= 3 && wordy * 2 >= segments.len()
+}
+
 /// True when `t` looks generated rather than written.
 pub fn looks_random(t: &str) -> bool {
+    if looks_like_path(t) {
+        return false;
+    }
     let b = t.as_bytes();
     let (mut up, mut low, mut dig) = (false, false, false);
     let mut changes = 0usize;
@@ -107,5 +128,10 @@ mod tests {
             1,
         );
         check(None, "https://uab.studentaidcalculator.com/survey.aspx", 0);
+        check(
+            None,
+            "www.x.edu/wp-content/uploads/2019/10/NPC-Chula-Vista",
+            0,
+        );
     }
 }

@@ -108,6 +108,40 @@ pub fn is_secret_key(key: &str) -> bool {
     secret && !other
 }
 
+/// Keys that hold a secret when their value is random (`gi_api`, `signing_key`, `accessKey`),
+/// but hold ordinary values otherwise (`api_version`, `primary_key`).
+fn is_key_like(key: &str) -> bool {
+    let mut found = false;
+    let mut other = false;
+    key_words(key, |w| {
+        if matches!(
+            w,
+            "api" | "key" | "access" | "signing" | "hmac" | "private" | "session" | "cookie"
+        ) {
+            found = true;
+        }
+        if NOT_SECRET.contains(&w) {
+            other = true;
+        }
+    });
+    found && !other
+}
+
+/// One token of 16+ characters mixing letters with digits or case, no spaces.
+fn random_token(v: &str) -> bool {
+    let b = v.as_bytes();
+    let upper = b.iter().any(u8::is_ascii_uppercase);
+    let lower = b.iter().any(u8::is_ascii_lowercase);
+    let digit = b.iter().any(u8::is_ascii_digit);
+    b.len() >= 16
+        && !b.contains(&b' ')
+        && b.iter().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'+' | b'/' | b'=' | b'.')
+        })
+        && usize::from(upper) + usize::from(lower) + usize::from(digit) >= 2
+        && super::shannon_entropy(v) >= 3.5
+}
+
 /// True for values that are not secrets in themselves: empty, booleans, placeholders,
 /// references to the environment, masked values.
 pub fn is_placeholder(v: &str) -> bool {
@@ -168,7 +202,10 @@ impl Detector for PasswordAssignment {
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`')
             .trim();
-        u32::from(is_secret_key(key) && !is_placeholder(v) && v.len() <= 512)
+        if v.len() > 512 || is_placeholder(v) {
+            return 0;
+        }
+        u32::from(is_secret_key(key) || (is_key_like(key) && random_token(v)))
     }
 }
 
@@ -200,5 +237,8 @@ mod tests {
         check("passengers", "3", 0);
         check("token_type", "bearer", 0);
         check("password", "os.environ['PW']", 0);
+        check("gi_reo_gi_api", "DvMB_glvwjlEQ_uqIyn8k", 1);
+        check("api_version", "2023-01-01", 0);
+        check("primary_key", "id", 0);
     }
 }

@@ -67,6 +67,10 @@ fn plausible(run: &[u8]) -> bool {
     if groups.len() == 3 && groups[0] <= 2 && groups[1] <= 2 && groups[2] == 4 && !plus {
         return false;
     }
+    // US ZIP+4 codes (35294-0110).
+    if groups == [5, 4] && seps.first() == Some(&b'-') {
+        return false;
+    }
     // Space-separated small numbers in tables ("1 2 3 4 5 6 7") are not phones.
     if groups.iter().filter(|&&g| g == 1).count() > 1 {
         return false;
@@ -144,5 +148,6 @@ mod tests {
         check("2000-04-16 11:34:35", 0);
         check("3/29/1982", 0);
         check("5.54563E+15", 0);
+        check("35294-0110", 0);
     }
 }

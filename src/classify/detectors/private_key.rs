@@ -5,6 +5,9 @@
 //! Why it matters: a private key is an identity: SSH access to servers, TLS impersonation,
 //! code signing. There is no legitimate reason for one to sit in a shared bucket.
 //!
+//! Also the private members of JSON Web Keys (`"d"`, `"p"`, `"q"`, … with a long
+//! base64url value).
+//!
 //! Example: `-----BEGIN EC PRIVATE KEY-----` is a hit; `-----BEGIN PUBLIC KEY-----` is not.
 
 use super::{Detector, Field, FieldFacts};
@@ -27,6 +30,19 @@ impl Detector for PrivateKey {
         Label::Credentials
     }
     fn scan(&self, field: &Field<'_>, facts: &FieldFacts) -> u32 {
+        // JSON Web Key private parameters ("d", "p", "q", "dp", "dq", "qi", and "k" of a
+        // symmetric key): long base64url values under those exact keys.
+        if let Some(key) = field.key {
+            if matches!(key, "d" | "p" | "q" | "dp" | "dq" | "qi" | "k") {
+                let v = field.value.trim();
+                let b64url = v
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_');
+                if b64url && v.len() >= 20 && facts.upper > 0 && facts.lower > 0 {
+                    return 1;
+                }
+            }
+        }
         if facts.upper < 8 {
             return 0;
         }
@@ -88,5 +104,10 @@ mod tests {
             1,
         );
         check("LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=", 1);
+        let f = Field {
+            key: Some("d"),
+            value: "slaQqyHQPudOpq2mbDskum8rOu9IMkLGjINAFWwfqr-",
+        };
+        assert_eq!(PrivateKey.scan(&f, &FieldFacts::of(f.value)), 1);
     }
 }

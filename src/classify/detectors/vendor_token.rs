@@ -7,6 +7,8 @@
 //! Why it matters: each is a live login to a SaaS account — source code, chat history,
 //! payments, cloud projects — and attackers scan for the same prefixes.
 //!
+//! Slack/Discord/Teams incoming-webhook URLs count too: their path is the secret.
+//!
 //! Example: `ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R` is a hit; `ghp_` alone is not.
 
 use super::{Detector, Field, FieldFacts};
@@ -102,6 +104,7 @@ const PREFIXES: &[(&str, usize)] = &[
     ("pat", 50),
     ("dckr_pat_", 27),
     ("SWMTKN-1-", 40),
+    ("cosmo_", 32),
     ("A3T", 16),
     ("eyJrIjoi", 40),
     ("mfa.", 80),
@@ -126,7 +129,16 @@ impl Detector for VendorToken {
         if b.len() < 20 {
             return 0;
         }
-        let mut hits = 0;
+        // Incoming-webhook URLs carry their secret in the path.
+        let mut hits = [
+            "hooks.slack.com/services/T",
+            "discord.com/api/webhooks/",
+            "discordapp.com/api/webhooks/",
+            "outlook.office.com/webhook/",
+        ]
+        .iter()
+        .map(|w| s.matches(w).count() as u32)
+        .sum::<u32>();
         let mut i = 0;
         while i < b.len() {
             let at_boundary = i == 0
@@ -193,6 +205,7 @@ mod tests {
         );
         check("rk_live_TsS4QI2dNfwyVM7YdjI78ehK", 1);
         check("ghp_ alone is not a token at all", 0);
+        check("\"hook\": \"https://hooks.slack.com/services/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\"", 1);
         check("skeleton_of_the_keyboard_layout_for_testing_purposes", 0);
     }
 }
