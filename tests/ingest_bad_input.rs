@@ -300,6 +300,15 @@ fn empty_files_and_unknown_files_are_warnings() {
         .ignored_files
         .iter()
         .any(|f| f.ends_with("describe-flow-logs.json")));
+    // A first page only: the rest is unknown, and the coverage report says so.
+    let d = broken(
+        "ec2/us-east-1/describe-instances.json",
+        br#"{"Reservations": [], "NextToken": "abc"}"#,
+    );
+    let e = loads_with(&d);
+    assert!(e.coverage.missing.iter().any(|m| m.file
+        == format!("accounts/{ACCT}/ec2/us-east-1/describe-instances.json")
+        && m.consequence.contains("first page")));
     let d = broken("/accounts/not-an-account/x.json", b"{}");
     let e = loads_with(&d);
     assert!(e

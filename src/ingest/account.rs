@@ -144,6 +144,7 @@ fn load_iam(
     };
     match value {
         Some(v) => {
+            b.note_truncation(&Node::root(&v, &rel), Some(account), None)?;
             load_gaad(b, &Node::root(&v, &rel), account, from_folder)?;
             b.coverage.collected(Some(account), None, "iam", &rel);
         }
@@ -241,6 +242,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
     match &list_value {
         Some(v) => {
             let n = Node::root(v, &list_rel);
+            b.note_truncation(&n, Some(account), None)?;
             let (buckets, owner) = s3::parse_list_buckets(&n)?;
             let acct = b.account_mut(account);
             acct.buckets_listed = true;
@@ -422,7 +424,9 @@ fn load_kms(
     let mut keys: Vec<kms::ListedKey> = Vec::new();
     match b.read(&list_rel)? {
         Read::Json(v) => {
-            keys = kms::parse_list_keys(&Node::root(&v, &list_rel))?;
+            let n = Node::root(&v, &list_rel);
+            b.note_truncation(&n, Some(account), Some(region))?;
+            keys = kms::parse_list_keys(&n)?;
             b.coverage
                 .collected(Some(account), Some(region), "kms", &list_rel);
         }
@@ -536,7 +540,9 @@ fn load_ec2(
         let rel = paths.ec2(region, call);
         match b.read(&rel)? {
             Read::Json(v) => {
-                parse(b, &Node::root(&v, &rel), account, region)?;
+                let n = Node::root(&v, &rel);
+                b.note_truncation(&n, Some(account), Some(region))?;
+                parse(b, &n, account, region)?;
                 b.coverage
                     .collected(Some(account), Some(region), "ec2", &rel);
             }
@@ -577,6 +583,7 @@ fn load_lambda(
     b.coverage
         .collected(Some(account), Some(region), "lambda", &rel);
     let list_node = Node::root(&v, &rel);
+    b.note_truncation(&list_node, Some(account), Some(region))?;
     for f in lambda::parse_list_functions(&list_node)? {
         let arn = b.intern(&f.arn);
         let fnode = Node {

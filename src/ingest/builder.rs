@@ -95,6 +95,33 @@ impl Builder {
         }
     }
 
+    /// Records a list output that says it is only a first page (`IsTruncated: true`,
+    /// `NextToken`, `Marker`): the items beyond it are unknown.
+    pub fn note_truncation(
+        &mut self,
+        node: &Node,
+        account: Option<&str>,
+        region: Option<&str>,
+    ) -> Result<(), IngestError> {
+        let Some(map) = node.v.as_object() else {
+            return Ok(());
+        };
+        let truncated = map.get("IsTruncated").and_then(|v| v.as_bool()) == Some(true)
+            || ["NextToken", "Marker", "ContinuationToken"]
+                .iter()
+                .any(|k| map.get(*k).is_some_and(|v| !v.is_null()));
+        if truncated {
+            self.missing(
+                account,
+                region,
+                None,
+                node.file,
+                "output is only a first page (IsTruncated/NextToken/Marker): the items beyond it are unknown",
+            );
+        }
+        Ok(())
+    }
+
     pub fn warn(&mut self, file: &str, pointer: Option<&str>, message: impl Into<String>) {
         self.warnings.push(IngestWarning {
             file: file.to_string(),

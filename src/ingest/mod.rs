@@ -115,6 +115,7 @@ fn gaad_into(b: &mut Builder, v: &serde_json::Value, name: &str) -> Result<(), I
         path: name.to_string(),
         reason: "no ARN with an account id inside: cannot tell which account this is".into(),
     })?;
+    b.note_truncation(&Node::root(v, name), Some(&home), None)?;
     iam::load_gaad(b, &Node::root(v, name), &home, false)?;
     b.coverage.collected(Some(&home), None, "iam", name);
     b.missing(

@@ -104,6 +104,7 @@ pub fn load_organization(b: &mut Builder, dir: &str) -> Result<(), IngestError> 
     match b.read(&accounts_rel)? {
         Read::Json(v) => {
             let n = Node::root(&v, &accounts_rel);
+            b.note_truncation(&n, None, None)?;
             for a in n.list("Accounts")? {
                 let id = account_id(&a.req("Id")?)?.to_string();
                 let sym = b.intern(&id);

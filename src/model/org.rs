@@ -130,3 +130,61 @@ impl Organization {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: u32, kind: OrgNodeKind, parent: Collected<Option<u32>>) -> OrgNode {
+        OrgNode {
+            id: Sym(id),
+            kind,
+            name: None,
+            parent: parent.map(|p| p.map(OrgNodeId)),
+            enabled_policy_types: Vec::new(),
+            scps: Vec::new(),
+            rcps: Vec::new(),
+        }
+    }
+
+    fn check(nodes: Vec<OrgNode>, account: u32, expect: Collected<Vec<u32>>) {
+        let org = Organization {
+            id: "o-1".into(),
+            arn: None,
+            management_account: Sym(0),
+            feature_set: None,
+            nodes,
+            policies: Vec::new(),
+            targets_complete: true,
+        };
+        let got = org
+            .path_to_root(Sym(account))
+            .map(|p| p.into_iter().map(|n| n.0).collect::<Vec<_>>());
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn paths_to_root_are_complete_or_missing() {
+        use OrgNodeKind::*;
+        let tree = || {
+            vec![
+                node(10, Root, Collected::Present(None)),
+                node(11, OrganizationalUnit, Collected::Present(Some(0))),
+                node(12, Account, Collected::Present(Some(1))),
+                node(13, Account, Collected::Missing),
+            ]
+        };
+        check(tree(), 12, Collected::Present(vec![2, 1, 0]));
+        check(tree(), 13, Collected::Missing);
+        check(tree(), 99, Collected::Missing);
+        // A cycle (malformed parents files) ends as Missing instead of looping.
+        let cyclic = vec![
+            node(11, OrganizationalUnit, Collected::Present(Some(1))),
+            node(12, Account, Collected::Present(Some(0))),
+        ];
+        check(cyclic, 12, Collected::Missing);
+        // A non-root without a parent is not a complete path.
+        let orphan = vec![node(12, Account, Collected::Present(None))];
+        check(orphan, 12, Collected::Missing);
+    }
+}
