@@ -400,3 +400,233 @@ fn convert_grant(g: &model::AclGrant) -> Option<AclGrant> {
         permission,
     })
 }
+
+/// Who a `can` question is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrincipalSpec {
+    /// The unauthenticated internet requester.
+    Anonymous,
+    /// Any principal of this account (its users, roles and root when the export holds its
+    /// IAM; any identity at all otherwise).
+    Account(String),
+    /// One principal by ARN (user, role, assumed-role session or account root).
+    Arn(String),
+}
+
+impl PrincipalSpec {
+    /// Reads `anonymous`, a 12-digit account id, or an ARN.
+    pub fn parse(s: &str) -> Option<PrincipalSpec> {
+        if s.eq_ignore_ascii_case("anonymous") || s == "*" {
+            Some(PrincipalSpec::Anonymous)
+        } else if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Some(PrincipalSpec::Account(s.to_string()))
+        } else if s.starts_with("arn:") && s.split(':').count() >= 6 {
+            Some(PrincipalSpec::Arn(s.to_string()))
+        } else {
+            None
+        }
+    }
+}
+
+use super::question::{Answer, KeyShape, PrincipalShape, Question, RequestShape, StrShape};
+use super::solver::SolverError;
+use crate::eval::ContextValue;
+
+/// Answers "can `who` perform `action` on `resource`" over the model: one question per
+/// concrete principal the spec stands for (the first allowed wins; any unknown makes the
+/// answer unknown). `context` fixes condition keys; every other key is free.
+pub fn ask(
+    view: &ModelView<'_>,
+    who: &PrincipalSpec,
+    action: &str,
+    resource: &str,
+    context: &[(String, String)],
+) -> Result<Answer, SolverError> {
+    let resource_shape = if resource.contains(['*', '?']) {
+        StrShape::Matching(resource.to_string())
+    } else {
+        StrShape::Exact(resource.to_string())
+    };
+    // The resource part of a pattern names the bucket; inputs come from its concrete prefix.
+    let concrete_resource: String = resource
+        .split(['*', '?'])
+        .next()
+        .unwrap_or(resource)
+        .to_string();
+    let with_context = |mut shape: RequestShape| {
+        let mut grouped: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (k, v) in context {
+            grouped
+                .entry(k.to_ascii_lowercase())
+                .or_default()
+                .push(v.clone());
+        }
+        for (k, mut vs) in grouped {
+            let v = if vs.len() == 1 {
+                ContextValue::Single(vs.remove(0))
+            } else {
+                ContextValue::Multi(vs)
+            };
+            shape = shape.with_key(&k, KeyShape::Fixed(v));
+        }
+        shape
+    };
+    let action_shape = StrShape::Exact(action.to_string());
+    let m = view.model;
+    let mut answers = Vec::new();
+    let ask_one = |identity: Result<IdentityInputs<'_>, FromModelError>,
+                   principal: PrincipalShape|
+     -> Result<Answer, SolverError> {
+        let identity = match identity {
+            Ok(i) => i,
+            Err(e) => return Ok(Answer::Unknown(e.to_string())),
+        };
+        let inputs = match view.inputs_for(identity, action, &concrete_resource) {
+            Ok(i) => i,
+            Err(e) => return Ok(Answer::Unknown(e.to_string())),
+        };
+        let shape = match &principal {
+            PrincipalShape::Exact(RequestPrincipal::Anonymous) => {
+                RequestShape::anonymous(action_shape.clone(), resource_shape.clone())
+            }
+            _ => RequestShape::new(principal, action_shape.clone(), resource_shape.clone()),
+        };
+        let q = Question {
+            inputs,
+            shape: with_context(shape),
+        };
+        super::question::check(&q)
+    };
+    match who {
+        PrincipalSpec::Anonymous => answers.push(ask_one(
+            Ok(IdentityInputs::Unconstrained),
+            PrincipalShape::Exact(RequestPrincipal::Anonymous),
+        )?),
+        PrincipalSpec::Account(acct) => {
+            let exported = m
+                .sym(acct)
+                .and_then(|s| m.account(s))
+                .is_some_and(|a| a.iam_collected);
+            if exported {
+                let acct_sym = m.sym(acct);
+                let root_identity = || -> Result<IdentityInputs<'_>, FromModelError> {
+                    Ok(IdentityInputs::Known(IdentityPolicies {
+                        policies: Vec::new(),
+                        permissions_boundary: None,
+                        session_policies: None,
+                        scps: match acct_sym {
+                            Some(s) => view.org_levels(s, false)?,
+                            None => None,
+                        },
+                    }))
+                };
+                answers.push(ask_one(
+                    root_identity(),
+                    PrincipalShape::Exact(RequestPrincipal::Aws(AwsPrincipal {
+                        arn: format!("arn:aws:iam::{acct}:root"),
+                        account: acct.clone(),
+                        kind: AwsPrincipalKind::Root,
+                        canonical_user: acct_sym
+                            .and_then(|s| m.account(s))
+                            .and_then(|a| a.s3_canonical_id.clone()),
+                    })),
+                )?);
+                let mut who_list: Vec<PrincipalRef> = Vec::new();
+                for (i, u) in m.users.iter().enumerate() {
+                    if m.str(u.account) == acct {
+                        who_list.push(PrincipalRef::User(model::UserId(i as u32)));
+                    }
+                }
+                for (i, r) in m.roles.iter().enumerate() {
+                    if m.str(r.account) == acct {
+                        who_list.push(PrincipalRef::Role(model::RoleId(i as u32)));
+                    }
+                }
+                for p in who_list {
+                    if answers.iter().any(Answer::is_allowed) {
+                        break;
+                    }
+                    if let Some(rp) = view.request_principal(p) {
+                        answers.push(ask_one(view.identity(p), PrincipalShape::Exact(rp))?);
+                    }
+                }
+            } else {
+                answers.push(ask_one(
+                    Ok(IdentityInputs::Unconstrained),
+                    PrincipalShape::AnyOfAccount(acct.clone()),
+                )?);
+            }
+        }
+        PrincipalSpec::Arn(arn) => {
+            let known = m
+                .user_by_arn(arn)
+                .map(PrincipalRef::User)
+                .or_else(|| m.role_by_arn(arn).map(PrincipalRef::Role));
+            match known {
+                Some(p) => match view.request_principal(p) {
+                    Some(rp) => answers.push(ask_one(view.identity(p), PrincipalShape::Exact(rp))?),
+                    None => return Err(SolverError::BadQuestion(format!("principal {arn}"))),
+                },
+                None => {
+                    let rp = principal_from_arn(arn).ok_or_else(|| {
+                        SolverError::BadQuestion(format!("{arn} is not a principal ARN"))
+                    })?;
+                    answers.push(ask_one(
+                        Ok(IdentityInputs::Unconstrained),
+                        PrincipalShape::Exact(rp),
+                    )?)
+                }
+            }
+        }
+    }
+    let mut denied = None;
+    let mut unknown = None;
+    for a in answers {
+        match a {
+            Answer::Allowed(_) => return Ok(a),
+            Answer::Denied(_) => {
+                denied.get_or_insert(a);
+            }
+            Answer::Unknown(_) => {
+                unknown.get_or_insert(a);
+            }
+        }
+    }
+    Ok(unknown
+        .or(denied)
+        .unwrap_or_else(|| Answer::Unknown("no principal to ask about".into())))
+}
+
+/// A principal outside the export, from its ARN alone.
+pub fn principal_from_arn(arn: &str) -> Option<RequestPrincipal> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let (account, resource) = (*parts.get(4)?, *parts.get(5)?);
+    let kind = if resource == "root" {
+        AwsPrincipalKind::Root
+    } else if resource.starts_with("user/") {
+        AwsPrincipalKind::User
+    } else if let Some(rest) = resource.strip_prefix("role/") {
+        let name = rest.rsplit('/').next().unwrap_or(rest);
+        return Some(RequestPrincipal::Aws(AwsPrincipal {
+            arn: format!("arn:aws:sts::{account}:assumed-role/{name}/leakpath-witness"),
+            account: account.to_string(),
+            kind: AwsPrincipalKind::RoleSession {
+                role_arn: arn.to_string(),
+            },
+            canonical_user: None,
+        }));
+    } else if let Some(rest) = resource.strip_prefix("assumed-role/") {
+        let role = rest.split('/').next().unwrap_or(rest);
+        AwsPrincipalKind::RoleSession {
+            role_arn: format!("arn:aws:iam::{account}:role/{role}"),
+        }
+    } else {
+        return None;
+    };
+    Some(RequestPrincipal::Aws(AwsPrincipal {
+        arn: arn.to_string(),
+        account: account.to_string(),
+        kind,
+        canonical_user: None,
+    }))
+}
