@@ -151,6 +151,32 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
+/// `LEAKPATH_FAIL_OUTPUT_AFTER_BYTES=N` makes the output fail after N bytes: the test hook
+/// that proves `--out` never leaves a partial file.
+fn fault_injection() -> Option<usize> {
+    std::env::var("LEAKPATH_FAIL_OUTPUT_AFTER_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+}
+
+struct FailingWriter<'a> {
+    inner: &'a mut dyn Write,
+    left: usize,
+}
+
+impl Write for FailingWriter<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.left {
+            return Err(std::io::Error::other("injected write failure"));
+        }
+        self.left -= buf.len();
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let fail_on = match &args.fail_on {
         Some(s) => Some(Severity::parse(s).with_context(|| {
@@ -316,8 +342,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Ok(())
     };
     match &args.out {
-        Some(path) => report::atomic::write_atomically(path, write)
-            .with_context(|| format!("writing {}", path.display()))?,
+        Some(path) => report::atomic::write_atomically(path, |w| match fault_injection() {
+            // Tests force a write failure part-way to prove the output stays whole.
+            Some(limit) => write(&mut FailingWriter {
+                inner: w,
+                left: limit,
+            }),
+            None => write(w),
+        })
+        .with_context(|| format!("writing {}", path.display()))?,
         None => {
             let stdout = std::io::stdout();
             let mut lock = std::io::BufWriter::new(stdout.lock());
