@@ -659,3 +659,30 @@ fn load_lambda(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(v: serde_json::Value, expect: Option<&str>) {
+        assert_eq!(account_in_value(&v).as_deref(), expect, "{v}");
+    }
+
+    #[test]
+    fn account_ids_come_from_arns_or_owner_ids() {
+        check(
+            json!({"Functions": [{"FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f"}]}),
+            Some("111122223333"),
+        );
+        check(
+            json!({"SecurityGroups": [{"OwnerId": "444455556666"}]}),
+            Some("444455556666"),
+        );
+        check(json!({"Buckets": [{"Name": "arn-less"}]}), None);
+        check(
+            json!({"Policies": [{"Arn": "arn:aws:iam::aws:policy/x"}]}),
+            None,
+        );
+    }
+}

@@ -249,3 +249,53 @@ impl Builder {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check(doc: serde_json::Value, expect: &[&str]) {
+        let mut b = Builder::new(PathBuf::from("."), ExportLayout::Native);
+        let v = json!({"Doc": doc});
+        let n = Node::root(&v, "f.json").req("Doc").unwrap();
+        let id = b.add_policy(PolicyKind::Bucket, None, None, &n).unwrap();
+        let cites: Vec<String> = (0..expect.len())
+            .map(|i| b.sources.cite(ItemRef::Statement(id, i)).unwrap())
+            .collect();
+        assert_eq!(cites, expect);
+    }
+
+    #[test]
+    fn statement_sources_inside_objects_and_strings() {
+        check(
+            json!({"Statement": [{"Effect": "Allow", "Action": "*"}, {"Effect": "Deny", "Action": "*"}]}),
+            &["f.json#/Doc/Statement/0", "f.json#/Doc/Statement/1"],
+        );
+        check(
+            json!("{\"Statement\": {\"Effect\": \"Allow\", \"Action\": \"*\"}}"),
+            &["f.json#/Doc/Statement"],
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused_and_missing_items_deduplicated() {
+        let mut b = Builder::new(PathBuf::from("."), ExportLayout::Native);
+        let v = json!([1, 2]);
+        let n = Node::root(&v, "f.json");
+        let items = n.items().unwrap();
+        let id = b.intern("vpc-1");
+        b.claim("VPC", None, id, &items[0]).unwrap();
+        let e = b.claim("VPC", None, id, &items[1]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "f.json: /1: duplicate VPC `vpc-1` (first seen at f.json#/0)"
+        );
+        // Another scope is another item.
+        let acct = b.intern("111122223333");
+        b.claim("VPC", Some(acct), id, &items[1]).unwrap();
+        b.missing(Some("1"), None, None, "x.json", "unknown");
+        b.missing(Some("1"), None, None, "x.json", "unknown");
+        assert_eq!(b.coverage.missing.len(), 1);
+    }
+}

@@ -676,3 +676,65 @@ pub fn ec2_consequence(call: &str) -> &'static str {
         _ => "unknown",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExportLayout;
+    use serde_json::json;
+    use std::path::PathBuf;
+
+    fn check(route: serde_json::Value, expect: &str) {
+        let mut b = Builder::new(PathBuf::from("."), ExportLayout::Native);
+        let doc = json!({"RouteTables": [{"RouteTableId": "rtb-1", "VpcId": "vpc-1", "Routes": [route]}]});
+        let got = match parse_route_tables(
+            &mut b,
+            &Node::root(&doc, "r.json"),
+            "111122223333",
+            "us-east-1",
+        ) {
+            Ok(()) => {
+                let r = &b.model.route_tables[0].routes[0];
+                format!("{:?} -> {:?}", r.destination, r.target)
+            }
+            Err(e) => e.to_string(),
+        };
+        assert!(got.starts_with(expect), "{got} !~ {expect}");
+    }
+
+    #[test]
+    fn route_targets_by_id_prefix_and_field() {
+        check(
+            json!({"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local"}),
+            "V4(10.0.0.0/16) -> Local",
+        );
+        check(
+            json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1"}),
+            "V4(0.0.0.0/0) -> InternetGateway",
+        );
+        check(
+            json!({"DestinationPrefixListId": "pl-1", "GatewayId": "vpce-1"}),
+            "PrefixList(\"pl-1\") -> VpcEndpoint",
+        );
+        check(
+            json!({"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1"}),
+            "V4(0.0.0.0/0) -> NatGateway",
+        );
+        check(
+            json!({"DestinationIpv6CidrBlock": "::/0", "TransitGatewayId": "tgw-1"}),
+            "V6(::/0) -> TransitGateway",
+        );
+        check(
+            json!({"DestinationCidrBlock": "0.0.0.0/0", "VpcPeeringConnectionId": "pcx-1"}),
+            "V4(0.0.0.0/0) -> VpcPeering",
+        );
+        check(
+            json!({"GatewayId": "igw-1"}),
+            "r.json: /RouteTables/0/Routes/0: expected a route with",
+        );
+        check(
+            json!({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw 1"}),
+            "r.json: /RouteTables/0/Routes/0/GatewayId: invalid id",
+        );
+    }
+}

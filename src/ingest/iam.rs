@@ -346,9 +346,13 @@ fn note_account(
         );
     }
     let aid = b.account(account);
-    if let Some(a) = b.model.accounts.get_mut(aid.index()) {
-        a.exported = true;
-        a.iam_collected = true;
+    // A bare GAAD may span accounts (each principal's ARN says whose it is); inside an
+    // account folder, another account's principal does not make that account exported.
+    if !home_from_folder || account == home {
+        if let Some(a) = b.model.accounts.get_mut(aid.index()) {
+            a.exported = true;
+            a.iam_collected = true;
+        }
     }
     b.intern(account)
 }
@@ -424,4 +428,45 @@ fn boundary(
     Ok(Some(resolve_attached(
         b, &pb, arn_s, name, managed, account,
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn check(doc: Value, expect: Option<&str>) {
+        assert_eq!(home_account(&doc).as_deref(), expect, "{doc}");
+    }
+
+    #[test]
+    fn home_account_is_the_most_common_principal_account() {
+        check(
+            json!({"RoleDetailList": [{"Arn": "arn:aws:iam::111122223333:role/a"}, {"Arn": "arn:aws:iam::444455556666:role/b"}],
+                   "UserDetailList": [{"Arn": "arn:aws:iam::444455556666:user/c"}],
+                   "Policies": [{"Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}),
+            Some("444455556666"),
+        );
+        check(
+            json!({"Policies": [{"Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}),
+            None,
+        );
+        check(json!({"UserDetailList": "x"}), None);
+        assert!(looks_like_gaad(&json!({"Policies": []})));
+        assert!(!looks_like_gaad(&json!({"Statement": []})));
+    }
+
+    #[test]
+    fn managed_policy_without_default_version_is_missing() {
+        let doc = json!({"Policies": [{"PolicyName": "p", "Arn": "arn:aws:iam::111122223333:policy/p",
+            "DefaultVersionId": "v3", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": false,
+            "Document": {"Statement": [{"Effect": "Allow", "Action": "*"}]}}]}]});
+        let mut b = Builder::new(
+            std::path::PathBuf::from("."),
+            crate::model::ExportLayout::GaadFile,
+        );
+        load_gaad(&mut b, &Node::root(&doc, "g.json"), "111122223333", false).unwrap();
+        assert_eq!(b.model.managed_policies[0].document, Collected::Missing);
+        assert_eq!(b.coverage.missing.len(), 1);
+    }
 }

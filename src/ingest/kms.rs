@@ -65,3 +65,43 @@ pub fn parse_describe_key(
         arn,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn check(input: Value, expect: Result<Vec<(&str, Option<&str>)>, &str>) {
+        let got = parse_list_keys(&Node::root(&input, "k.json")).map_err(|e| e.to_string());
+        let got = got.map(|ks| {
+            ks.into_iter()
+                .map(|k| (k.key_id, k.arn))
+                .collect::<Vec<_>>()
+        });
+        let expect = expect.map(|v| {
+            v.into_iter()
+                .map(|(a, b)| (a.to_string(), b.map(str::to_string)))
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(got, expect.map_err(str::to_string));
+    }
+
+    #[test]
+    fn list_keys() {
+        check(
+            json!({"Keys": [{"KeyId": "k1", "KeyArn": "arn:aws:kms:us-east-1:111122223333:key/k1"}, {"KeyId": "k2"}]}),
+            Ok(vec![
+                ("k1", Some("arn:aws:kms:us-east-1:111122223333:key/k1")),
+                ("k2", None),
+            ]),
+        );
+        check(
+            json!({"Keys": [{"KeyId": "a/b"}]}),
+            Err("k.json: /Keys/0/KeyId: invalid KMS key id \"a/b\""),
+        );
+        check(
+            json!({"Keys": [{"KeyId": "k", "KeyArn": "arn:aws:s3:::x"}]}),
+            Err("k.json: /Keys/0/KeyArn: invalid KMS key ARN \"arn:aws:s3:::x\""),
+        );
+    }
+}

@@ -88,3 +88,50 @@ pub fn parse_function_url(node: &Node) -> Result<Option<FunctionUrl>, IngestErro
         auth_type,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn check(input: Value, expect: Result<Option<FunctionUrlAuth>, &str>) {
+        let got = parse_function_url(&Node::root(&input, "u.json"))
+            .map(|u| u.map(|u| u.auth_type))
+            .map_err(|e| e.to_string());
+        assert_eq!(got, expect.map_err(str::to_string));
+    }
+
+    #[test]
+    fn function_url_auth_types() {
+        check(
+            json!({"AuthType": "NONE", "FunctionUrl": "https://x"}),
+            Ok(Some(FunctionUrlAuth::None)),
+        );
+        check(
+            json!({"AuthType": "AWS_IAM"}),
+            Ok(Some(FunctionUrlAuth::AwsIam)),
+        );
+        check(json!({}), Ok(None));
+        check(json!(null), Ok(None));
+        check(
+            json!({"FunctionUrl": "https://x"}),
+            Err("u.json: (document root): expected a field `AuthType`, found none"),
+        );
+    }
+
+    #[test]
+    fn list_functions_validates_arns() {
+        let v = json!({"Functions": [{"FunctionName": "f", "FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f",
+            "Role": "arn:aws:iam::111122223333:role/r", "VpcConfig": {"SubnetIds": [], "SecurityGroupIds": [], "VpcId": ""}}]});
+        let f = parse_list_functions(&Node::root(&v, "l.json")).unwrap();
+        assert_eq!(f[0].vpc_id, None, "an empty VpcId means no VPC");
+        assert_eq!(f[0].pointer, "/Functions/0");
+        let v = json!({"Functions": [{"FunctionName": "f", "FunctionArn": "arn:aws:lambda:us-east-1:111122223333:function:f", "Role": "r"}]});
+        assert_eq!(
+            parse_list_functions(&Node::root(&v, "l.json"))
+                .unwrap_err()
+                .to_string(),
+            "l.json: /Functions/0/Role: invalid role ARN \"r\""
+        );
+    }
+}
