@@ -256,3 +256,47 @@ fn html_report_draws_each_route() {
     assert_eq!(stdout.matches("<section class=\"finding\"").count(), routes);
     assert_eq!(stdout.matches("<svg ").count(), routes);
 }
+
+/// The page as a browser sees it: headless Chromium loads the file and dumps the DOM it
+/// built; every route section and diagram must be in it.
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("SKIPPED: /usr/bin/chromium not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("report.html");
+    let (code, _, err) = scan(
+        &demo(),
+        &["--format", "html", "--out", page.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (_, jsonl, _) = scan(&demo(), &["--format", "jsonl"]);
+    let routes = lines(&jsonl).len();
+    let out = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(dom.contains("<h1>leakpath report"), "{dom}");
+    assert_eq!(dom.matches("class=\"finding\"").count(), routes);
+    assert_eq!(dom.matches("<svg").count(), routes);
+    assert!(dom.contains("acme-partner-exchange"));
+}
