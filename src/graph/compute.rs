@@ -5,9 +5,25 @@
 
 use super::{AccessGraph, EdgeKind, Node};
 use crate::model::{
-    Collected, FunctionUrlAuth, InstanceId, ItemRef, LambdaFunctionId, Model, PrincipalRef,
-    SourceMap,
+    Collected, FunctionUrlAuth, InstanceId, InstanceProfileId, ItemRef, LambdaFunctionId, Model,
+    PrincipalRef, SourceMap,
 };
+
+/// The instance profile an instance names: by ARN, else by account and name (the last
+/// path segment), which tolerates path spellings that differ between EC2 and IAM outputs.
+pub fn profile_of(model: &Model, arn: crate::model::Sym) -> Option<InstanceProfileId> {
+    if let Some(p) = model.index.instance_profiles.get(&arn) {
+        return Some(*p);
+    }
+    let s = model.str(arn);
+    let parsed = crate::model::Arn::parse(s)?;
+    let name = parsed.resource.rsplit('/').next()?;
+    model
+        .instance_profiles
+        .iter()
+        .position(|p| p.name == name && model.str(p.account) == parsed.account)
+        .map(|i| InstanceProfileId(i as u32))
+}
 
 pub fn add_edges(model: &Model, sources: &SourceMap, g: &mut AccessGraph) {
     for (ii, inst) in model.instances.iter().enumerate() {
@@ -15,7 +31,7 @@ pub fn add_edges(model: &Model, sources: &SourceMap, g: &mut AccessGraph) {
         let Some(profile_arn) = inst.instance_profile else {
             continue;
         };
-        let Some(&pid) = model.index.instance_profiles.get(&profile_arn) else {
+        let Some(pid) = profile_of(model, profile_arn) else {
             continue;
         };
         let Some(profile) = model.instance_profiles.get(pid.index()) else {

@@ -245,7 +245,11 @@ pub fn node_name(model: &Model, n: &Node) -> String {
     match n {
         Node::Anyone => "*".to_string(),
         Node::Account(a) => a.clone(),
-        Node::Federated(p) => p.clone(),
+        // An OIDC provider ARN is shown as its issuer host, the name claims carry.
+        Node::Federated(p) => p
+            .rsplit_once(":oidc-provider/")
+            .map(|(_, h)| h.to_string())
+            .unwrap_or_else(|| p.clone()),
         Node::Internet => "internet".to_string(),
         Node::Principal(p) => principal_arn(model, *p),
         Node::Escalated { principal, gain } => match gain {

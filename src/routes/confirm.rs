@@ -152,6 +152,9 @@ fn cites_and_conditions(ctx: &RouteCtx<'_>, decided: &[Vec<StatementRef>]) -> (V
             }
         }
     }
+    // The grant (resource, trust, identity policy) first; the SCP/RCP levels that merely
+    // let it through last.
+    cites.sort_by_key(|c| c.starts_with("organizations/"));
     cites.dedup();
     (cites, conditions)
 }

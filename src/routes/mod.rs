@@ -221,6 +221,19 @@ pub fn find_routes_with_stats(
             findings.push(f);
         }
     }
+    // Anyone subsumes every other actor: a dataset readable by anyone gets no second
+    // finding for a narrower class that reads nothing more.
+    let public: Vec<(String, Vec<String>)> = findings
+        .iter()
+        .filter(|f| f.exposure == ExposureClass::Public && f.solver.verdict == SolverVerdict::Sat)
+        .map(|f| (f.dataset.arn.clone(), f.actions.clone()))
+        .collect();
+    findings.retain(|f| {
+        f.exposure == ExposureClass::Public
+            || !public.iter().any(|(arn, acts)| {
+                *arn == f.dataset.arn && f.actions.iter().all(|a| acts.contains(a))
+            })
+    });
     findings.sort_by(|a, b| {
         (&a.dataset.arn, a.exposure, &a.actor, &a.route).cmp(&(
             &b.dataset.arn,

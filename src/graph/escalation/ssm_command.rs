@@ -49,11 +49,8 @@ pub fn instance_roles(ctx: &Ctx<'_>, p: PrincipalRef) -> Vec<crate::model::RoleI
         let on_instance = m.instances.is_empty()
             || m.instances.iter().any(|i| {
                 i.instance_profile.is_some_and(|ip| {
-                    r.instance_profiles.iter().any(|pid| {
-                        m.instance_profiles
-                            .get(pid.index())
-                            .is_some_and(|x| x.arn == ip)
-                    })
+                    crate::graph::compute::profile_of(m, ip)
+                        .is_some_and(|pid| r.instance_profiles.contains(&pid))
                 })
             });
         if on_instance {
