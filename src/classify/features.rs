@@ -7,6 +7,8 @@
 //! - per detector: `det_any:<d>` = 1 when it hit at all (one private key is enough),
 //!   `det_log:<d>` = ln(1+hits)/ln(1001) (how much) and `det_rate:<d>` = hits per record,
 //!   capped at 1 (how pervasive);
+//! - `strong:<class>`: 1 when any high-precision detector of that class hit (a private key
+//!   OR a vendor token OR …): one decisive hit must count however small the file;
 //! - `column:<class>`: how many column/key names carry a word of that class (ln-scaled);
 //! - `name:<class>`: the same for object keys, the dataset name and sample file names;
 //! - `token:<word>` / `hash:<n>`: presence of a known column/key word, and of any other
@@ -170,6 +172,38 @@ pub const COLUMN_WORDS: &[(&str, Label)] = &[
     ("html", Label::Public),
 ];
 
+/// High-precision detectors per label, OR-ed into one `strong:<label>` feature each.
+pub const STRONG: &[(Label, &[&str])] = &[
+    (
+        Label::Credentials,
+        &[
+            "private_key",
+            "aws_access_key",
+            "aws_secret_key",
+            "vendor_token",
+            "jwt",
+            "url_credentials",
+            "password_assignment",
+        ],
+    ),
+    (
+        Label::Financial,
+        &["card_number", "iban", "bank_account", "card_security_code"],
+    ),
+    (Label::Health, &["icd10_code"]),
+    (
+        Label::Personal,
+        &[
+            "us_ssn",
+            "national_id",
+            "email_address",
+            "phone_number",
+            "date_of_birth",
+            "street_address",
+        ],
+    ),
+];
+
 /// Classes that get `column:` and `name:` features.
 const CLASS_LABELS: [Label; 6] = Label::TRAINED;
 
@@ -180,6 +214,9 @@ pub fn feature_names() -> Vec<String> {
         names.push(format!("det_any:{}", d.name()));
         names.push(format!("det_log:{}", d.name()));
         names.push(format!("det_rate:{}", d.name()));
+    }
+    for (l, _) in STRONG {
+        names.push(format!("strong:{l}"));
     }
     for l in CLASS_LABELS {
         names.push(format!("column:{l}"));
@@ -236,6 +273,13 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
         x.push(if h > 0 { 1.0 } else { 0.0 });
         x.push(scaled_log(h, 1000.0));
         x.push((h as f64 / records).min(1.0));
+    }
+    for (_, dets) in STRONG {
+        let any = detectors::all()
+            .iter()
+            .zip(&p.hits)
+            .any(|(d, h)| *h > 0 && dets.contains(&d.name()));
+        x.push(if any { 1.0 } else { 0.0 });
     }
     // column:<class> — distinct column names with a word of the class.
     let mut column_class = [0u64; 6];
@@ -297,7 +341,12 @@ pub fn features(p: &DatasetProfile) -> Vec<f64> {
 }
 
 fn feature_names_len() -> usize {
-    detectors::all().len() * 3 + 12 + COLUMN_WORDS.len() + HASH_BUCKETS + SHAPES.len()
+    detectors::all().len() * 3
+        + STRONG.len()
+        + 12
+        + COLUMN_WORDS.len()
+        + HASH_BUCKETS
+        + SHAPES.len()
 }
 
 #[cfg(test)]

@@ -250,6 +250,29 @@ impl SensitivityModel {
                 }
                 seen_detector.push(det);
                 detector_evidence(det, profile)
+            } else if let Some(class) = name.strip_prefix("strong:") {
+                let hit: Vec<String> = crate::classify::features::STRONG
+                    .iter()
+                    .filter(|(l, _)| l.as_str() == class)
+                    .flat_map(|(_, dets)| dets.iter())
+                    .filter_map(|d| {
+                        let i = detectors::all().iter().position(|x| x.name() == *d)?;
+                        profile
+                            .hits
+                            .get(i)
+                            .filter(|h| **h > 0)
+                            .map(|_| detector_evidence(d, profile))
+                    })
+                    .collect();
+                if hit.is_empty() {
+                    continue;
+                }
+                for h in hit {
+                    if !out.contains(&h) {
+                        out.push(h);
+                    }
+                }
+                continue;
             } else if let Some(class) = name.strip_prefix("column:") {
                 let cols = columns_of_class(profile, class);
                 if cols.is_empty() {

@@ -359,6 +359,7 @@ fn scan_lines(
     let mut pairs: Vec<(String, String)> = Vec::new();
     let n = detectors::all().len();
     let mut pair_hits = vec![0u64; n];
+    let mut yaml_parents: Vec<(usize, String)> = Vec::new();
     let mut reader = CountingReader {
         inner: reader,
         budget,
@@ -388,8 +389,21 @@ fn scan_lines(
             json_pairs(text, &mut pairs);
         }
         if pairs.is_empty() {
-            if let Some(p) = assignment(text) {
-                pairs.push(p);
+            if let Some((key, value)) = assignment(text) {
+                // YAML nesting: `password:` then `  secure: x` is the password's value.
+                let indent = text.len() - text.trim_start().len();
+                yaml_parents.retain(|(i, _)| *i < indent);
+                let key = match yaml_parents.last() {
+                    Some((_, parent)) if !json => format!("{parent}_{key}"),
+                    _ => key,
+                };
+                pairs.push((key, value));
+            } else if let Some(parent) = yaml_parent(text) {
+                let indent = text.len() - text.trim_start().len();
+                yaml_parents.retain(|(i, _)| *i < indent);
+                if yaml_parents.len() < 8 {
+                    yaml_parents.push((indent, parent));
+                }
             }
         }
         pair_hits.iter_mut().for_each(|h| *h = 0);
@@ -542,6 +556,9 @@ fn json_string(s: &str, start: usize) -> Option<(String, usize)> {
 /// before the first `=` or `:` is the key.
 fn assignment(line: &str) -> Option<(String, String)> {
     let trimmed = line.trim_start();
+    if let Some(pair) = xml_element(trimmed) {
+        return Some(pair);
+    }
     if trimmed.starts_with('#')
         || trimmed.starts_with("//")
         || trimmed.starts_with(';')
@@ -587,6 +604,34 @@ fn assignment(line: &str) -> Option<(String, String)> {
         return None;
     }
     Some((key.to_string(), value.to_string()))
+}
+
+/// A YAML mapping key with nothing after the colon (`database:`), whose children follow.
+fn yaml_parent(line: &str) -> Option<String> {
+    let t = line.trim();
+    let key = t.strip_suffix(':')?.trim_start_matches("- ");
+    (!key.is_empty()
+        && key.len() <= 48
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+    .then(|| key.to_string())
+}
+
+/// `<password name="x">value</password>` → (`password`, `value`).
+fn xml_element(line: &str) -> Option<(String, String)> {
+    let rest = line.strip_prefix('<')?;
+    let name_end =
+        rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == ':'))?;
+    let name = &rest[..name_end];
+    let open_end = rest.find('>')?;
+    let close = format!("</{name}>");
+    let body_end = rest.find(&close)?;
+    if name.is_empty() || body_end < open_end {
+        return None;
+    }
+    let value = rest.get(open_end + 1..body_end)?.trim();
+    (!value.is_empty() && !value.contains('<')).then(|| (name.to_string(), value.to_string()))
 }
 
 #[cfg(test)]
@@ -646,6 +691,18 @@ mod tests {
         check(
             "cfg.yaml",
             "db:\n  password: s3cr3tpw\n",
+            "password_assignment",
+            1,
+        );
+        check(
+            "d.yml",
+            "deploy:\n    user: aaronloo\n    password:\n        secure: thequickbrownfoxjumps\n",
+            "password_assignment",
+            1,
+        );
+        check(
+            "c.xml",
+            "<root>\n  <password name=\"password\">cackle!</password>\n</root>\n",
             "password_assignment",
             1,
         );

@@ -203,6 +203,52 @@ pub fn predict(model: &SensitivityModel, x: &[f64]) -> Label {
     model.labels.get(best).copied().unwrap_or(Label::Unknown)
 }
 
+/// Averages the weights and intercepts of models trained on different generator seeds (a
+/// bagged ensemble: the synthetic training set is random, and averaging removes the part of
+/// each model that fits one draw). All models must share labels and features.
+pub fn average(models: &[SensitivityModel]) -> Result<SensitivityModel, ClassifyError> {
+    let first = models
+        .first()
+        .ok_or_else(|| ClassifyError::Training("no models to average".to_string()))?;
+    if models
+        .iter()
+        .any(|m| m.labels != first.labels || m.features != first.features)
+    {
+        return Err(ClassifyError::Training(
+            "ensemble members disagree on labels or features".to_string(),
+        ));
+    }
+    let k = models.len() as f64;
+    let mut avg = first.clone();
+    for (r, row) in avg.weights.iter_mut().enumerate() {
+        for (f, w) in row.iter_mut().enumerate() {
+            *w = models.iter().map(|m| m.weights[r][f]).sum::<f64>() / k;
+        }
+    }
+    for (r, b) in avg.intercepts.iter_mut().enumerate() {
+        *b = models.iter().map(|m| m.intercepts[r]).sum::<f64>() / k;
+    }
+    Ok(avg)
+}
+
+/// The held-out part of `examples` under `params` (the complement of what
+/// [`train_and_evaluate`] trains on).
+pub fn held_out(examples: &[LabelledVector], params: &TrainParams) -> Vec<LabelledVector> {
+    let labels: Vec<Label> = examples.iter().map(|e| e.label).collect();
+    let (_, test_idx) = split(&labels, params.held_out, params.seed);
+    test_idx
+        .iter()
+        .filter_map(|&i| examples.get(i).cloned())
+        .collect()
+}
+
+/// Scores a model on labelled vectors.
+pub fn evaluate(model: &SensitivityModel, examples: &[LabelledVector]) -> Evaluation {
+    let truth: Vec<Label> = examples.iter().map(|e| e.label).collect();
+    let predicted: Vec<Label> = examples.iter().map(|e| predict(model, &e.x)).collect();
+    score(&truth, &predicted)
+}
+
 /// Trains on the train split, evaluates on the held-out split, returns the model (trained on
 /// the train split only, so its stored evaluation describes it honestly).
 pub fn train_and_evaluate(

@@ -374,7 +374,13 @@ pub fn generate(seed: u64, per_label: usize) -> Vec<TrainingDataset> {
             let keys_only = rng.chance(0.12);
             let mut samples = Vec::new();
             if !keys_only {
-                for (mut fname, body) in files {
+                for (mut fname, mut body) in files {
+                    // Non-secret data carries the odd random-looking string too (checksums,
+                    // tracking ids, encoded blobs): one such string must not make a table
+                    // `credentials`.
+                    if label != Label::Credentials && rng.chance(0.35) {
+                        inject_noise(&mut rng, &mut body);
+                    }
                     // Often the file name says nothing: the content must.
                     if rng.chance(0.4) {
                         let ext = fname
@@ -416,6 +422,38 @@ pub fn generate(seed: u64, per_label: usize) -> Vec<TrainingDataset> {
         }
     }
     out
+}
+
+fn inject_noise(rng: &mut SplitMix64, body: &mut String) {
+    for _ in 0..rng.range(1, 3) {
+        let blob = match rng.below(3) {
+            0 => {
+                let n = rng_len_noise(rng);
+                rng.chars(B64, n)
+            }
+            1 => format!("{}-{}", rng.chars(ALNUM, 12), rng.chars(ALNUM, 14)),
+            _ => rng.chars(ALNUM, 28),
+        };
+        let lines: Vec<&str> = body.lines().collect();
+        let at = 1 + rng.below(lines.len().max(1));
+        let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        let csv_like = lines.first().is_some_and(|h| h.matches(',').count() >= 2);
+        let line = if csv_like {
+            let cols = lines.first().map(|h| h.matches(',').count()).unwrap_or(0);
+            format!("{blob}{}", ",".repeat(cols))
+        } else {
+            format!(
+                "{} {blob}",
+                rng.pick(&["ref", "checksum", "etag:", "build", "#", "id"])
+            )
+        };
+        out.insert(at.min(out.len()), line);
+        *body = out.join("\n") + "\n";
+    }
+}
+
+fn rng_len_noise(rng: &mut SplitMix64) -> usize {
+    rng.range(20, 60)
 }
 
 fn bucket_name(rng: &mut SplitMix64, topic: &str) -> String {
@@ -1109,6 +1147,13 @@ fn secret_snippet(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, 
         "db_pass",
         "private_token",
         "webhook_secret",
+        "PSWD",
+        "passwd",
+        "my_pw",
+        "MYSQL_PASS",
+        "pwd",
+        "Password",
+        "wifi_password",
     ];
     const PREFIXES: &[&str] = &[
         "ghp_", "glpat-", "xoxb-", "sk_live_", "hf_", "npm_", "dop_v1_", "shpat_", "AIza",
@@ -1219,21 +1264,49 @@ fn bare_secret(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'s
 fn rng_len(rng: &mut SplitMix64) -> usize {
     rng.range(24, 64)
 }
+// Column-name synonyms for people tables, shared by every template that has them, so that
+// only the columns that differ (a password, a card number) separate the labels.
+const FIRST_COLS: &[&[&str]] = &[
+    &["first", "name"],
+    &["given", "name"],
+    &["forename"],
+    &["fname"],
+];
+const LAST_COLS: &[&[&str]] = &[
+    &["last", "name"],
+    &["surname"],
+    &["family", "name"],
+    &["lname"],
+];
+const EMAIL_COLS: &[&[&str]] = &[&["email"], &["email", "address"], &["mail"], &["e", "mail"]];
+const PHONE_COLS: &[&[&str]] = &[
+    &["phone"],
+    &["telephone", "number"],
+    &["mobile"],
+    &["phone", "number"],
+];
+const STREET_COLS: &[&[&str]] = &[
+    &["street", "address"],
+    &["address"],
+    &["street"],
+    &["address", "line1"],
+];
+
 fn people_with_passwords(
     rng: &mut SplitMix64,
 ) -> (Vec<(String, String)>, Vec<String>, &'static str) {
-    let cols: &[&[&str]] = &[
-        &["given", "name"],
-        &["surname"],
-        &["street", "address"],
+    let cols: Vec<&[&str]> = vec![
+        *rng.pick(FIRST_COLS),
+        *rng.pick(LAST_COLS),
+        *rng.pick(STREET_COLS),
         &["city"],
-        &["email", "address"],
+        *rng.pick(EMAIL_COLS),
         &["username"],
         &["password"],
-        &["telephone", "number"],
+        *rng.pick(PHONE_COLS),
         &["birthday"],
     ];
-    let body = table(rng, cols, 0, |r| {
+    let body = table(rng, &cols, 0, |r| {
         let (f, l) = (first(r), last(r));
         vec![
             f.clone(),
@@ -1632,17 +1705,17 @@ fn diagnosis_json(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, 
 // ---- personal ------------------------------------------------------------------------------
 
 fn customers(rng: &mut SplitMix64) -> (Vec<(String, String)>, Vec<String>, &'static str) {
-    let cols: &[&[&str]] = &[
-        &["first", "name"],
-        &["last", "name"],
-        &["email"],
-        &["phone"],
-        &["street", "address"],
+    let cols: Vec<&[&str]> = vec![
+        *rng.pick(FIRST_COLS),
+        *rng.pick(LAST_COLS),
+        *rng.pick(EMAIL_COLS),
+        *rng.pick(PHONE_COLS),
+        *rng.pick(STREET_COLS),
         &["city"],
         &["zip"],
         &["date", "of", "birth"],
     ];
-    let body = table(rng, cols, 0, |r| {
+    let body = table(rng, &cols, 0, |r| {
         let (f, l) = (first(r), last(r));
         vec![
             f.clone(),

@@ -2,9 +2,13 @@
 //! the hand-written examples under `DATA/handwritten/<label>/`), profiles every example with
 //! a progress bar on stderr, fits the multinomial logistic regression on a stratified split,
 //! prints per-class precision/recall/F1 on the held-out part, and writes the model file.
+//! With `--ensemble k` (default 5) it does this for k generator seeds and averages the
+//! weights; the reported evaluation is the averaged model on every member's held-out split.
 
 use anyhow::{bail, Context};
-use leakpath::classify::train::{train_and_evaluate, LabelledVector, TrainParams};
+use leakpath::classify::train::{
+    average, evaluate, held_out, train_and_evaluate, LabelledVector, TrainParams,
+};
 use leakpath::classify::trainset::{generate, TrainingDataset};
 use leakpath::classify::{features::features, profile_dataset, ClassifyOptions, Label, Sample};
 use leakpath::report::classify_output;
@@ -23,9 +27,12 @@ pub struct Args {
     /// Generator seed.
     #[arg(long, default_value_t = 20_241_127)]
     pub seed: u64,
-    /// Generated datasets per label.
-    #[arg(long, default_value_t = 300)]
+    /// Generated datasets per label, per ensemble member.
+    #[arg(long, default_value_t = 1000)]
     pub per_label: usize,
+    /// Ensemble members: models trained on generator seeds seed, seed+1, …, averaged.
+    #[arg(long, default_value_t = 5)]
+    pub ensemble: u64,
     /// L2 regularization.
     #[arg(long, default_value_t = TrainParams::default().alpha)]
     pub alpha: f64,
@@ -37,18 +44,66 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut datasets = generate(args.seed, args.per_label);
     let handwritten = read_handwritten(&args.data.join("handwritten"))?;
-    eprintln!(
-        "training set: {} generated + {} hand-written datasets",
-        datasets.len(),
-        handwritten.len()
-    );
-    datasets.extend(handwritten);
-    if let Some(dir) = &args.dump_generated {
-        dump(dir, &datasets)?;
+    let params = TrainParams {
+        alpha: args.alpha,
+        max_iterations: args.max_iterations,
+        ..TrainParams::default()
+    };
+    let mut members = Vec::new();
+    let mut held = Vec::new();
+    let mut hasher = Sha256::new();
+    for member in 0..args.ensemble.max(1) {
+        let seed = args.seed.wrapping_add(member);
+        let mut datasets = generate(seed, args.per_label);
+        eprintln!(
+            "member {}/{}: {} generated (seed {seed}) + {} hand-written datasets",
+            member + 1,
+            args.ensemble.max(1),
+            datasets.len(),
+            handwritten.len()
+        );
+        datasets.extend(handwritten.iter().cloned());
+        if member == 0 {
+            if let Some(dir) = &args.dump_generated {
+                dump(dir, &datasets)?;
+            }
+        }
+        hash_training_set(&mut hasher, &datasets);
+        let vectors = profile_all(&datasets);
+        let model = train_and_evaluate(&vectors, &params, String::new())?;
+        print!(
+            "{}",
+            classify_output::evaluation_table(
+                &format!("member {} held-out", member + 1),
+                &model.evaluation
+            )
+        );
+        held.extend(held_out(&vectors, &params));
+        members.push(model);
     }
-    let hash = training_set_hash(&datasets);
+    let mut model = average(&members)?;
+    model.training.training_set_sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    model.training.examples = members.iter().map(|m| m.training.examples).sum();
+    model.training.train_examples = members.iter().map(|m| m.training.train_examples).sum();
+    model.training.held_out_examples = held.len();
+    model.training.seed = args.seed;
+    model.evaluation = evaluate(&model, &held);
+    print!(
+        "{}",
+        classify_output::evaluation_table("ensemble held-out evaluation", &model.evaluation)
+    );
+    let text = classify_output::model_json(&model)?;
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn profile_all(datasets: &[TrainingDataset]) -> Vec<LabelledVector> {
     let bar = indicatif::ProgressBar::new(datasets.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} profiling {pos}/{len} [{bar:40}] {eta}")
@@ -56,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     );
     let options = ClassifyOptions::default();
     let mut vectors = Vec::with_capacity(datasets.len());
-    for d in &datasets {
+    for d in datasets {
         let samples = d
             .samples
             .iter()
@@ -69,21 +124,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    eprintln!("fitting multinomial logistic regression (linfa-logistic)…");
-    let params = TrainParams {
-        alpha: args.alpha,
-        max_iterations: args.max_iterations,
-        ..TrainParams::default()
-    };
-    let model = train_and_evaluate(&vectors, &params, hash)?;
-    print!(
-        "{}",
-        classify_output::evaluation_table("held-out evaluation", &model.evaluation)
-    );
-    let text = classify_output::model_json(&model)?;
-    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
-    eprintln!("wrote {}", args.out.display());
-    Ok(ExitCode::SUCCESS)
+    vectors
 }
 
 /// `handwritten/<label>/<entry>`: each entry (a file, or a folder of files) is one dataset.
@@ -161,8 +202,7 @@ fn read_handwritten(dir: &Path) -> anyhow::Result<Vec<TrainingDataset>> {
     Ok(out)
 }
 
-fn training_set_hash(datasets: &[TrainingDataset]) -> String {
-    let mut h = Sha256::new();
+fn hash_training_set(h: &mut Sha256, datasets: &[TrainingDataset]) {
     for d in datasets {
         h.update(d.label.as_str().as_bytes());
         h.update([0]);
@@ -179,7 +219,6 @@ fn training_set_hash(datasets: &[TrainingDataset]) -> String {
             h.update(b);
         }
     }
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn dump(dir: &Path, datasets: &[TrainingDataset]) -> anyhow::Result<()> {

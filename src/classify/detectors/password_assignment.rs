@@ -77,6 +77,9 @@ const NOT_SECRET: &[&str] = &[
     "field",
     "ttl",
     "strength",
+    "detector",
+    "plugin",
+    "rule",
     "label",
     "prompt",
 ];
@@ -184,6 +187,10 @@ pub fn is_placeholder(v: &str) -> bool {
         .iter()
         .any(|p| l.starts_with(p))
         || v.contains('(')
+        // Prose ("this is just a long string, like a user facing error message") and
+        // measurements (1.85466) are not secrets.
+        || v.split_whitespace().count() >= 4
+        || (v.contains('.') && v.parse::<f64>().is_ok())
         || v.bytes()
             .all(|b| b == b'*' || b == b'x' || b == b'X' || b == b'.' || b == b'-')
 }
@@ -238,6 +245,12 @@ mod tests {
         check("token_type", "bearer", 0);
         check("password", "os.environ['PW']", 0);
         check("gi_reo_gi_api", "DvMB_glvwjlEQ_uqIyn8k", 1);
+        check(
+            "SUPER_SECRET_VALUE",
+            "this is just a long string, like a user facing error message",
+            0,
+        );
+        check("PrivateKeyDetector", "1.85466", 0);
         check("api_version", "2023-01-01", 0);
         check("primary_key", "id", 0);
     }

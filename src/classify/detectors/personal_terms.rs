@@ -32,16 +32,11 @@ pub const TERMS: &[&str] = &[
     "husband",
     "wife",
     "daughter",
-    "son",
     "mother",
     "father",
     "gender",
-    "age",
-    "old",
     "birthday",
     "ssn",
-    "social",
-    "security",
     "zip",
     "postcode",
     "contact",
@@ -51,29 +46,11 @@ pub const TERMS: &[&str] = &[
     "religion",
     "ethnicity",
     "ethnic",
-    "personal",
     "identity",
-    "id",
-    "profile",
     "customer",
     "customers",
     "subscriber",
-    "home",
     "apartment",
-    "moved",
-    "live",
-    "lives",
-    "my",
-    "me",
-    "her",
-    "his",
-    "he",
-    "she",
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "miss",
 ];
 
 impl Detector for PersonalTerms {
@@ -106,7 +83,7 @@ mod tests {
 
     #[test]
     fn terms() {
-        check("My phone number and address changed", 3);
+        check("My phone number and address changed", 2);
         check("Iris-setosa 5.1", 0);
     }
 }

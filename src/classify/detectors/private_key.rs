@@ -5,7 +5,8 @@
 //! Why it matters: a private key is an identity: SSH access to servers, TLS impersonation,
 //! code signing. There is no legitimate reason for one to sit in a shared bucket.
 //!
-//! Also the private members of JSON Web Keys (`"d"`, `"p"`, `"q"`, … with a long
+//! Also base64 DER keys without armour (`MIIBOgIBAAJBA…`, PKCS#1/PKCS#8) and the private
+//! members of JSON Web Keys (`"d"`, `"p"`, `"q"`, … with a long
 //! base64url value).
 //!
 //! Example: `-----BEGIN EC PRIVATE KEY-----` is a hit; `-----BEGIN PUBLIC KEY-----` is not.
@@ -20,6 +21,22 @@ fn count(hay: &[u8], needle: &[u8]) -> u32 {
         return 0;
     }
     hay.windows(needle.len()).filter(|w| *w == needle).count() as u32
+}
+
+/// Base64 DER private keys without PEM armour: PKCS#1 RSA (`MII…IBAAJ`/`IBAAK`) and PKCS#8
+/// (`MII…IBADAN`) sequences.
+fn der_private_keys(s: &str) -> u32 {
+    let mut hits = 0;
+    let mut from = 0;
+    while let Some(pos) = s.get(from..).and_then(|t| t.find("MII")) {
+        let start = from + pos;
+        let head = s.get(start..(start + 20).min(s.len())).unwrap_or("");
+        if head.contains("IBAAJ") || head.contains("IBAAK") || head.contains("IBADAN") {
+            hits += 1;
+        }
+        from = start + 3;
+    }
+    hits
 }
 
 impl Detector for PrivateKey {
@@ -60,7 +77,7 @@ impl Detector for PrivateKey {
                 .unwrap_or(rest.len().min(80));
             if rest
                 .get(..header_end)
-                .is_some_and(|h| h.contains("PRIVATE KEY"))
+                .is_some_and(|h| h.contains("PRIVATE KEY") || h.contains("NKEY SEED"))
             {
                 hits += 1;
             }
@@ -72,7 +89,8 @@ impl Detector for PrivateKey {
             + count(b, b"LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS") // "-----BEGIN EC PRIVATE KEY"
             + count(b, b"LS0tLS1CRUdJTiBQUklW") // "-----BEGIN PRIV…" (truncated/other)
             .saturating_sub(count(b, b"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS"))
-            + count(b, b"PuTTY-User-Key-File");
+            + count(b, b"PuTTY-User-Key-File")
+            + der_private_keys(field.value);
         hits
     }
 }
@@ -99,6 +117,11 @@ mod tests {
         check("-----BEGIN OPENSSH PRIVATE KEY-----", 1);
         check("-----BEGIN PGP PRIVATE KEY BLOCK-----", 1);
         check("-----BEGIN PUBLIC KEY-----", 0);
+        check(
+            "MIIBOgIBAAJBAJtFfagSXdo0JmX6EdwWGvFMaXeOFY5xOTs3PWsnhRFakQFbAuI/",
+            1,
+        );
+        check("// -----BEGIN USER NKEY SEED-----", 1);
         check(
             "pkey = (\"LS0tLS1CRUdJTiBQUklWQVRFIENDcUdTTTQ5QXdFSEJHMHdhd0lCQVFRZ0ViVn\"",
             1,

@@ -105,6 +105,18 @@ const PREFIXES: &[(&str, usize)] = &[
     ("dckr_pat_", 27),
     ("SWMTKN-1-", 40),
     ("cosmo_", 32),
+    ("cfat_", 30),
+    ("cfut_", 30),
+    ("cfk_", 30),
+    ("dnkey-", 40),
+    ("HRKU-", 20),
+    ("NRAK-", 27),
+    ("NRJS-", 16),
+    ("NRII-", 20),
+    ("TlRMTVNTUA", 40),
+    ("vcp_", 40),
+    ("akab-", 30),
+    ("GOCSPX-", 24),
     ("A3T", 16),
     ("eyJrIjoi", 40),
     ("mfa.", 80),
@@ -155,20 +167,11 @@ impl Detector for VendorToken {
             let matched = PREFIXES.iter().any(|(p, min)| {
                 token.starts_with(p.as_bytes()) && {
                     let body = &token[p.len()..];
-                    // Bodies must look random: letters and digits both present.
-                    body.len() >= *min
-                        && body.iter().any(u8::is_ascii_digit)
-                        && body.iter().any(u8::is_ascii_alphabetic)
-                        && !(p.len() <= 3
-                            && body.iter().all(|c| {
-                                c.is_ascii_lowercase()
-                                    || c.is_ascii_digit()
-                                    || *c == b'_'
-                                    || *c == b'-'
-                            })
-                            && !body.iter().any(u8::is_ascii_uppercase)
-                            && *p != "sk-"
-                            && *p != "oy2")
+                    // Bodies must look random: at least two of upper case, lower case, digits.
+                    let classes = usize::from(body.iter().any(u8::is_ascii_uppercase))
+                        + usize::from(body.iter().any(u8::is_ascii_lowercase))
+                        + usize::from(body.iter().any(u8::is_ascii_digit));
+                    body.len() >= *min && classes >= 2
                 }
             });
             if matched {
@@ -205,6 +208,7 @@ mod tests {
         );
         check("rk_live_TsS4QI2dNfwyVM7YdjI78ehK", 1);
         check("ghp_ alone is not a token at all", 0);
+        check("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", 1);
         check("\"hook\": \"https://hooks.slack.com/services/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\"", 1);
         check("skeleton_of_the_keyboard_layout_for_testing_purposes", 0);
     }
