@@ -373,4 +373,24 @@ mod tests {
         assert!(!has_variable("arn:aws:s3:::b/${*}"));
         assert!(!has_variable("plain*"));
     }
+
+    /// The definition, read literally: `*` any run, `?` one character.
+    fn reference(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('*', rest)) => (0..=t.len()).any(|i| reference(rest, &t[i..])),
+            Some(('?', rest)) => !t.is_empty() && reference(rest, &t[1..]),
+            Some((c, rest)) => t.first() == Some(c) && reference(rest, &t[1..]),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matches_the_definition(pattern in "[ab:*?]{0,8}", text in "[ab:]{0,10}") {
+            let reading = Reading { wildcards: true, variables: None };
+            let p: Vec<char> = pattern.chars().collect();
+            let t: Vec<char> = text.chars().collect();
+            proptest::prop_assert_eq!(matches(&pattern, &text, reading, Case::Sensitive), reference(&p, &t));
+        }
+    }
 }
