@@ -37,9 +37,10 @@ pub fn principal_set_matches(set: &PrincipalSet, who: &RequestPrincipal) -> Opti
 /// Whether a statement applies to the requester by its principal element.
 ///
 /// `Principal`: as [`principal_set_matches`]. `NotPrincipal`: the statement applies unless
-/// the element lists *every* identity the request carries — for a role session its session
-/// ARN, its role ARN and its account; for an IAM user its ARN and its account — which is why
-/// AWS's examples list all of them. A requester with a permissions boundary is never
+/// the element lists *every* identity AWS validates for the request — for a role session
+/// its account and its role (whose ARN covers the session, as in `Principal`); for an IAM
+/// user or a federated-user session its account and its ARN — which is why the IAM User Guide
+/// asks to list the account along with the principal. A requester with a permissions boundary is never
 /// excluded from a `NotPrincipal` + `Deny` statement: the IAM User Guide says such a statement
 /// "will always deny any IAM principal that has a permissions boundary policy attached".
 pub fn clause_matches(
@@ -89,10 +90,10 @@ fn identities(p: &AwsPrincipal) -> Vec<Identity> {
     match &p.kind {
         AwsPrincipalKind::Root => {}
         AwsPrincipalKind::User => ids.push(Identity::Arn(p.arn.clone())),
-        AwsPrincipalKind::RoleSession { role_arn } => {
-            ids.push(Identity::Arn(p.arn.clone()));
-            ids.push(Identity::Arn(role_arn.clone()));
-        }
+        // AWS "might validate the account first, then the role, and then the assumed-role
+        // user"; the role's ARN covers its sessions as it does in `Principal`, so the account
+        // and the role must be listed and the session ARN may be.
+        AwsPrincipalKind::RoleSession { role_arn } => ids.push(Identity::Arn(role_arn.clone())),
         AwsPrincipalKind::FederatedUser { .. } => ids.push(Identity::Arn(p.arn.clone())),
     }
     ids
@@ -376,13 +377,31 @@ mod tests {
             false,
             None,
         );
-        // A session is excluded only with its session ARN, role ARN and account.
+        // A session is excluded with its role ARN and its account; its session ARN alone
+        // (without the role) or the role alone (without the account) does not exclude it.
         check(
             true,
             entries(&[
                 (Aws, "arn:aws:iam::111122223333:role/path/R"),
                 (Aws, "111122223333"),
             ]),
+            session(),
+            false,
+            None,
+        );
+        check(
+            true,
+            entries(&[
+                (Aws, "arn:aws:sts::111122223333:assumed-role/R/s1"),
+                (Aws, "111122223333"),
+            ]),
+            session(),
+            false,
+            Some(Direct),
+        );
+        check(
+            true,
+            entries(&[(Aws, "arn:aws:iam::111122223333:role/path/R")]),
             session(),
             false,
             Some(Direct),
