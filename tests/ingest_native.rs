@@ -385,3 +385,49 @@ fn single_account_export_takes_its_id_from_arns() {
         "s3/buckets/data-bucket/samples/customers/customers.csv"
     );
 }
+
+/// The team's demo export (datasets/demo, its README is the ground truth) loads whole.
+#[test]
+fn demo_export_loads() {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo"));
+    if !root.is_dir() {
+        eprintln!("SKIPPED: datasets/demo not present");
+        return;
+    }
+    let e = load_export(&root).unwrap_or_else(|e| panic!("{e}"));
+    let m = &e.model;
+    assert_eq!(m.accounts.len(), 2);
+    let Collected::Present(o) = &m.organization else {
+        panic!("organization")
+    };
+    assert_eq!(m.str(o.management_account), "111111111111");
+    let prod = m.sym("222222222222").unwrap();
+    let Collected::Present(path) = o.path_to_root(prod) else {
+        panic!("path")
+    };
+    assert_eq!(m.str(o.node(path[1]).unwrap().id), "ou-a1b2-wkld0001");
+    // FullAWSAccess at every level of acme-prod's path, the two guard SCPs on the OU.
+    for n in &path {
+        assert!(!o.node(*n).unwrap().scps.is_empty());
+    }
+    assert_eq!(o.node(path[1]).unwrap().scps.len(), 3);
+    let prod_acct = m.account(prod).unwrap();
+    assert_eq!(
+        prod_acct.public_access_block,
+        Collected::Present(Some(PublicAccessBlock::default()))
+    );
+    let web = m
+        .instances
+        .iter()
+        .find(|i| m.str(i.id) == "i-08e3ddd9e6b7b2345")
+        .unwrap();
+    assert_eq!(
+        web.public_ip.map(|i| i.to_string()).as_deref(),
+        Some("54.210.10.20")
+    );
+    assert!(m
+        .settings
+        .trusted_accounts
+        .contains(&"333333333333".to_string()));
+    assert!(e.warnings.is_empty(), "{:?}", e.warnings);
+}
