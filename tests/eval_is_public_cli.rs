@@ -64,6 +64,15 @@ fn accepted_shapes() {
         })
         .collect();
     check(&encoded, true);
+    // A lone statement, as in the S3 User Guide's "meaning of public" examples.
+    check(
+        r#"{"Principal": {"Federated": "graph.facebook.com"}, "Resource": "*", "Action": "s3:PutObject", "Effect": "Allow"}"#,
+        true,
+    );
+    check(
+        r#"{"Principal": "*", "Resource": "*", "Action": "s3:PutObject", "Effect": "Allow", "Condition": {"StringEquals": {"aws:SourceVpc": "vpc-91237329"}}}"#,
+        false,
+    );
 }
 
 #[test]

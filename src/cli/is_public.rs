@@ -1,6 +1,7 @@
 //! `leakpath is-public POLICY.json [--json]`: Block Public Access's verdict on one resource
 //! policy. The file may hold the policy document, a JSON string holding it, a URL-encoded
-//! policy, or `{"Policy": "<json string>"}` as `aws s3api get-bucket-policy` prints it.
+//! policy, `{"Policy": "<json string>"}` as `aws s3api get-bucket-policy` prints it, or a
+//! single statement object (as the S3 User Guide prints its examples).
 
 use anyhow::Context;
 use leakpath::policy::parse::{parse_policy_text, parse_policy_value};
@@ -49,12 +50,20 @@ fn read_policy_file(path: &Path) -> anyhow::Result<PolicyDocument> {
             })
         }
     };
-    // get-bucket-policy (and lambda get-policy) wrap the document: {"Policy": "<json>"}.
     if let Value::Object(map) = &value {
         if !map.contains_key("Statement") {
+            // get-bucket-policy (and lambda get-policy) wrap the document: {"Policy": "<json>"}.
             if let Some(inner) = map.get("Policy") {
                 return parse_policy_value(inner)
                     .map_err(|e| anyhow::anyhow!("{name}: /Policy: {e}"));
+            }
+            // A lone statement, as the S3 User Guide prints its Block Public Access examples:
+            // judged as a policy holding just that statement.
+            if map.contains_key("Effect") {
+                let wrapped = serde_json::json!({ "Statement": [value.clone()] });
+                return parse_policy_value(&wrapped).map_err(|e| {
+                    anyhow::anyhow!("{name}: (as the only statement of a policy) {e}")
+                });
             }
         }
     }
