@@ -115,8 +115,8 @@ impl ContextValue {
 ///
 /// `eval` adds the keys AWS derives from the principal when the caller has not set them
 /// (see [`derived_context`]): `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
-/// `aws:username` (IAM users), `aws:PrincipalIsAWSService`, `aws:PrincipalServicePrincipal`
-/// / `aws:PrincipalServiceName` (service principals). Everything else (source IP, VPC
+/// `aws:username` (IAM users), `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`
+/// (service principals); `aws:PrincipalType` is `Anonymous` for unsigned requests. Everything else (source IP, VPC
 /// endpoint, org id, tags, `s3:prefix`, …) is the caller's to supply; a key not present is
 /// absent from the request, with the consequences AWS defines (IfExists, Null, negated
 /// operators, set qualifiers).
@@ -172,7 +172,9 @@ pub fn derived_context(req: &Request) -> RequestContext {
     let mut ctx = req.context.clone();
     let single = |s: &str| ContextValue::Single(s.to_string());
     match &req.principal {
-        RequestPrincipal::Anonymous => {}
+        RequestPrincipal::Anonymous => {
+            ctx.set_default("aws:PrincipalType", single("Anonymous"));
+        }
         RequestPrincipal::Aws(p) => {
             ctx.set_default("aws:PrincipalAccount", single(&p.account));
             ctx.set_default("aws:PrincipalIsAWSService", single("false"));
@@ -251,7 +253,13 @@ mod tests {
                 ("aws:PrincipalIsAWSService", Some("false")),
             ],
         );
-        check(RequestPrincipal::Anonymous, &[("aws:PrincipalArn", None)]);
+        check(
+            RequestPrincipal::Anonymous,
+            &[
+                ("aws:PrincipalArn", None),
+                ("aws:PrincipalType", Some("Anonymous")),
+            ],
+        );
         check(
             RequestPrincipal::Service("cloudtrail.amazonaws.com".into()),
             &[
