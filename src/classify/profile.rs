@@ -360,6 +360,9 @@ fn scan_lines(
     let n = detectors::all().len();
     let mut pair_hits = vec![0u64; n];
     let mut yaml_parents: Vec<(usize, String)> = Vec::new();
+    let mut hits = vec![0u64; n];
+    // Keys already found unsafe to show, so `safe_name` runs once per key, not per line.
+    let mut rejected: HashSet<String> = HashSet::new();
     let mut reader = CountingReader {
         inner: reader,
         budget,
@@ -408,15 +411,21 @@ fn scan_lines(
         }
         pair_hits.iter_mut().for_each(|h| *h = 0);
         for (key, value) in &pairs {
-            if safe_name(key) && profile.columns.len() < MAX_COLUMNS {
-                profile.columns.insert(key.clone());
+            if profile.columns.len() < MAX_COLUMNS
+                && !profile.columns.contains(key)
+                && !rejected.contains(key)
+            {
+                if safe_name(key) {
+                    profile.columns.insert(key.clone());
+                } else if rejected.len() < 4096 {
+                    rejected.insert(key.clone());
+                }
             }
             let facts = FieldFacts::of(value);
             let field = Field {
                 key: Some(key),
                 value,
             };
-            let mut hits = vec![0u64; n];
             for (d, det) in detectors::all().iter().enumerate() {
                 hits[d] = u64::from(det.scan(&field, &facts));
                 pair_hits[d] += hits[d];

@@ -2,7 +2,7 @@
 //! the hand-written examples under `DATA/handwritten/<label>/`), profiles every example with
 //! a progress bar on stderr, fits the multinomial logistic regression on a stratified split,
 //! prints per-class precision/recall/F1 on the held-out part, and writes the model file.
-//! With `--ensemble k` (default 5) it does this for k generator seeds and averages the
+//! With `--ensemble k` (default 10) it does this for k generator seeds and averages the
 //! weights; the reported evaluation is the averaged model on every member's held-out split.
 
 use anyhow::{bail, Context};
@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1000)]
     pub per_label: usize,
     /// Ensemble members: models trained on generator seeds seed, seed+1, …, averaged.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 10)]
     pub ensemble: u64,
     /// L2 regularization.
     #[arg(long, default_value_t = TrainParams::default().alpha)]

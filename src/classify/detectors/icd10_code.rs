@@ -63,14 +63,23 @@ impl Detector for Icd10Code {
         if facts.digits < 2 || facts.upper == 0 {
             return 0;
         }
-        let context = field.key.is_some_and(|k| {
-            key_matches(
-                k,
-                &["icd", "dx", "diagnosis", "diag", "icd10"],
-                &["icd", "diagnos"],
-            )
-        }) || field.value.contains("ICD")
-            || field.value.to_ascii_lowercase().contains("diagnos");
+        let b = field.value.as_bytes();
+        // Dotted codes need no context; look for one before paying for the context check.
+        let needs_context = !(0..b.len()).any(|i| code_at(b, i, true).is_some());
+        let context = !needs_context
+            || field.key.is_some_and(|k| {
+                key_matches(
+                    k,
+                    &["icd", "dx", "diagnosis", "diag", "icd10"],
+                    &["icd", "diagnos"],
+                )
+            })
+            || field.value.contains("ICD")
+            || field
+                .value
+                .as_bytes()
+                .windows(7)
+                .any(|w| w.eq_ignore_ascii_case(b"diagnos"));
         let b = field.value.as_bytes();
         let mut hits = 0;
         let mut i = 0;

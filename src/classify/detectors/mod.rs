@@ -127,26 +127,36 @@ pub fn all() -> &'static [&'static dyn Detector] {
 /// Splits a key such as `customerEmail`, `CC_NUMBER` or `date-of-birth` into lower-case
 /// words (`customer`, `email`), calling `f` on each. Used on column names and object keys.
 pub fn key_words(key: &str, mut f: impl FnMut(&str)) {
-    let mut word = String::new();
+    // A stack buffer: this runs for every keyed cell, so it must not allocate.
+    let mut buf = [0u8; 48];
+    let mut len = 0usize;
     let mut prev_lower = false;
-    for ch in key.chars() {
-        if ch.is_ascii_alphabetic() {
-            if ch.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                f(&word);
-                word.clear();
+    let emit = |buf: &[u8], f: &mut dyn FnMut(&str)| {
+        if let Ok(w) = std::str::from_utf8(buf) {
+            f(w);
+        }
+    };
+    for &b in key.as_bytes() {
+        if b.is_ascii_alphabetic() {
+            if b.is_ascii_uppercase() && prev_lower && len > 0 {
+                emit(&buf[..len], &mut f);
+                len = 0;
             }
-            prev_lower = ch.is_ascii_lowercase();
-            word.push(ch.to_ascii_lowercase());
+            prev_lower = b.is_ascii_lowercase();
+            if len < buf.len() {
+                buf[len] = b.to_ascii_lowercase();
+                len += 1;
+            }
         } else {
             prev_lower = false;
-            if !word.is_empty() {
-                f(&word);
-                word.clear();
+            if len > 0 {
+                emit(&buf[..len], &mut f);
+                len = 0;
             }
         }
     }
-    if !word.is_empty() {
-        f(&word);
+    if len > 0 {
+        emit(&buf[..len], &mut f);
     }
 }
 
@@ -165,12 +175,19 @@ pub fn key_matches(key: &str, words: &[&str], squashed: &[&str]) -> bool {
     if squashed.is_empty() {
         return false;
     }
-    let flat: String = key
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    squashed.iter().any(|s| flat.contains(s))
+    let mut flat = [0u8; 64];
+    let mut n = 0;
+    for b in key.bytes().filter(u8::is_ascii_alphanumeric) {
+        if n == flat.len() {
+            break;
+        }
+        flat[n] = b.to_ascii_lowercase();
+        n += 1;
+    }
+    let flat = &flat[..n];
+    squashed
+        .iter()
+        .any(|s| flat.windows(s.len()).any(|w| w == s.as_bytes()))
 }
 
 /// Luhn checksum over ASCII digits.

@@ -53,7 +53,10 @@ impl Detector for MoneyAmount {
                 hits += 1;
             }
         }
-        if facts.upper >= 3 {
+        if facts.upper >= 3
+            && s.bytes()
+                .any(|c| matches!(c, b'U' | b'E' | b'G' | b'J' | b'C' | b'A' | b'I' | b'S'))
+        {
             for code in CODES {
                 let mut from = 0;
                 while let Some(pos) = s.get(from..).and_then(|t| t.find(code)) {

@@ -209,10 +209,11 @@ impl Detector for PasswordAssignment {
             .trim()
             .trim_matches(|c| c == '"' || c == '\'' || c == '`')
             .trim();
-        if v.len() > 512 || is_placeholder(v) {
+        if v.len() > 512 {
             return 0;
         }
-        u32::from(is_secret_key(key) || (is_key_like(key) && random_token(v)))
+        let secret = is_secret_key(key) || (is_key_like(key) && random_token(v));
+        u32::from(secret && !is_placeholder(v))
     }
 }
 

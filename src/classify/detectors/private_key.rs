@@ -63,6 +63,16 @@ impl Detector for PrivateKey {
         if facts.upper < 8 {
             return 0;
         }
+        // One pass for any of the markers before the specific searches.
+        let marker = field.value.as_bytes().windows(4).any(|w| {
+            matches!(
+                w,
+                b"----" | b"LS0t" | b"MIIB" | b"MIIC" | b"MIIE" | b"MIIJ" | b"PuTT"
+            )
+        });
+        if !marker {
+            return 0;
+        }
         let b = field.value.as_bytes();
         let mut hits = 0;
         // "-----BEGIN ... PRIVATE KEY" on one line.
@@ -82,6 +92,12 @@ impl Detector for PrivateKey {
                 hits += 1;
             }
             from = start + 11;
+        }
+        if !field.value.contains("LS0tLS1")
+            && !field.value.contains("MII")
+            && !field.value.contains("PuTTY")
+        {
+            return hits;
         }
         hits += count(b, b"LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVk") // "-----BEGIN RSA PRIVATE KEY"
             + count(b, b"LS0tLS1CRUdJTiBQUklWQVRFIEtFWS") // "-----BEGIN PRIVATE KEY"

@@ -164,6 +164,11 @@ impl Detector for VendorToken {
                 j += 1;
             }
             let token = &b[i..j];
+            // Every prefix needs 16+ characters after it: short words are skipped unexamined.
+            if token.len() < 19 {
+                i = j.max(i + 1);
+                continue;
+            }
             let matched = PREFIXES.iter().any(|(p, min)| {
                 token.starts_with(p.as_bytes()) && {
                     let body = &token[p.len()..];
