@@ -5,6 +5,7 @@
 //! `eval`; `classify` labels the data; `rank` scores; `report` serializes.
 
 pub mod classify;
+pub mod diff;
 pub mod eval;
 pub mod graph;
 pub mod ingest;

@@ -2,6 +2,7 @@
 
 pub mod can;
 pub mod classify;
+pub mod diff;
 pub mod graph;
 pub mod inventory;
 pub mod is_public;
@@ -39,6 +40,8 @@ pub enum Command {
     Classify(classify::Args),
     /// Retrain the sensitivity classifier.
     Train(train::Args),
+    /// Routes opened and closed between two exports, with the changes that caused them.
+    Diff(diff::Args),
     /// Write a generated export in the standard layout (deterministic per seed).
     Synth(synth::Args),
 }
@@ -54,5 +57,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Classify(a) => classify::run(a),
         Command::Train(a) => train::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Diff(a) => diff::run(a),
     }
 }

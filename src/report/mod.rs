@@ -5,6 +5,7 @@
 pub mod atomic;
 pub mod can_verdict;
 pub mod classify_output;
+pub mod diff_output;
 pub mod findings;
 pub mod html;
 pub mod inventory;
