@@ -546,3 +546,61 @@ fn cartography_organization_fixture_builds_a_tree() {
         assert_eq!(last.kind, leakpath::model::OrgNodeKind::Root);
     }
 }
+
+/// Copies `from` to `to`, replacing `pairs` in file contents and file names.
+fn copy_rewritten(from: &Path, to: &Path, pairs: &[(&str, &str)]) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let mut name = e.file_name().to_string_lossy().into_owned();
+        for (a, b) in pairs {
+            name = name.replace(a, b);
+        }
+        let target = to.join(name);
+        if e.file_type().unwrap().is_dir() {
+            copy_rewritten(&e.path(), &target, pairs);
+        } else {
+            let mut text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+            for (a, b) in pairs {
+                text = text.replace(a, b);
+            }
+            std::fs::write(target, text).unwrap();
+        }
+    }
+}
+
+#[test]
+fn cloudmapper_account_data_folder_with_two_accounts() {
+    let Some(d) = shared() else { return };
+    let demo = d.join("exports/cloudmapper-demo");
+    let dir = tempfile::tempdir().unwrap();
+    copy_rewritten(&demo, &dir.path().join("demo"), &[]);
+    copy_rewritten(
+        &demo,
+        &dir.path().join("other"),
+        &[
+            ("123456789012", "210987654321"),
+            ("cloudmapper_demo", "other_demo"),
+            ("vpc-", "vpc-b"),
+            ("subnet-", "subnet-b"),
+            ("sg-", "sg-b"),
+            ("i-0", "i-b0"),
+            ("vpce-", "vpce-b"),
+        ],
+    );
+    let e = load_export(dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let m = &e.model;
+    assert_eq!(m.accounts.len(), 2);
+    assert_eq!(m.buckets.len(), 2);
+    assert!(m.bucket_by_name("other_demo").is_some());
+    assert_eq!(m.instances.len(), 6);
+    // The same account twice is refused.
+    let dup = tempfile::tempdir().unwrap();
+    copy_rewritten(&demo, &dup.path().join("a"), &[]);
+    copy_rewritten(
+        &demo,
+        &dup.path().join("b"),
+        &[("cloudmapper_demo", "x_demo")],
+    );
+    assert!(load_export(dup.path()).is_err());
+}

@@ -193,9 +193,13 @@ fn bucket_folders(b: &mut Builder, paths: &AccountPaths) -> Result<Vec<String>, 
                 }
             }
         }
-        AccountPaths::CloudMapper { global_region, .. } => {
+        AccountPaths::CloudMapper {
+            prefix,
+            global_region,
+            ..
+        } => {
             for call in BUCKET_CALLS {
-                for e in list_dir(b, &format!("{global_region}/s3-{call}"))? {
+                for e in list_dir(b, &format!("{prefix}{global_region}/s3-{call}"))? {
                     if !e.is_dir {
                         names.insert(e.name);
                     }
@@ -441,9 +445,9 @@ fn load_kms(
     // Keys with their own folders that list-keys did not name.
     let key_dir = match paths {
         AccountPaths::Native { prefix } => vec![format!("{prefix}kms/{region}/keys")],
-        AccountPaths::CloudMapper { .. } => vec![
-            format!("{region}/kms-get-key-policy"),
-            format!("{region}/kms-describe-key"),
+        AccountPaths::CloudMapper { prefix, .. } => vec![
+            format!("{prefix}{region}/kms-get-key-policy"),
+            format!("{prefix}{region}/kms-describe-key"),
         ],
     };
     for d in key_dir {

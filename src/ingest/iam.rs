@@ -156,7 +156,7 @@ pub fn load_gaad(
         let (arn_s, acct) = iam_arn(&g, "Arn", "group/")?;
         let account = note_account(b, &acct, home, home_from_folder, &g);
         let arn = b.intern(arn_s);
-        b.claim("group", None, arn, &g)?;
+        b.claim("group", Some(account), arn, &g)?;
         let name = g.req_str("GroupName")?.to_string();
         let inline_policies = inline_policies(b, &g, "GroupPolicyList", account)?;
         let attached_policies = attached(b, &g, "AttachedManagedPolicies", &managed, account)?;
@@ -180,7 +180,7 @@ pub fn load_gaad(
         let (arn_s, acct) = iam_arn(&u, "Arn", "user/")?;
         let account = note_account(b, &acct, home, home_from_folder, &u);
         let arn = b.intern(arn_s);
-        b.claim("user", None, arn, &u)?;
+        b.claim("user", Some(account), arn, &u)?;
         let id = UserId(b.model.users.len() as u32);
         let mut groups = Vec::new();
         for gname in u.str_list("GroupList")? {
@@ -233,7 +233,7 @@ pub fn load_gaad(
         let (arn_s, acct) = iam_arn(&r, "Arn", "role/")?;
         let account = note_account(b, &acct, home, home_from_folder, &r);
         let arn = b.intern(arn_s);
-        b.claim("role", None, arn, &r)?;
+        b.claim("role", Some(account), arn, &r)?;
         let id = RoleId(b.model.roles.len() as u32);
         let name = r.req_str("RoleName")?.to_string();
         let trust_policy = match r.get("AssumeRolePolicyDocument")? {

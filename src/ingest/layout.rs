@@ -19,6 +19,11 @@ pub enum Detected {
     NativeSingleAccount,
     /// CloudMapper `<region>/<svc>-<call>.json`, with its region folders.
     CloudMapper { regions: Vec<String> },
+    /// CloudMapper's `account-data/` folder: one `<account-name>/<region>/...` per account
+    /// (folder name, regions).
+    CloudMapperAccounts {
+        accounts: Vec<(String, Vec<String>)>,
+    },
     /// A file: a bare GAAD.
     GaadFile,
 }
@@ -63,7 +68,11 @@ pub fn detect(path: &Path) -> Result<Detected, IngestError> {
     if ACCOUNT_SERVICE_DIRS.iter().any(|d| is_dir(d)) {
         return Ok(Detected::NativeSingleAccount);
     }
-    let mut regions = Vec::new();
+    let regions = cloudmapper_regions(path, &shown)?;
+    if !regions.is_empty() {
+        return Ok(Detected::CloudMapper { regions });
+    }
+    let mut accounts = Vec::new();
     let entries = std::fs::read_dir(path).map_err(|e| IngestError::Io {
         path: shown.clone(),
         message: e.to_string(),
@@ -72,13 +81,16 @@ pub fn detect(path: &Path) -> Result<Detected, IngestError> {
         let Ok(name) = e.file_name().into_string() else {
             continue;
         };
-        if is_region_name(&name) && e.path().is_dir() && has_cloudmapper_files(&e.path()) {
-            regions.push(name);
+        if e.path().is_dir() {
+            let regions = cloudmapper_regions(&e.path(), &shown)?;
+            if !regions.is_empty() {
+                accounts.push((name, regions));
+            }
         }
     }
-    if !regions.is_empty() {
-        regions.sort();
-        return Ok(Detected::CloudMapper { regions });
+    if !accounts.is_empty() {
+        accounts.sort();
+        return Ok(Detected::CloudMapperAccounts { accounts });
     }
     Err(IngestError::NotAnExport {
         path: shown,
@@ -87,6 +99,25 @@ pub fn detect(path: &Path) -> Result<Detected, IngestError> {
                  get-account-authorization-details JSON file"
             .into(),
     })
+}
+
+/// The region folders of a CloudMapper account folder, sorted.
+fn cloudmapper_regions(dir: &Path, shown: &str) -> Result<Vec<String>, IngestError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| IngestError::Io {
+        path: shown.to_string(),
+        message: e.to_string(),
+    })?;
+    let mut regions = Vec::new();
+    for e in entries.flatten() {
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        if is_region_name(&name) && e.path().is_dir() && has_cloudmapper_files(&e.path()) {
+            regions.push(name);
+        }
+    }
+    regions.sort();
+    Ok(regions)
 }
 
 fn has_cloudmapper_files(dir: &Path) -> bool {
@@ -207,8 +238,10 @@ pub fn walk_files(b: &mut Builder, rel: &str) -> Result<Vec<(String, u64)>, Inge
 pub enum AccountPaths {
     /// Native layout; `prefix` is `accounts/<id>/` or `""` for a single-account root.
     Native { prefix: String },
-    /// CloudMapper; global services (IAM, S3) live in `global_region`.
+    /// CloudMapper; `prefix` is `""` or `<account-name>/` inside `account-data/`; global
+    /// services (IAM, S3) live in `global_region`.
     CloudMapper {
+        prefix: String,
         global_region: String,
         regions: Vec<String>,
     },
@@ -220,8 +253,12 @@ impl AccountPaths {
             AccountPaths::Native { prefix } => {
                 format!("{prefix}iam/get-account-authorization-details.json")
             }
-            AccountPaths::CloudMapper { global_region, .. } => {
-                format!("{global_region}/iam-get-account-authorization-details.json")
+            AccountPaths::CloudMapper {
+                prefix,
+                global_region,
+                ..
+            } => {
+                format!("{prefix}{global_region}/iam-get-account-authorization-details.json")
             }
         }
     }
@@ -229,8 +266,12 @@ impl AccountPaths {
     pub fn list_buckets(&self) -> String {
         match self {
             AccountPaths::Native { prefix } => format!("{prefix}s3/list-buckets.json"),
-            AccountPaths::CloudMapper { global_region, .. } => {
-                format!("{global_region}/s3-list-buckets.json")
+            AccountPaths::CloudMapper {
+                prefix,
+                global_region,
+                ..
+            } => {
+                format!("{prefix}{global_region}/s3-list-buckets.json")
             }
         }
     }
@@ -239,8 +280,12 @@ impl AccountPaths {
     pub fn bucket(&self, bucket: &str, call: &str) -> String {
         match self {
             AccountPaths::Native { prefix } => format!("{prefix}s3/buckets/{bucket}/{call}.json"),
-            AccountPaths::CloudMapper { global_region, .. } => {
-                format!("{global_region}/s3-{call}/{bucket}")
+            AccountPaths::CloudMapper {
+                prefix,
+                global_region,
+                ..
+            } => {
+                format!("{prefix}{global_region}/s3-{call}/{bucket}")
             }
         }
     }
@@ -258,8 +303,12 @@ impl AccountPaths {
             AccountPaths::Native { prefix } => {
                 format!("{prefix}s3control/get-public-access-block.json")
             }
-            AccountPaths::CloudMapper { global_region, .. } => {
-                format!("{global_region}/s3control-get-public-access-block.json")
+            AccountPaths::CloudMapper {
+                prefix,
+                global_region,
+                ..
+            } => {
+                format!("{prefix}{global_region}/s3control-get-public-access-block.json")
             }
         }
     }
@@ -267,7 +316,9 @@ impl AccountPaths {
     pub fn kms_list(&self, region: &str) -> String {
         match self {
             AccountPaths::Native { prefix } => format!("{prefix}kms/{region}/list-keys.json"),
-            AccountPaths::CloudMapper { .. } => format!("{region}/kms-list-keys.json"),
+            AccountPaths::CloudMapper { prefix, .. } => {
+                format!("{prefix}{region}/kms-list-keys.json")
+            }
         }
     }
 
@@ -277,14 +328,16 @@ impl AccountPaths {
             AccountPaths::Native { prefix } => {
                 format!("{prefix}kms/{region}/keys/{key}/{call}.json")
             }
-            AccountPaths::CloudMapper { .. } => format!("{region}/kms-{call}/{key}"),
+            AccountPaths::CloudMapper { prefix, .. } => {
+                format!("{prefix}{region}/kms-{call}/{key}")
+            }
         }
     }
 
     pub fn ec2(&self, region: &str, call: &str) -> String {
         match self {
             AccountPaths::Native { prefix } => format!("{prefix}ec2/{region}/{call}.json"),
-            AccountPaths::CloudMapper { .. } => format!("{region}/ec2-{call}.json"),
+            AccountPaths::CloudMapper { prefix, .. } => format!("{prefix}{region}/ec2-{call}.json"),
         }
     }
 
@@ -293,7 +346,9 @@ impl AccountPaths {
             AccountPaths::Native { prefix } => {
                 format!("{prefix}lambda/{region}/list-functions.json")
             }
-            AccountPaths::CloudMapper { .. } => format!("{region}/lambda-list-functions.json"),
+            AccountPaths::CloudMapper { prefix, .. } => {
+                format!("{prefix}{region}/lambda-list-functions.json")
+            }
         }
     }
 
@@ -303,7 +358,9 @@ impl AccountPaths {
             AccountPaths::Native { prefix } => {
                 format!("{prefix}lambda/{region}/functions/{name}/{call}.json")
             }
-            AccountPaths::CloudMapper { .. } => format!("{region}/lambda-{call}/{name}"),
+            AccountPaths::CloudMapper { prefix, .. } => {
+                format!("{prefix}{region}/lambda-{call}/{name}")
+            }
         }
     }
 }

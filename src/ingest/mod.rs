@@ -4,7 +4,8 @@
 //! - native (`organizations/`, `accounts/<id>/...`, see `../shared/spec/export-layout.md`);
 //! - native single account (the contents of `accounts/<id>/` at the root; the account id
 //!   comes from ARNs inside);
-//! - CloudMapper (`<region>/<svc>-<call>.json` plus `<region>/<svc>-<call>/<param>`);
+//! - CloudMapper (`<region>/<svc>-<call>.json` plus `<region>/<svc>-<call>/<param>`), one
+//!   account, or its `account-data/` folder with one such folder per account;
 //! - a bare `get-account-authorization-details` file (IAM only).
 //!
 //! "Not collected" vs "collected, none": a missing file is `Collected::Missing` and a
@@ -75,6 +76,7 @@ pub fn load_export(path: &Path) -> Result<LoadedExport, IngestError> {
         Detected::Native => load_native(path),
         Detected::NativeSingleAccount => load_native_single(path),
         Detected::CloudMapper { regions } => load_cloudmapper(path, regions),
+        Detected::CloudMapperAccounts { accounts } => load_cloudmapper_accounts(path, accounts),
     }
 }
 
@@ -272,26 +274,53 @@ fn load_native_single(path: &Path) -> Result<LoadedExport, IngestError> {
 fn load_cloudmapper(path: &Path, regions: Vec<String>) -> Result<LoadedExport, IngestError> {
     let mut b = Builder::new(path.to_path_buf(), ExportLayout::CloudMapper);
     load_settings(&mut b)?;
+    cloudmapper_account(&mut b, "", &regions)?;
+    note_ignored(&mut b)?;
+    Ok(b.finish())
+}
+
+/// CloudMapper's `account-data/`: one folder per account, each in the CloudMapper layout.
+fn load_cloudmapper_accounts(
+    path: &Path,
+    accounts: Vec<(String, Vec<String>)>,
+) -> Result<LoadedExport, IngestError> {
+    let mut b = Builder::new(path.to_path_buf(), ExportLayout::CloudMapper);
+    load_settings(&mut b)?;
+    for (folder, regions) in accounts {
+        cloudmapper_account(&mut b, &format!("{folder}/"), &regions)?;
+    }
+    note_ignored(&mut b)?;
+    Ok(b.finish())
+}
+
+/// One CloudMapper account folder (`prefix` is `""` or `<account-name>/`).
+fn cloudmapper_account(
+    b: &mut Builder,
+    prefix: &str,
+    regions: &[String],
+) -> Result<(), IngestError> {
+    let dir = b.model.root.join(prefix);
     // CloudMapper collects global services (IAM, S3) in one region: the one holding them.
     let global_region = regions
         .iter()
         .find(|r| {
-            path.join(r)
+            dir.join(r)
                 .join("iam-get-account-authorization-details.json")
                 .is_file()
-                || path.join(r).join("s3-list-buckets.json").is_file()
+                || dir.join(r).join("s3-list-buckets.json").is_file()
         })
         .or_else(|| regions.iter().find(|r| r.as_str() == "us-east-1"))
         .or_else(|| regions.first())
         .cloned()
         .unwrap_or_else(|| "us-east-1".to_string());
     let paths = AccountPaths::CloudMapper {
-        global_region: global_region.clone(),
-        regions: regions.clone(),
+        prefix: prefix.to_string(),
+        global_region,
+        regions: regions.to_vec(),
     };
     let mut id = None;
-    for r in &regions {
-        let rel = format!("{r}/sts-get-caller-identity.json");
+    for r in regions {
+        let rel = format!("{prefix}{r}/sts-get-caller-identity.json");
         if let Read::Json(v) = b.read(&rel)? {
             let n = Node::root(&v, &rel);
             let acct = n.req("Account")?;
@@ -305,17 +334,30 @@ fn load_cloudmapper(path: &Path, regions: Vec<String>) -> Result<LoadedExport, I
     }
     let (id, gaad) = match id {
         Some(id) => (Some(id), None),
-        None => account::discover_account_id(&mut b, &paths, &regions)?,
+        None => account::discover_account_id(b, &paths, regions)?,
     };
     let id = id.ok_or_else(|| IngestError::NotAnExport {
-        path: path.display().to_string(),
-        reason: "CloudMapper export without sts-get-caller-identity.json or any ARN inside: cannot tell the account id".into(),
+        path: dir.display().to_string(),
+        reason: "CloudMapper account without sts-get-caller-identity.json or any ARN inside: cannot tell the account id".into(),
     })?;
-    account::load_account(&mut b, &paths, &id, &regions, gaad, false)?;
-    // describe-regions.json at the root is CloudMapper's own bookkeeping.
-    if path.join("describe-regions.json").is_file() {
-        b.consumed.insert("describe-regions.json".to_string());
+    if b.model
+        .sym(&id)
+        .and_then(|s| b.model.accounts.iter().find(|a| a.id == s))
+        .is_some_and(|a| a.exported)
+    {
+        return Err(IngestError::Duplicate {
+            file: prefix.to_string(),
+            pointer: String::new(),
+            what: "account".into(),
+            id,
+            first: "another CloudMapper account folder".into(),
+        });
     }
-    note_ignored(&mut b)?;
-    Ok(b.finish())
+    account::load_account(b, &paths, &id, regions, gaad, false)?;
+    // describe-regions.json is CloudMapper's own bookkeeping.
+    let regions_file = format!("{prefix}describe-regions.json");
+    if b.model.root.join(&regions_file).is_file() {
+        b.consumed.insert(regions_file);
+    }
+    Ok(())
 }

@@ -2,6 +2,7 @@
 
 use super::json::MAX_FILE_BYTES;
 use super::IngestError;
+use crate::model::settings::{FindingSelector, SeverityOverride, Suppression};
 use crate::model::{is_account_id, Settings};
 use ipnet::IpNet;
 use serde::Deserialize;
@@ -16,6 +17,66 @@ struct SettingsFile {
     trusted_cidrs: Vec<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    suppress: Vec<RawSelection>,
+    #[serde(default)]
+    severity: Vec<RawSelection>,
+}
+
+/// One `[[suppress]]` or `[[severity]]` table as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSelection {
+    id: Option<String>,
+    pattern: Option<String>,
+    exposure: Option<String>,
+    reason: Option<String>,
+    expires: Option<String>,
+    severity: Option<String>,
+}
+
+const EXPOSURES: [&str; 5] = [
+    "public",
+    "cross-account",
+    "federated",
+    "internet-compute",
+    "egress",
+];
+const SEVERITIES: [&str; 5] = ["informational", "low", "medium", "high", "critical"];
+
+fn is_iso_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && matches!(s[5..7].parse::<u8>(), Ok(1..=12))
+        && matches!(s[8..10].parse::<u8>(), Ok(1..=31))
+}
+
+/// Checks one selection table; `what` is `suppress[3]` or `severity[0]` for messages.
+fn selector(raw: &RawSelection, what: &str) -> Result<(FindingSelector, String), String> {
+    let reason = match raw.reason.as_deref().map(str::trim) {
+        Some(r) if !r.is_empty() => r.to_string(),
+        _ => return Err(format!("{what}: `reason` is required")),
+    };
+    if let Some(e) = &raw.exposure {
+        if !EXPOSURES.contains(&e.as_str()) {
+            return Err(format!("{what}: unknown exposure {e:?}"));
+        }
+    }
+    let sel = match (&raw.id, &raw.pattern) {
+        (Some(id), None) if raw.exposure.is_none() => FindingSelector::Id(id.clone()),
+        (Some(_), None) => return Err(format!("{what}: `exposure` goes with `pattern`, not `id`")),
+        (None, Some(p)) => FindingSelector::Dataset {
+            pattern: p.clone(),
+            exposure: raw.exposure.clone(),
+        },
+        _ => return Err(format!("{what}: give exactly one of `id` and `pattern`")),
+    };
+    Ok((sel, reason))
 }
 
 /// Parses the bytes of `leakpath.toml` (`rel` names it in errors).
@@ -51,11 +112,49 @@ pub fn parse_settings(bytes: &[u8], rel: &str) -> Result<Settings, IngestError> 
             )));
         }
     }
+    let mut suppressions = Vec::new();
+    for (i, r) in raw.suppress.iter().enumerate() {
+        let what = format!("suppress[{i}]");
+        let (selector, reason) = selector(r, &what).map_err(err)?;
+        if r.severity.is_some() {
+            return Err(err(format!("{what}: `severity` belongs in [[severity]]")));
+        }
+        if let Some(d) = &r.expires {
+            if !is_iso_date(d) {
+                return Err(err(format!("{what}: expires {d:?} is not YYYY-MM-DD")));
+            }
+        }
+        suppressions.push(Suppression {
+            selector,
+            reason,
+            expires: r.expires.clone(),
+        });
+    }
+    let mut severity_overrides = Vec::new();
+    for (i, r) in raw.severity.iter().enumerate() {
+        let what = format!("severity[{i}]");
+        let (selector, reason) = selector(r, &what).map_err(err)?;
+        let severity = match &r.severity {
+            Some(s) if SEVERITIES.contains(&s.as_str()) => s.clone(),
+            Some(s) => return Err(err(format!("{what}: unknown severity {s:?}"))),
+            None => return Err(err(format!("{what}: `severity` is required"))),
+        };
+        if r.expires.is_some() {
+            return Err(err(format!("{what}: `expires` belongs in [[suppress]]")));
+        }
+        severity_overrides.push(SeverityOverride {
+            selector,
+            severity,
+            reason,
+        });
+    }
     Ok(Settings {
         from_file: true,
         trusted_accounts: raw.trusted_accounts,
         trusted_cidrs,
         labels: raw.labels,
+        suppressions,
+        severity_overrides,
     })
 }
 
@@ -102,6 +201,51 @@ mod tests {
         check(
             "trusted_accounts = 3",
             Err("leakpath.toml: invalid settings: "),
+        );
+    }
+
+    fn check_selection(input: &str, expect: Result<(usize, usize), &str>) {
+        let got = parse_settings(input.as_bytes(), "leakpath.toml")
+            .map(|s| (s.suppressions.len(), s.severity_overrides.len()))
+            .map_err(|e| e.to_string());
+        match (&got, &expect) {
+            (Ok(g), Ok(e)) => assert_eq!(g, e),
+            (Err(g), Err(e)) => assert!(g.contains(e), "{g}"),
+            _ => panic!("{input}: got {got:?}, want {expect:?}"),
+        }
+    }
+
+    #[test]
+    fn suppressions_and_overrides_parse_and_validate() {
+        check_selection(
+            "[[suppress]]\npattern = \"arn:aws:s3:::mk-*\"\nexposure = \"public\"\nreason = \"by design\"\nexpires = \"2027-06-30\"\n\
+             [[suppress]]\nid = \"lp-1\"\nreason = \"accepted\"\n\
+             [[severity]]\nid = \"lp-2\"\nseverity = \"critical\"\nreason = \"keys\"\n",
+            Ok((2, 1)),
+        );
+        check_selection(
+            "[[suppress]]\nid = \"lp-1\"\n",
+            Err("suppress[0]: `reason` is required"),
+        );
+        check_selection(
+            "[[suppress]]\nid = \"a\"\npattern = \"b\"\nreason = \"r\"\n",
+            Err("exactly one of `id` and `pattern`"),
+        );
+        check_selection(
+            "[[suppress]]\nid = \"a\"\nreason = \"r\"\nexpires = \"2027-13-01\"\n",
+            Err("is not YYYY-MM-DD"),
+        );
+        check_selection(
+            "[[suppress]]\npattern = \"*\"\nexposure = \"outside\"\nreason = \"r\"\n",
+            Err("unknown exposure"),
+        );
+        check_selection(
+            "[[severity]]\nid = \"a\"\nseverity = \"urgent\"\nreason = \"r\"\n",
+            Err("unknown severity"),
+        );
+        check_selection(
+            "[[suppress]]\nid = \"a\"\nreason = \"r\"\nsnooze = 3\n",
+            Err("invalid settings"),
         );
     }
 }
