@@ -98,6 +98,11 @@ impl Leg<'_, '_> {
         if matches!(self.principal, RequestPrincipal::Anonymous) && is_principal_key(&k) {
             return Ok(KeyVal::Absent);
         }
+        // `aws:username` exists only for IAM users, where it is derived; no other
+        // principal carries one.
+        if k == "aws:username" {
+            return Ok(KeyVal::Absent);
+        }
         if k == "aws:principalorgid" {
             if let Some(orgs) = self.outside {
                 if !orgs.is_empty() {
