@@ -170,7 +170,8 @@ fn route_target(b: &mut Builder, r: &Node) -> Result<RouteTarget, IngestError> {
             RouteTarget::Other(g.to_string())
         });
     }
-    let simple: [(&str, fn(Sym) -> RouteTarget); 9] = [
+    type Make = fn(Sym) -> RouteTarget;
+    let simple: [(&str, Make); 9] = [
         ("NatGatewayId", RouteTarget::NatGateway),
         (
             "EgressOnlyInternetGatewayId",

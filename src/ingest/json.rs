@@ -3,7 +3,7 @@
 //! shape error names both.
 
 use super::IngestError;
-use crate::policy::parse::{check_text_depth, pointer_segment, type_name, MAX_JSON_DEPTH};
+use crate::policy::parse::{pointer_segment, text_within_depth, type_name, MAX_JSON_DEPTH};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -60,10 +60,12 @@ pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestEr
     if text.trim().is_empty() {
         return Ok(FileContent::Empty);
     }
-    check_text_depth(text, MAX_JSON_DEPTH).map_err(|()| IngestError::TooDeep {
-        file: rel.to_string(),
-        limit: MAX_JSON_DEPTH,
-    })?;
+    if !text_within_depth(text, MAX_JSON_DEPTH) {
+        return Err(IngestError::TooDeep {
+            file: rel.to_string(),
+            limit: MAX_JSON_DEPTH,
+        });
+    }
     let value: Value = serde_json::from_str(text).map_err(|e| IngestError::InvalidJson {
         file: rel.to_string(),
         line: e.line(),

@@ -103,12 +103,14 @@ pub fn parse_policy_value_located(
 ) -> Result<(PolicyDocument, PolicyLayout), PolicyError> {
     match v {
         Value::Object(map) => {
-            check_value_depth(v, MAX_JSON_DEPTH).map_err(|()| PolicyError {
-                path: String::new(),
-                problem: PolicyProblem::TooDeep {
-                    limit: MAX_JSON_DEPTH,
-                },
-            })?;
+            if !value_within_depth(v, MAX_JSON_DEPTH) {
+                return Err(PolicyError {
+                    path: String::new(),
+                    problem: PolicyProblem::TooDeep {
+                        limit: MAX_JSON_DEPTH,
+                    },
+                });
+            }
             let (doc, pointers) = parse_document(map)?;
             Ok((
                 doc,
@@ -156,11 +158,11 @@ pub fn parse_policy_text_located(
             .into_owned();
         &decoded
     };
-    check_text_depth(json_text, MAX_JSON_DEPTH).map_err(|()| {
-        root_err(PolicyProblem::TooDeep {
+    if !text_within_depth(json_text, MAX_JSON_DEPTH) {
+        return Err(root_err(PolicyProblem::TooDeep {
             limit: MAX_JSON_DEPTH,
-        })
-    })?;
+        }));
+    }
     let value: Value = serde_json::from_str(json_text)
         .map_err(|e| root_err(PolicyProblem::InvalidJson(e.to_string())))?;
     match &value {
@@ -181,10 +183,10 @@ pub fn parse_policy_text_located(
     }
 }
 
-/// Checks that JSON text nests no deeper than `limit` arrays/objects, without parsing it.
-/// Brackets inside strings (with escapes) are skipped. Malformed text passes through to
-/// the real parser, which reports it.
-pub fn check_text_depth(text: &str, limit: usize) -> Result<(), ()> {
+/// Whether JSON text nests no deeper than `limit` arrays/objects, checked without parsing.
+/// Brackets inside strings (with escapes) are skipped. Malformed text passes (true) to the
+/// real parser, which reports it.
+pub fn text_within_depth(text: &str, limit: usize) -> bool {
     let mut depth = 0usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -204,38 +206,38 @@ pub fn check_text_depth(text: &str, limit: usize) -> Result<(), ()> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > limit {
-                    return Err(());
+                    return false;
                 }
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    Ok(())
+    true
 }
 
-/// Checks that an already parsed value nests no deeper than `limit` (iteratively, so a
+/// Whether an already parsed value nests no deeper than `limit` (checked iteratively, so a
 /// deep value cannot overflow the stack here).
-pub fn check_value_depth(v: &Value, limit: usize) -> Result<(), ()> {
+pub fn value_within_depth(v: &Value, limit: usize) -> bool {
     let mut stack: Vec<(&Value, usize)> = vec![(v, 1)];
     while let Some((v, d)) = stack.pop() {
         match v {
             Value::Object(m) => {
                 if d > limit {
-                    return Err(());
+                    return false;
                 }
                 stack.extend(m.values().map(|c| (c, d + 1)));
             }
             Value::Array(a) => {
                 if d > limit {
-                    return Err(());
+                    return false;
                 }
                 stack.extend(a.iter().map(|c| (c, d + 1)));
             }
             _ => {}
         }
     }
-    Ok(())
+    true
 }
 
 /// The JSON type of a value, for error messages.
