@@ -43,8 +43,13 @@ impl WordCounts {
 pub struct Fnv(u64);
 
 impl Hasher for Fnv {
+    /// FNV's low bits barely depend on the last bytes written (and `str` hashing always ends
+    /// with the same 0xff byte), which hash tables index by: finish with an avalanche.
     fn finish(&self) -> u64 {
-        self.0
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut h = if self.0 == 0 {

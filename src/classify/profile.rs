@@ -478,12 +478,16 @@ fn attribute(key: Option<&str>, hits: &[u64], profile: &mut DatasetProfile) {
     if hits.iter().all(|&h| h == 0) || !profile.columns.contains(key) {
         return;
     }
-    let entry = profile
-        .column_hits
-        .entry(key.to_string())
-        .or_insert_with(|| vec![0; hits.len()]);
-    for (e, h) in entry.iter_mut().zip(hits) {
-        *e += h;
+    // Look up before inserting: the key is allocated once per column, not once per cell.
+    if !profile.column_hits.contains_key(key) {
+        profile
+            .column_hits
+            .insert(key.to_string(), vec![0; hits.len()]);
+    }
+    if let Some(entry) = profile.column_hits.get_mut(key) {
+        for (e, h) in entry.iter_mut().zip(hits) {
+            *e += h;
+        }
     }
 }
 

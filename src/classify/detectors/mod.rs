@@ -160,9 +160,47 @@ pub fn key_words(key: &str, mut f: impl FnMut(&str)) {
     }
 }
 
+/// Memoizes a predicate on a key name. Key predicates run for every cell of a column with
+/// the same key, so each (key, predicate) pair is worked out once: a small direct-mapped
+/// cache indexed by the key's address and the predicate's `tag`, checked against the key's
+/// full text (so a reused address never returns another key's answer).
+pub fn memo_key(key: &str, tag: usize, f: impl FnOnce() -> bool) -> bool {
+    use std::cell::RefCell;
+    const SLOTS: usize = 256;
+    thread_local! {
+        static MEMO: RefCell<Vec<Option<(usize, String, bool)>>> = RefCell::new(vec![None; SLOTS]);
+    }
+    let addr = key.as_ptr() as usize;
+    let slot = ((addr >> 3) ^ (addr >> 11) ^ tag.wrapping_mul(0x9E37_79B9)) % SLOTS;
+    let cached = MEMO.with(|m| {
+        m.borrow().get(slot).and_then(|e| match e {
+            Some((t, k, v)) if *t == tag && k == key => Some(*v),
+            _ => None,
+        })
+    });
+    if let Some(v) = cached {
+        return v;
+    }
+    let v = f();
+    MEMO.with(|m| {
+        if let Some(e) = m.borrow_mut().get_mut(slot) {
+            *e = Some((tag, key.to_string(), v));
+        }
+    });
+    v
+}
+
 /// True when any word of `key` is in `words`, or the key squashed to letters contains one of
 /// `squashed` (so `ccnumber`, `CCNumber`, `cc_number` all match `ccnumber`).
 pub fn key_matches(key: &str, words: &[&str], squashed: &[&str]) -> bool {
+    let tag = (words.as_ptr() as usize).wrapping_mul(31)
+        ^ (squashed.as_ptr() as usize)
+        ^ words.len()
+        ^ (squashed.len() << 8);
+    memo_key(key, tag, || key_matches_uncached(key, words, squashed))
+}
+
+fn key_matches_uncached(key: &str, words: &[&str], squashed: &[&str]) -> bool {
     let mut found = false;
     key_words(key, |w| {
         if words.contains(&w) {

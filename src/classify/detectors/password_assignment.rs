@@ -86,6 +86,10 @@ const NOT_SECRET: &[&str] = &[
 
 /// True for keys that name a secret.
 pub fn is_secret_key(key: &str) -> bool {
+    super::memo_key(key, 1, || is_secret_key_uncached(key))
+}
+
+fn is_secret_key_uncached(key: &str) -> bool {
     let mut secret = false;
     let mut other = false;
     key_words(key, |w| {
@@ -114,6 +118,10 @@ pub fn is_secret_key(key: &str) -> bool {
 /// Keys that hold a secret when their value is random (`gi_api`, `signing_key`, `accessKey`),
 /// but hold ordinary values otherwise (`api_version`, `primary_key`).
 fn is_key_like(key: &str) -> bool {
+    super::memo_key(key, 2, || is_key_like_uncached(key))
+}
+
+fn is_key_like_uncached(key: &str) -> bool {
     let mut found = false;
     let mut other = false;
     key_words(key, |w| {

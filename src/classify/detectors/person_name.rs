@@ -672,6 +672,10 @@ fn name_shaped(v: &str) -> bool {
 }
 
 fn is_name_key(key: &str) -> bool {
+    super::memo_key(key, 3, || is_name_key_uncached(key))
+}
+
+fn is_name_key_uncached(key: &str) -> bool {
     if key_matches(key, &["surname", "forename", "maiden"], NAME_KEYS) {
         return true;
     }
