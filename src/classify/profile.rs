@@ -44,7 +44,7 @@ pub struct DatasetProfile {
     pub sample_names: Vec<String>,
     pub keys_given: usize,
     pub name_given: bool,
-    distinct: HashSet<u64>,
+    distinct: HashSet<u64, std::hash::BuildHasherDefault<crate::classify::lexicon::Fnv>>,
 }
 
 impl DatasetProfile {
@@ -232,6 +232,7 @@ fn scan_csv(
             budget,
         });
     let mut record = csv::ByteRecord::new();
+    let mut cell_hits = vec![0u64; detectors::all().len()];
     let mut header: Option<Vec<String>> = None;
     let mut first = true;
     loop {
@@ -269,9 +270,11 @@ fn scan_csv(
         for (i, cell) in record.iter().enumerate() {
             let value = String::from_utf8_lossy(cell);
             let key = header.as_ref().and_then(|h| h.get(i)).map(String::as_str);
-            let hits = scan_field(Field { key, value: &value }, profile);
-            attribute(key, &hits, profile);
-            add_hits(&hits, profile);
+            if !scan_field(Field { key, value: &value }, profile, &mut cell_hits) {
+                continue;
+            }
+            attribute(key, &cell_hits, profile);
+            add_hits(&cell_hits, profile);
         }
     }
     Ok(())
@@ -360,6 +363,7 @@ fn scan_lines(
     let n = detectors::all().len();
     let mut pair_hits = vec![0u64; n];
     let mut yaml_parents: Vec<(usize, String)> = Vec::new();
+    let mut line_hits = vec![0u64; n];
     let mut hits = vec![0u64; n];
     // Keys already found unsafe to show, so `safe_name` runs once per key, not per line.
     let mut rejected: HashSet<String> = HashSet::new();
@@ -380,12 +384,13 @@ fn scan_lines(
             continue;
         }
         profile.records += 1;
-        let line_hits = scan_field(
+        scan_field(
             Field {
                 key: None,
                 value: text,
             },
             profile,
+            &mut line_hits,
         );
         pairs.clear();
         if json || text.contains("\":") || text.contains("\" :") {
@@ -443,14 +448,21 @@ fn scan_lines(
     Ok(())
 }
 
-fn scan_field(field: Field<'_>, profile: &mut DatasetProfile) -> Vec<u64> {
-    let facts = FieldFacts::of(field.value);
+/// Runs every detector on one field, writing hits into `hits`; false when the field is empty
+/// (then `hits` is all zero and there is nothing to add).
+fn scan_field(field: Field<'_>, profile: &mut DatasetProfile, hits: &mut [u64]) -> bool {
     let v = field.value.trim();
     profile.fields += 1;
+    if v.is_empty() {
+        hits.iter_mut().for_each(|h| *h = 0);
+        return false;
+    }
+    let facts = FieldFacts::of(field.value);
     profile.value_chars += v.len() as u64;
     profile.digit_chars += u64::from(facts.digits);
     profile.alpha_chars += u64::from(facts.upper + facts.lower);
-    if !v.is_empty() && v.parse::<f64>().is_ok() {
+    let numeric_shape = facts.upper + facts.lower <= 1 && v.len() <= 32;
+    if numeric_shape && v.parse::<f64>().is_ok() {
         profile.numeric_fields += 1;
     }
     if profile.distinct.len() < MAX_DISTINCT {
@@ -458,13 +470,10 @@ fn scan_field(field: Field<'_>, profile: &mut DatasetProfile) -> Vec<u64> {
         v.hash(&mut h);
         profile.distinct.insert(h.finish());
     }
-    if v.is_empty() {
-        return vec![0; detectors::all().len()];
+    for (h, d) in hits.iter_mut().zip(detectors::all()) {
+        *h = u64::from(d.scan(&field, &facts));
     }
-    detectors::all()
-        .iter()
-        .map(|d| u64::from(d.scan(&field, &facts)))
-        .collect()
+    true
 }
 
 fn add_hits(hits: &[u64], profile: &mut DatasetProfile) {

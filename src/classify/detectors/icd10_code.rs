@@ -64,22 +64,23 @@ impl Detector for Icd10Code {
             return 0;
         }
         let b = field.value.as_bytes();
-        // Dotted codes need no context; look for one before paying for the context check.
-        let needs_context = !(0..b.len()).any(|i| code_at(b, i, true).is_some());
-        let context = !needs_context
-            || field.key.is_some_and(|k| {
+        // Undotted codes count only with context; only look for context when there is an
+        // undotted candidate that is not also a dotted code.
+        let bounded_at = |i: usize| {
+            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || matches!(b[i - 1], b'-' | b'.' | b'_'))
+        };
+        let undotted = (0..b.len()).any(|i| {
+            bounded_at(i) && code_at(b, i, false).is_some() && code_at(b, i, true).is_none()
+        });
+        let context = undotted
+            && (field.key.is_some_and(|k| {
                 key_matches(
                     k,
                     &["icd", "dx", "diagnosis", "diag", "icd10"],
                     &["icd", "diagnos"],
                 )
-            })
-            || field.value.contains("ICD")
-            || field
-                .value
-                .as_bytes()
-                .windows(7)
-                .any(|w| w.eq_ignore_ascii_case(b"diagnos"));
+            }) || field.value.contains("ICD")
+                || b.windows(7).any(|w| w.eq_ignore_ascii_case(b"diagnos")));
         let b = field.value.as_bytes();
         let mut hits = 0;
         let mut i = 0;

@@ -166,15 +166,18 @@ pub fn key_words(key: &str, mut f: impl FnMut(&str)) {
 /// full text (so a reused address never returns another key's answer).
 pub fn memo_key(key: &str, tag: usize, f: impl FnOnce() -> bool) -> bool {
     use std::cell::RefCell;
-    const SLOTS: usize = 256;
+    const SLOTS: usize = 4096;
     thread_local! {
-        static MEMO: RefCell<Vec<Option<(usize, String, bool)>>> = RefCell::new(vec![None; SLOTS]);
+        static MEMO: RefCell<Vec<Option<(usize, usize, String, bool)>>> = RefCell::new(vec![None; SLOTS]);
     }
     let addr = key.as_ptr() as usize;
-    let slot = ((addr >> 3) ^ (addr >> 11) ^ tag.wrapping_mul(0x9E37_79B9)) % SLOTS;
+    let mut z = (addr as u64) ^ (tag as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    let slot = ((z ^ (z >> 31)) % SLOTS as u64) as usize;
     let cached = MEMO.with(|m| {
         m.borrow().get(slot).and_then(|e| match e {
-            Some((t, k, v)) if *t == tag && k == key => Some(*v),
+            Some((t, a, k, v)) if *t == tag && *a == addr && k == key => Some(*v),
             _ => None,
         })
     });
@@ -184,7 +187,7 @@ pub fn memo_key(key: &str, tag: usize, f: impl FnOnce() -> bool) -> bool {
     let v = f();
     MEMO.with(|m| {
         if let Some(e) = m.borrow_mut().get_mut(slot) {
-            *e = Some((tag, key.to_string(), v));
+            *e = Some((tag, addr, key.to_string(), v));
         }
     });
     v

@@ -53,21 +53,23 @@ impl Detector for MoneyAmount {
                 hits += 1;
             }
         }
-        if facts.upper >= 3
-            && s.bytes()
-                .any(|c| matches!(c, b'U' | b'E' | b'G' | b'J' | b'C' | b'A' | b'I' | b'S'))
-        {
-            for code in CODES {
-                let mut from = 0;
-                while let Some(pos) = s.get(from..).and_then(|t| t.find(code)) {
-                    let at = from + pos;
-                    let end = at + code.len();
-                    let bounded = (at == 0 || !b[at - 1].is_ascii_alphabetic())
-                        && (end >= b.len() || !b[end].is_ascii_alphabetic());
-                    if bounded && (amount_after(b, end) || amount_before(b, at)) {
-                        hits += 1;
-                    }
-                    from = end;
+        if facts.upper >= 3 {
+            // One pass over runs of exactly three capital letters, checked against the codes.
+            let mut i = 0;
+            while i < b.len() {
+                if !b[i].is_ascii_uppercase() {
+                    i += 1;
+                    continue;
+                }
+                let start = i;
+                while i < b.len() && b[i].is_ascii_alphabetic() {
+                    i += 1;
+                }
+                if i - start == 3
+                    && CODES.iter().any(|c| c.as_bytes() == &b[start..i])
+                    && (amount_after(b, i) || amount_before(b, start))
+                {
+                    hits += 1;
                 }
             }
         }

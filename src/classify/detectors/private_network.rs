@@ -36,9 +36,13 @@ impl Detector for PrivateNetwork {
                 b.is_ascii_alphanumeric() || b == b'.' || b == b'-'
             })
             .filter(|(_, t)| {
-                let t = t.trim_end_matches('.');
-                let lower = t.to_ascii_lowercase();
-                (lower.contains('.')
+                let t = t.trim_end_matches('.').as_bytes();
+                let ends = |z: &str| {
+                    t.len() > z.len() && t[t.len() - z.len()..].eq_ignore_ascii_case(z.as_bytes())
+                };
+                let starts =
+                    |z: &str| t.len() > z.len() && t[..z.len()].eq_ignore_ascii_case(z.as_bytes());
+                (t.contains(&b'.')
                     && [
                         ".internal",
                         ".corp",
@@ -49,10 +53,9 @@ impl Detector for PrivateNetwork {
                         ".private",
                     ]
                     .iter()
-                    .any(|z| lower.ends_with(z)))
-                    || (lower.starts_with("ip-10-")
-                        || lower.starts_with("ip-172-")
-                        || lower.starts_with("ip-192-168-"))
+                    .any(|z| ends(z)))
+                    || (t.len() > 6
+                        && (starts("ip-10-") || starts("ip-172-") || starts("ip-192-168-")))
             })
             .count() as u32;
         }
