@@ -300,3 +300,61 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(dom.matches("<svg").count(), routes);
     assert!(dom.contains("acme-partner-exchange"));
 }
+
+/// Suppressions are reported, marked, never dropped, and do not fail `--fail-on`; a lapsed
+/// one is reported as usual; a severity override replaces the band.
+#[test]
+fn suppressions_are_reported_not_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export");
+    copy_dir(&demo(), &export);
+    let (_, before, _) = scan(&export, &["--format", "jsonl"]);
+    let before = lines(&before);
+    let high_or_worse: Vec<&Value> = before
+        .iter()
+        .filter(|l| l["risk"]["severity"] == "high" || l["risk"]["severity"] == "critical")
+        .collect();
+    assert!(!high_or_worse.is_empty());
+    let mut toml = std::fs::read_to_string(export.join("leakpath.toml")).unwrap_or_default();
+    for l in &high_or_worse {
+        toml.push_str(&format!(
+            "\n[[suppress]]\nid = \"{}\"\nreason = \"accepted risk\"\nexpires = \"2999-12-31\"\n",
+            l["id"].as_str().unwrap()
+        ));
+    }
+    // A lapsed suppression and a severity override on the public marketing bucket.
+    toml.push_str(
+        "\n[[suppress]]\npattern = \"arn:aws:s3:::acme-partner-*\"\nreason = \"old\"\nexpires = \"2001-01-01\"\n\
+         \n[[severity]]\npattern = \"arn:aws:s3:::acme-marketing-public\"\nseverity = \"low\"\nreason = \"brochures\"\n",
+    );
+    std::fs::write(export.join("leakpath.toml"), toml).unwrap();
+    let (code, after, err) = scan(&export, &["--format", "jsonl", "--fail-on", "high"]);
+    assert_eq!(code, 0, "every high finding is suppressed: {err}");
+    assert!(err.contains("expired on 2001-01-01"), "{err}");
+    let after = lines(&after);
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "suppressed findings are still reported"
+    );
+    for l in &after {
+        let was_high = high_or_worse.iter().any(|h| h["id"] == l["id"]);
+        assert_eq!(l.get("suppressed").is_some(), was_high, "{l}");
+        if was_high {
+            assert_eq!(l["suppressed"]["reason"], "accepted risk");
+        }
+        if l["dataset"]["arn"] == "arn:aws:s3:::acme-marketing-public" {
+            assert_eq!(l["risk"]["severity"], "low");
+            assert_eq!(l["risk"]["severity_override"], "brochures");
+        }
+    }
+    // A malformed suppression is a settings error naming the file: exit 2, no output.
+    std::fs::write(export.join("leakpath.toml"), "[[suppress]]\nid = \"x\"\n").unwrap();
+    let (code, out, err) = scan(&export, &["--format", "jsonl"]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("leakpath.toml") && err.contains("reason"),
+        "{err}"
+    );
+}

@@ -238,6 +238,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             conditions_required: f.conditions_required,
         });
     }
+    // leakpath.toml: suppressions (reported, marked) and severity overrides.
+    let today: String = leakpath::routes::context::iso8601(now_ms() / 1000)
+        .chars()
+        .take(10)
+        .collect();
+    for f in &mut findings {
+        for note in rank::triage(f, &export.model.settings, &today) {
+            eprintln!("leakpath: warning: {note}");
+        }
+    }
     findings.sort_by(|a, b| {
         b.risk
             .score
@@ -290,8 +300,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
-    let failing =
-        fail_on.is_some_and(|threshold| findings.iter().any(|f| f.risk.severity >= threshold));
+    // Suppressed findings are reported but never fail the run.
+    let failing = fail_on.is_some_and(|threshold| {
+        findings
+            .iter()
+            .any(|f| f.triage.suppressed.is_none() && f.risk.severity >= threshold)
+    });
     let emitted: Vec<&Finding> = findings
         .iter()
         .filter(|f| !args.only_changed || f.status == FindingStatus::New)

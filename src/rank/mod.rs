@@ -143,6 +143,69 @@ pub fn score(inputs: &RiskInputs<'_>) -> Risk {
     }
 }
 
+/// Applies `leakpath.toml`'s suppressions and severity overrides to one finding. `today` is
+/// the scan date (YYYY-MM-DD): a suppression whose `expires` is before it has lapsed, and the
+/// returned message says so (the finding then alerts as usual).
+pub fn triage(
+    f: &mut crate::routes::finding::Finding,
+    settings: &crate::model::Settings,
+    today: &str,
+) -> Vec<String> {
+    use crate::model::settings::FindingSelector;
+    use crate::routes::finding::AppliedSuppression;
+    let id = f.stable_id();
+    let selects = |sel: &FindingSelector| match sel {
+        FindingSelector::Id(want) => *want == id,
+        FindingSelector::Dataset { pattern, exposure } => {
+            exposure
+                .as_deref()
+                .map_or(true, |e| e == f.exposure.as_str())
+                && crate::eval::glob::matches(
+                    pattern,
+                    &f.dataset.arn,
+                    crate::eval::glob::Reading {
+                        wildcards: true,
+                        variables: None,
+                    },
+                    crate::eval::glob::Case::Sensitive,
+                )
+        }
+    };
+    let mut notes = Vec::new();
+    for s in &settings.suppressions {
+        if !selects(&s.selector) {
+            continue;
+        }
+        match &s.expires {
+            // ISO dates compare as strings.
+            Some(e) if e.as_str() < today => notes.push(format!(
+                "suppression of {id} ({}) expired on {e}; not applied",
+                s.reason
+            )),
+            // The first suppression in force applies; lapsed ones are all reported.
+            _ => {
+                if f.triage.suppressed.is_none() {
+                    f.triage.suppressed = Some(AppliedSuppression {
+                        reason: s.reason.clone(),
+                        expires: s.expires.clone(),
+                    });
+                }
+            }
+        }
+    }
+    if let Some(o) = settings
+        .severity_overrides
+        .iter()
+        .find(|o| selects(&o.selector))
+    {
+        if let Some(sev) = Severity::parse(&o.severity) {
+            f.risk.severity = sev;
+            f.triage.severity_override = Some(o.reason.clone());
+        }
+    }
+    notes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,5 +303,45 @@ mod tests {
         ] {
             assert_eq!(Severity::from_score(s), band, "{s}");
         }
+    }
+
+    #[test]
+    fn triage_suppresses_until_expiry_and_overrides_severity() {
+        use crate::model::settings::{FindingSelector, SeverityOverride, Suppression};
+        let mut settings = crate::model::Settings::default();
+        settings.suppressions.push(Suppression {
+            selector: FindingSelector::Dataset {
+                pattern: "arn:aws:s3:::pay*".into(),
+                exposure: Some("cross-account".into()),
+            },
+            reason: "audited".into(),
+            expires: Some("2027-01-31".into()),
+        });
+        let base = crate::report::findings::examples().remove(0);
+        assert_eq!(base.dataset.arn, "arn:aws:s3:::payroll");
+        let mut f = base.clone();
+        assert!(triage(&mut f, &settings, "2027-01-31").is_empty());
+        assert_eq!(
+            f.triage.suppressed.as_ref().map(|s| s.reason.as_str()),
+            Some("audited")
+        );
+        let mut lapsed = base.clone();
+        let notes = triage(&mut lapsed, &settings, "2027-02-01");
+        assert_eq!(notes.len(), 1);
+        assert!(lapsed.triage.suppressed.is_none());
+        // Another class is not selected.
+        let mut other = base.clone();
+        other.exposure = ExposureClass::Public;
+        triage(&mut other, &settings, "2026-01-01");
+        assert!(other.triage.suppressed.is_none());
+        settings.severity_overrides.push(SeverityOverride {
+            selector: FindingSelector::Id(base.stable_id()),
+            severity: "critical".into(),
+            reason: "keys".into(),
+        });
+        let mut over = base.clone();
+        triage(&mut over, &settings, "2026-01-01");
+        assert_eq!(over.risk.severity, Severity::Critical);
+        assert_eq!(over.triage.severity_override.as_deref(), Some("keys"));
     }
 }

@@ -70,7 +70,7 @@ fn witness_json(f: &Finding) -> Value {
 
 /// The native object of one finding.
 pub fn native_json(f: &Finding) -> Value {
-    json!({
+    let mut v = json!({
         "schema": "leakpath.finding/v1",
         "id": f.stable_id(),
         "status": f.status.as_str(),
@@ -87,13 +87,27 @@ pub fn native_json(f: &Finding) -> Value {
             "confidence": (f.sensitivity.confidence * 1000.0).round() / 1000.0,
             "evidence": f.sensitivity.evidence,
         },
-        "risk": {"score": f.risk.score, "severity": f.risk.severity.as_str()},
+        "risk": match &f.triage.severity_override {
+            None => json!({"score": f.risk.score, "severity": f.risk.severity.as_str()}),
+            Some(reason) => json!({"score": f.risk.score, "severity": f.risk.severity.as_str(),
+                                   "severity_override": reason}),
+        },
         "solver": {
             "result": match f.solver.verdict { SolverVerdict::Sat => "sat", SolverVerdict::Unknown => "unknown" },
             "millis": f.solver.millis,
         },
         "alternatives": f.alternatives,
-    })
+    });
+    // Present only on suppressed findings: null values are not valid OCSF.
+    if let (Some(s), Some(obj)) = (&f.triage.suppressed, v.as_object_mut()) {
+        let mut sup = Map::new();
+        sup.insert("reason".into(), Value::String(s.reason.clone()));
+        if let Some(e) = &s.expires {
+            sup.insert("expires".into(), Value::String(e.clone()));
+        }
+        obj.insert("suppressed".into(), Value::Object(sup));
+    }
+    v
 }
 
 /// OCSF severity_id for a band: 1 informational … 5 critical.
@@ -130,10 +144,14 @@ pub fn ocsf_from_native(native: &Value, time_ms: i64) -> Value {
         .pointer("/risk/score")
         .and_then(Value::as_u64)
         .unwrap_or(0);
-    let severity = Severity::from_score(score.min(100) as u8);
+    // An override in leakpath.toml replaces the band the score falls in.
+    let severity = Severity::parse(str_at(native, "/risk/severity"))
+        .unwrap_or_else(|| Severity::from_score(score.min(100) as u8));
     // activity 1 Create (new), 2 Update (still open), 3 Close (resolved).
+    let suppressed = native.get("suppressed").is_some_and(|s| !s.is_null());
     let (activity_id, activity_name, status_id, status) = match str_at(native, "/status") {
         "resolved" => (3, "Close", 4, "Resolved"),
+        _ if suppressed => (2, "Update", 3, "Suppressed"),
         "open" => (2, "Update", 2, "In Progress"),
         _ => (1, "Create", 1, "New"),
     };
@@ -308,6 +326,7 @@ pub fn examples() -> Vec<Finding> {
             severity: crate::rank::Severity::High,
         },
         status: FindingStatus::New,
+        triage: Triage::default(),
     }
     };
     let mut public = two_hop.clone();
@@ -323,6 +342,13 @@ pub fn examples() -> Vec<Finding> {
     }];
     public.witness = RouteWitness::default();
     public.status = FindingStatus::Resolved;
+    public.triage = Triage {
+        suppressed: Some(AppliedSuppression {
+            reason: "marketing assets are public by design".into(),
+            expires: Some("2027-06-30".into()),
+        }),
+        severity_override: None,
+    };
     public.risk = Risk {
         score: 95,
         severity: Severity::Critical,

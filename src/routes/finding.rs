@@ -139,6 +139,21 @@ impl FindingStatus {
     }
 }
 
+/// A `[[suppress]]` entry of `leakpath.toml` that matched a finding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedSuppression {
+    pub reason: String,
+    pub expires: Option<String>,
+}
+
+/// What the user's `leakpath.toml` says about a finding: reported, never dropped.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Triage {
+    pub suppressed: Option<AppliedSuppression>,
+    /// The reason of a `[[severity]]` override that replaced the computed severity.
+    pub severity_override: Option<String>,
+}
+
 /// One confirmed route.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
@@ -158,6 +173,8 @@ pub struct Finding {
     pub sensitivity: Sensitivity,
     pub risk: crate::rank::Risk,
     pub status: FindingStatus,
+    /// Suppression and severity override from `leakpath.toml` (set by `rank::triage`).
+    pub triage: Triage,
 }
 
 impl Finding {
@@ -221,6 +238,7 @@ mod tests {
                 severity: crate::rank::Severity::Informational,
             },
             status: FindingStatus::New,
+            triage: Triage::default(),
         }
     }
 

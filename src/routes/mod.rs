@@ -13,6 +13,7 @@
 
 pub mod confirm;
 pub mod context;
+pub mod escalations;
 pub mod finding;
 pub mod search;
 
@@ -303,6 +304,7 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
             severity: crate::rank::Severity::Informational,
         },
         status: FindingStatus::New,
+        triage: finding::Triage::default(),
     })
 }
 
