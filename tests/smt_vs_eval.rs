@@ -1,5 +1,6 @@
 //! The solver held to the oracle: random small worlds (identity policies, boundary, SCP
-//! levels, bucket policy, ACLs, Block Public Access, ownership, cross-account, anonymous)
+//! levels, bucket policy, ACLs, Block Public Access, ownership, cross-account, anonymous,
+//! plus RCP levels, VPC endpoint policies, trust/key-policy mode and SSE-KMS keys)
 //! drawn from a grammar covering effects, Principal/NotPrincipal, Action/NotAction,
 //! Resource/NotResource, `*`/`?` globs, every condition operator family, IfExists, set
 //! qualifiers and policy variables; and random concrete requests. Properties:
@@ -14,9 +15,9 @@
 
 use leakpath::eval::{
     decide, AclGrant, AclGrantee, AclPermission, AuthzInputs, AwsPrincipal, AwsPrincipalKind,
-    ContextValue, IdentityInputs, IdentityPolicies, ObjectOwnership, OrgPolicies, Outcome,
-    PolicyRef, PublicAccessBlock, Request, RequestContext, RequestPrincipal, ResourcePolicyMode,
-    S3Inputs,
+    ContextValue, IdentityInputs, IdentityPolicies, KmsKeyInputs, ObjectOwnership, OrgPolicies,
+    Outcome, PolicyRef, PublicAccessBlock, Request, RequestContext, RequestPrincipal,
+    ResourcePolicyMode, S3Inputs,
 };
 use leakpath::policy::parse::parse_policy_value;
 use leakpath::policy::PolicyDocument;
@@ -65,6 +66,8 @@ const ACTION_PATTERNS: &[&str] = &[
     "S3:GETOBJECT",
     "s3:ListBucket",
     "s3:Put*",
+    "kms:Decrypt",
+    "kms:*",
 ];
 const RESOURCES: &[&str] = &[
     "arn:aws:s3:::b/a",
@@ -259,6 +262,10 @@ fn allow_all() -> PolicyDocument {
 }
 
 struct World {
+    endpoint: Option<PolicyDocument>,
+    rcps: Option<Vec<Vec<PolicyDocument>>>,
+    required: bool,
+    kms: Option<(PolicyDocument, String, Option<String>)>,
     identity: Vec<PolicyDocument>,
     unconstrained: bool,
     boundary: Option<PolicyDocument>,
@@ -327,7 +334,23 @@ fn world(t: &mut Tape) -> World {
             },
         }
     });
+    let endpoint = t.chance(15).then(|| policy(t, true));
+    let rcps = t
+        .chance(15)
+        .then(|| (0..1 + t.below(2)).map(|_| vec![policy(t, true)]).collect());
+    let required = t.chance(15);
+    let kms = t.chance(20).then(|| {
+        let via = t
+            .chance(50)
+            .then(|| "s3.us-east-1.amazonaws.com".to_string());
+        let acct = if t.chance(70) { ME } else { THEM };
+        (policy(t, true), acct.to_string(), via)
+    });
     World {
+        endpoint,
+        rcps,
+        required,
+        kms,
         identity,
         unconstrained: t.chance(15),
         boundary,
@@ -380,11 +403,40 @@ impl World {
                 label: "bucket",
                 doc: d,
             }),
-            resource_policy_mode: ResourcePolicyMode::Alternative,
-            rcps: None,
-            vpc_endpoint_policy: None,
+            resource_policy_mode: if self.required {
+                ResourcePolicyMode::Required
+            } else {
+                ResourcePolicyMode::Alternative
+            },
+            rcps: self.rcps.as_ref().map(|levels| OrgPolicies {
+                levels: levels
+                    .iter()
+                    .map(|l| {
+                        l.iter()
+                            .map(|d| PolicyRef {
+                                label: "rcp",
+                                doc: d,
+                            })
+                            .collect()
+                    })
+                    .collect(),
+                management_account: false,
+            }),
+            vpc_endpoint_policy: self.endpoint.as_ref().map(|d| PolicyRef {
+                label: "endpoint",
+                doc: d,
+            }),
             s3: self.s3.clone(),
-            kms: None,
+            kms: self.kms.as_ref().map(|(d, acct, via)| KmsKeyInputs {
+                key_arn: format!("arn:aws:kms:us-east-1:{acct}:key/k"),
+                key_account: acct.clone(),
+                key_policy: PolicyRef {
+                    label: "key",
+                    doc: d,
+                },
+                rcps: None,
+                via_service: via.clone(),
+            }),
         }
     }
 }
