@@ -288,7 +288,11 @@ impl SensitivityModel {
             } else if let Some(word) = name.strip_prefix("token:") {
                 format!("name token: {word}")
             } else if let Some(shape) = name.strip_prefix("shape:") {
-                shape_evidence(shape, profile)
+                // Only shapes that say something in words; "has content" is not evidence.
+                match shape_evidence(shape, profile) {
+                    Some(text) => text,
+                    None => continue,
+                }
             } else {
                 // Hashed tokens are not shown: they may be any word of a key.
                 continue;
@@ -362,9 +366,9 @@ fn tokens_of_class(profile: &DatasetProfile, class: &str) -> Vec<String> {
         .collect()
 }
 
-fn shape_evidence(shape: &str, p: &DatasetProfile) -> String {
+fn shape_evidence(shape: &str, p: &DatasetProfile) -> Option<String> {
     let chars = p.value_chars.max(1) as f64;
-    match shape {
+    Some(match shape {
         "digit_ratio" => format!(
             "shape: {:.0}% of characters are digits",
             100.0 * p.digit_chars as f64 / chars
@@ -379,8 +383,8 @@ fn shape_evidence(shape: &str, p: &DatasetProfile) -> String {
             "shape: {} distinct values in {}",
             p.distinct_values, p.fields
         ),
-        other => format!("shape: {other}"),
-    }
+        _ => return None,
+    })
 }
 
 fn sampled_files(p: &DatasetProfile) -> String {
