@@ -309,6 +309,14 @@ fn empty_files_and_unknown_files_are_warnings() {
     assert!(e.coverage.missing.iter().any(|m| m.file
         == format!("accounts/{ACCT}/ec2/us-east-1/describe-instances.json")
         && m.consequence.contains("first page")));
+    // `{}` for describe-organization: the account is in no organization.
+    let d = broken("/organizations/describe-organization.json", b"{}");
+    let e = loads_with(&d);
+    assert!(e.model.organization.is_missing());
+    assert!(e
+        .warnings
+        .iter()
+        .any(|w| w.file == "organizations/describe-organization.json"));
     let d = broken("/accounts/not-an-account/x.json", b"{}");
     let e = loads_with(&d);
     assert!(e

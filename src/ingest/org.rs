@@ -87,6 +87,16 @@ pub fn load_organization(b: &mut Builder, dir: &str) -> Result<(), IngestError> 
         }
     };
     let dn = Node::root(&desc, &desc_rel);
+    if super::s3::is_none_marker(&dn) {
+        // The collector's "there is none": the account belongs to no organization. The
+        // organization stays `Missing` (no SCP/RCP data), which later stages read as unknown.
+        b.warn(
+            &desc_rel,
+            None,
+            "no organization (the account is not in one): no SCPs or RCPs loaded",
+        );
+        return Ok(());
+    }
     let o = dn.req("Organization")?;
     let org_id = o.req_str("Id")?.to_string();
     let mgmt = account_id(&o.req("MasterAccountId")?)?.to_string();
