@@ -520,7 +520,8 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
         } else {
             StrShape::Exact(arn.clone())
         };
-        let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object) else {
+        let outside = matches!(from, Node::Anyone | Node::Account(_) | Node::Federated(_));
+        let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
         let alts = ctx

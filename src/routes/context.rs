@@ -37,6 +37,10 @@ pub struct RouteCtx<'a> {
     pub outside_bucket_policy: PolicyDocument,
     /// `aws:CurrentTime` of the scan (ISO 8601).
     pub now: String,
+    /// Organization ids an outsider cannot carry in `aws:PrincipalOrgID`: ours, and every
+    /// fixed org id the policies pin (Block Public Access counts a fixed org id as
+    /// non-public; an outsider cannot join an organization it does not run).
+    pub foreign_org_exclusions: Vec<String>,
 }
 
 const ALLOW_ALL: &str =
@@ -74,7 +78,21 @@ impl<'a> RouteCtx<'a> {
             id: None,
             statements: Vec::new(),
         };
+        let mut foreign_org_exclusions: Vec<String> = zone.org_id.iter().cloned().collect();
+        for p in &model.policies {
+            for st in &p.document.statements {
+                for c in &st.conditions {
+                    if c.key.eq_ignore_ascii_case("aws:PrincipalOrgID") {
+                        foreign_org_exclusions
+                            .extend(c.values.iter().filter(|v| !v.contains(['*', '?'])).cloned());
+                    }
+                }
+            }
+        }
+        foreign_org_exclusions.sort();
+        foreign_org_exclusions.dedup();
         RouteCtx {
+            foreign_org_exclusions,
             model,
             sources,
             zone,
@@ -248,14 +266,16 @@ impl<'a> RouteCtx<'a> {
     /// of any other account). Empty for nodes that make no requests themselves.
     pub fn shapes(&self, n: &Node, action: &str, resource: StrShape) -> Vec<RequestShape> {
         let action = StrShape::Exact(action.to_string());
-        let our_orgs: Vec<String> = self.zone.org_id.iter().cloned().collect();
         let outside = |shape: RequestShape| {
             self.common_keys(shape)
                 .with_key("aws:SourceIp", KeyShape::PublicIp)
                 .with_key("aws:SourceVpce", KeyShape::Absent)
                 .with_key("aws:SourceVpc", KeyShape::Absent)
                 .with_key("aws:VpcSourceIp", KeyShape::Absent)
-                .with_key("aws:PrincipalOrgID", KeyShape::NoneOf(our_orgs.clone()))
+                .with_key(
+                    "aws:PrincipalOrgID",
+                    KeyShape::NoneOf(self.foreign_org_exclusions.clone()),
+                )
                 .with_key("aws:PrincipalOrgPaths", KeyShape::Absent)
         };
         match n {
@@ -264,7 +284,7 @@ impl<'a> RouteCtx<'a> {
                 outside(RequestShape::new(
                     PrincipalShape::AnyOutside {
                         excluded: self.zone.accounts.iter().cloned().collect(),
-                        org_ids: our_orgs.clone(),
+                        org_ids: self.foreign_org_exclusions.clone(),
                     },
                     action,
                     resource,
@@ -309,12 +329,15 @@ impl<'a> RouteCtx<'a> {
         }
     }
 
-    /// Keys the world fixes for every request: the time of the scan.
+    /// Keys the world fixes for every request: the time of the scan, and whether TLS was
+    /// used (always present, either value).
     fn common_keys(&self, shape: RequestShape) -> RequestShape {
         let now = KeyShape::Fixed(ContextValue::Single(self.now.clone()));
         shape
             .with_key("aws:CurrentTime", now.clone())
             .with_key("aws:TokenIssueTime", now)
+            // Every request says whether it came over TLS.
+            .with_key("aws:SecureTransport", KeyShape::AnyPresent)
     }
 
     pub fn in_org(&self, account: &str) -> bool {
@@ -343,15 +366,17 @@ impl<'a> RouteCtx<'a> {
 
     /// Inputs for a request on bucket `b` (object reads get the KMS key of the bucket's
     /// default encryption when the export holds it).
+    ///
+    /// For an outside requester (`outside`), ACL grants to the canonical ids of inside
+    /// accounts are left out: such a grant names an account the requester is not, whatever
+    /// principal of its own account it signs with.
     pub fn bucket_inputs(
         &self,
         identity: IdentityInputs<'a>,
         b: BucketId,
         object: bool,
-    ) -> Option<AuthzInputs<'_>>
-    where
-        'a: 'a,
-    {
+        outside: bool,
+    ) -> Option<AuthzInputs<'_>> {
         let m = self.model;
         let bucket = m.buckets.get(b.index())?;
         let account = m.str(bucket.account).to_string();
@@ -359,8 +384,26 @@ impl<'a> RouteCtx<'a> {
             Collected::Present(Some(pid)) => self.policy_ref(*pid),
             _ => None,
         };
+        let inside_canonical: Vec<&str> = m
+            .accounts
+            .iter()
+            .filter(|a| self.zone.contains(m.str(a.id)))
+            .filter_map(|a| a.s3_canonical_id.as_deref())
+            .chain(match &bucket.acl {
+                Collected::Present(a) => a.owner_id.as_deref(),
+                Collected::Missing => None,
+            })
+            .collect();
         let acl = match &bucket.acl {
-            Collected::Present(a) => a.grants.iter().filter_map(convert_grant).collect(),
+            Collected::Present(a) => a
+                .grants
+                .iter()
+                .filter_map(convert_grant)
+                .filter(|g| {
+                    !outside
+                        || !matches!(&g.grantee, AclGrantee::CanonicalUser(id) if inside_canonical.contains(&id.as_str()))
+                })
+                .collect(),
             Collected::Missing => Vec::new(),
         };
         let ownership = match &bucket.ownership {

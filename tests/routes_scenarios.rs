@@ -1,0 +1,187 @@
+//! Route scenarios: one small export per exposure class and per blocker
+//! (`tests/fixtures/routes/<scenario>/`, written by `make_fixtures.py`). Each positive
+//! scenario expects exactly its routes; each negative twin differs by one blocker and
+//! expects none.
+
+use leakpath::routes::finding::{Finding, SolverVerdict};
+use leakpath::routes::{find_routes, RouteOptions};
+use std::path::Path;
+
+fn findings(fixture: &str) -> Vec<Finding> {
+    let root = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/routes"
+    ))
+    .join(fixture);
+    let export = leakpath::ingest::load_export(&root)
+        .unwrap_or_else(|e| panic!("{fixture}: export does not load: {e}"));
+    find_routes(&export.model, &export.sources, &RouteOptions::default())
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
+}
+
+/// `expected`: (dataset ARN, exposure class, actor, hops' `via` in order).
+fn check(fixture: &str, expected: &[(&str, &str, &str, &[&str])]) {
+    let got = findings(fixture);
+    let mut got_keys: Vec<(String, String, String, Vec<String>)> = got
+        .iter()
+        .map(|f| {
+            (
+                f.dataset.arn.clone(),
+                f.exposure.as_str().to_string(),
+                f.actor.clone(),
+                f.route.iter().map(|h| h.via.clone()).collect(),
+            )
+        })
+        .collect();
+    got_keys.sort();
+    let mut want: Vec<(String, String, String, Vec<String>)> = expected
+        .iter()
+        .map(|(d, c, a, v)| {
+            (
+                d.to_string(),
+                c.to_string(),
+                a.to_string(),
+                v.iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect();
+    want.sort();
+    assert_eq!(got_keys, want, "{fixture}: {got:#?}");
+    for f in &got {
+        assert_eq!(f.solver.verdict, SolverVerdict::Sat, "{fixture}");
+        assert!(!f.actions.is_empty(), "{fixture}: no actions");
+        for h in &f.route {
+            assert!(
+                !h.policy.is_empty(),
+                "{fixture}: hop without evidence: {h:?}"
+            );
+        }
+    }
+}
+
+const DATA: &str = "arn:aws:s3:::data";
+const FOREIGN: &str = "444455556666";
+
+#[test]
+fn public_bucket_policy_and_its_twins() {
+    check("public_policy", &[(DATA, "public", "*", &["s3:GetObject"])]);
+    check("public_policy_restricted", &[]);
+    check("public_policy_denied", &[]);
+    check("public_policy_org_pinned", &[]);
+}
+
+#[test]
+fn public_acl_and_ignore_public_acls() {
+    check("public_acl", &[(DATA, "public", "*", &["s3:ListBucket"])]);
+    check("public_acl_ignored", &[]);
+}
+
+#[test]
+fn cross_account_grants_trusted_accounts_and_kms() {
+    check(
+        "cross_account_policy",
+        &[(DATA, "cross-account", FOREIGN, &["s3:GetObject"])],
+    );
+    check("cross_account_trusted", &[]);
+    check("cross_account_kms_blocked", &[]);
+    check(
+        "cross_account_kms_allowed",
+        &[(DATA, "cross-account", FOREIGN, &["s3:GetObject"])],
+    );
+}
+
+#[test]
+fn assume_role_chains_with_boundary_and_deny_twins() {
+    check(
+        "assume_chain",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "sts:AssumeRole", "s3:GetObject"],
+        )],
+    );
+    check("assume_chain_boundary", &[]);
+    check("assume_chain_deny", &[]);
+}
+
+#[test]
+fn federated_subject_claims() {
+    let route: &[&str] = &["sts:AssumeRoleWithWebIdentity", "s3:GetObject"];
+    check(
+        "federated_open",
+        &[(
+            DATA,
+            "federated",
+            "token.actions.githubusercontent.com",
+            route,
+        )],
+    );
+    check("federated_pinned", &[]);
+    check(
+        "federated_owner_spanning",
+        &[(
+            DATA,
+            "federated",
+            "token.actions.githubusercontent.com",
+            route,
+        )],
+    );
+}
+
+#[test]
+fn internet_compute_instances_and_function_urls() {
+    check(
+        "internet_instance",
+        &[(
+            DATA,
+            "internet-compute",
+            "internet",
+            &["network:tcp/443", "ec2:InstanceProfile", "s3:GetObject"],
+        )],
+    );
+    check("internet_instance_nacl", &[]);
+    check("internet_instance_no_route", &[]);
+    check("internet_instance_private_sg", &[]);
+    check(
+        "lambda_url_public",
+        &[(
+            DATA,
+            "internet-compute",
+            "internet",
+            &[
+                "lambda:InvokeFunctionUrl",
+                "lambda:ExecutionRole",
+                "s3:GetObject",
+            ],
+        )],
+    );
+    check("lambda_url_iam", &[]);
+}
+
+#[test]
+fn egress_and_boundary_perimeter() {
+    check(
+        "egress_user",
+        &[(DATA, "egress", "*", &["s3:PutObject", "s3:GetObject"])],
+    );
+    check("egress_user_boundary", &[]);
+}
+
+#[test]
+fn escalation_by_pass_role() {
+    check(
+        "escalation_pass_role",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &[
+                "sts:AssumeRole",
+                "iam:PassRole+lambda:CreateFunction+lambda:InvokeFunction",
+                "s3:GetObject",
+            ],
+        )],
+    );
+    check("escalation_pass_role_incomplete", &[]);
+}
