@@ -12,6 +12,7 @@
 //! The allow formula of a hop is kept as a list of conjuncts (`Part`s), each labelled with the
 //! gate or deny statement it stands for, so an unsatisfiable core names what decides.
 
+use super::glob::Glob;
 use super::keys::{compile, Enc, KeyVal, Slots, Stop, StrVal, VarValue};
 use super::principals;
 use super::question::{Answer, CheckOptions, KeyShape, Question, StrShape, Why};
@@ -134,13 +135,6 @@ impl Leg<'_, '_> {
                 KeyVal::Slot(slot)
             }
         })
-    }
-
-    fn action_concrete(&self) -> Option<&str> {
-        match &self.action {
-            StrVal::Concrete(a) => Some(a),
-            StrVal::Slot(_) => None,
-        }
     }
 }
 
@@ -488,21 +482,37 @@ fn encode_leg(slots: &mut Slots, leg: &Leg<'_, '_>, parts: &mut Vec<Part>) -> En
         let acls_matter = s3.object_ownership != crate::eval::ObjectOwnership::BucketOwnerEnforced
             && !(s3.bucket_acl.is_empty() && s3.object_acl.is_empty());
         if acls_matter {
-            let Some(action) = leg.action_concrete() else {
-                return Err(Stop::Unknown(
-                    "ACL grants with an action the requester chooses".into(),
-                ));
+            // The actions the request may be, each with the term "it is this one".
+            let candidates: Vec<(String, Term)> = match &leg.action {
+                StrVal::Concrete(a) => vec![(a.clone(), TRUE)],
+                StrVal::Slot(_) => {
+                    let mut v = Vec::new();
+                    for a in ACL_ACTIONS {
+                        let g = Glob::literal(a, true);
+                        v.push((a.to_string(), sc.slots.str_matches(&leg.action, &g)?));
+                    }
+                    v
+                }
             };
-            for (acl, index, how) in matching_acl_grants(s3, leg.principal, action) {
-                grants.push((
-                    StatementRef {
+            let mut by_grant: Vec<(StatementRef, PrincipalMatch, Vec<Term>)> = Vec::new();
+            for (a, when) in candidates {
+                for (acl, index, how) in matching_acl_grants(s3, leg.principal, &a) {
+                    let r = StatementRef {
                         policy: acl.label().to_string(),
                         statement: index,
                         sid: None,
-                    },
-                    how,
-                    TRUE,
-                ));
+                    };
+                    match by_grant
+                        .iter_mut()
+                        .find(|(r2, h2, _)| *r2 == r && *h2 == how)
+                    {
+                        Some((_, _, ts)) => ts.push(when.clone()),
+                        None => by_grant.push((r, how, vec![when.clone()])),
+                    }
+                }
+            }
+            for (r, how, ts) in by_grant {
+                grants.push((r, how, Term::or(ts)));
             }
         }
     }
@@ -701,17 +711,102 @@ fn encode_hop(
     let Some(key) = &q.inputs.kms else {
         return Ok(());
     };
-    let kms_action = match main.action_concrete() {
-        Some(a) => kms::kms_action_for(a),
-        None => {
-            return Err(Stop::Unknown(
-                "KMS leg with an action the requester chooses".into(),
-            ))
+    // The KMS action S3 performs, per S3 action the request may be.
+    let kms_cases: Vec<(&'static str, Term)> = match &main.action {
+        StrVal::Concrete(a) => kms::kms_action_for(a)
+            .map(|k| vec![(k, TRUE)])
+            .unwrap_or_default(),
+        StrVal::Slot(_) => {
+            let mut out: Vec<(&'static str, Term)> = Vec::new();
+            for s3_action in KMS_S3_ACTIONS {
+                let Some(k) = kms::kms_action_for(s3_action) else {
+                    continue;
+                };
+                let when = slots.str_matches(&main.action, &Glob::literal(s3_action, true))?;
+                match out.iter_mut().find(|(k2, _)| *k2 == k) {
+                    Some((_, t)) => *t = Term::or([t.clone(), when]),
+                    None => out.push((k, when)),
+                }
+            }
+            out
         }
     };
-    let Some(kms_action) = kms_action else {
-        return Ok(());
-    };
+    for (kms_action, when) in kms_cases {
+        if when == FALSE {
+            continue;
+        }
+        let mut leg_parts = Vec::new();
+        encode_kms_leg(
+            slots,
+            q,
+            &main,
+            principal,
+            key,
+            kms_action,
+            hop,
+            outside,
+            &mut leg_parts,
+        )?;
+        if when == TRUE {
+            parts.extend(leg_parts);
+        } else {
+            let candidates = leg_parts
+                .iter()
+                .flat_map(|p| match &p.label {
+                    PartLabel::Gate { candidates, .. } => candidates.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            parts.push(Part {
+                term: Term::implies(when, Term::and(leg_parts.into_iter().map(|p| p.term))),
+                hop,
+                label: PartLabel::Gate {
+                    gates: vec![Gate::KmsKey],
+                    candidates,
+                },
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The S3 actions whose objects S3 decrypts or encrypts with KMS on the caller's behalf.
+const KMS_S3_ACTIONS: &[&str] = &["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"];
+
+/// Every action an S3 ACL permission can grant (`eval/s3.rs`'s table): with a symbolic
+/// action, ACL grants are decided per candidate action; no other action gets any ACL grant.
+const ACL_ACTIONS: &[&str] = &[
+    "s3:ListBucket",
+    "s3:ListBucketVersions",
+    "s3:ListBucketMultipartUploads",
+    "s3:PutObject",
+    "s3:DeleteObject",
+    "s3:DeleteObjectVersion",
+    "s3:GetBucketAcl",
+    "s3:PutBucketAcl",
+    "s3:GetObject",
+    "s3:GetObjectVersion",
+    "s3:GetObjectTorrent",
+    "s3:GetObjectAcl",
+    "s3:GetObjectVersionAcl",
+    "s3:PutObjectAcl",
+    "s3:PutObjectVersionAcl",
+];
+
+/// The KMS leg for one KMS action.
+#[allow(clippy::too_many_arguments)]
+fn encode_kms_leg(
+    slots: &mut Slots,
+    q: &Question<'_>,
+    main: &Leg<'_, '_>,
+    principal: &RequestPrincipal,
+    key: &crate::eval::KmsKeyInputs<'_>,
+    kms_action: &str,
+    hop: usize,
+    outside: Option<&[String]>,
+    parts: &mut Vec<Part>,
+) -> Enc<()> {
+    // KMS never serves unsigned requests.
     if *principal == RequestPrincipal::Anonymous {
         parts.push(Part {
             term: FALSE,
