@@ -2,6 +2,9 @@
 //! (new / open / resolved, `--only-changed`), OCSF lines validated against the official
 //! schema, `--fail-on` exit codes, and atomic `--out` under a forced write failure.
 
+mod common;
+use common::copy_dir;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,19 +13,6 @@ const BIN: &str = env!("CARGO_BIN_EXE_leakpath");
 
 fn demo() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn scan(export: &Path, extra: &[&str]) -> (i32, String, String) {
