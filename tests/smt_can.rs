@@ -1,0 +1,62 @@
+//! `leakpath can` end to end on the IAMVulnerable GAAD (../shared/data): the JSON object's
+//! names and the three principal forms (ARN, account id, anonymous).
+
+use std::path::Path;
+use std::process::Command;
+
+const GAAD: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/exports/cloudsplaining/example.json"
+);
+const ROLE: &str = "arn:aws:iam::200611803367:role/privesc-AssumeRole-intermediate-role";
+
+/// Runs `can --json` and checks the result name; returns the parsed object.
+fn check(principal: &str, action: &str, resource: &str, expect: &str) -> serde_json::Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_leakpath"))
+        .args(["can", GAAD, "--principal", principal, "--action", action])
+        .args(["--resource", resource, "--json"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["result"], expect, "{v}");
+    assert!(
+        v["witness"].is_object() && v["decided_by"].is_array(),
+        "{v}"
+    );
+    v
+}
+
+#[test]
+fn can_answers_trust_policy_questions() {
+    if !Path::new(GAAD).exists() {
+        eprintln!("SKIPPED: ../shared/data not present");
+        return;
+    }
+    // Only the starting role is trusted: any principal of the account can (through it).
+    let v = check("200611803367", "sts:AssumeRole", ROLE, "allowed");
+    assert!(v["witness"]["principal"]
+        .as_str()
+        .is_some_and(|p| p.contains("privesc-AssumeRole-starting-role")));
+    assert_eq!(v["decided_by"][0]["policy"], format!("{ROLE}#trust"));
+    // A user the trust policy does not name, a foreign account, the internet: denied.
+    check(
+        "arn:aws:iam::200611803367:user/privesc-AssumeRole-starting-user",
+        "sts:AssumeRole",
+        ROLE,
+        "denied",
+    );
+    check("999988887777", "sts:AssumeRole", ROLE, "denied");
+    check("anonymous", "sts:AssumeRole", ROLE, "denied");
+    // A bucket the export does not hold: unknown, never denied.
+    check(
+        "anonymous",
+        "s3:GetObject",
+        "arn:aws:s3:::nowhere/*",
+        "unknown",
+    );
+}
