@@ -19,7 +19,8 @@ pub struct Args {
     /// IAM users to generate.
     #[arg(long, default_value_t = 50)]
     pub users: usize,
-    /// Customer managed policies to generate.
+    /// Customer managed policies to generate (each account also gets one permissions
+    /// boundary policy on top).
     #[arg(long, default_value_t = 100)]
     pub policies: usize,
     /// S3 buckets to generate.
