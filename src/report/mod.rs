@@ -11,3 +11,4 @@ pub mod html;
 pub mod inventory;
 pub mod public_verdict;
 pub mod table;
+pub mod who_can;

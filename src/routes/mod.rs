@@ -16,6 +16,7 @@ pub mod context;
 pub mod escalations;
 pub mod finding;
 pub mod search;
+pub mod who_can;
 
 use crate::graph::{node_name, AccessGraph, EdgeKind, Node};
 use crate::model::{Model, SourceMap};
