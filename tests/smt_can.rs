@@ -60,3 +60,38 @@ fn can_answers_trust_policy_questions() {
         "unknown",
     );
 }
+
+/// A principal of an account outside the organization never carries our org id: the demo's
+/// `acme-partner-dropbox` grants 999999999999 but denies anyone outside `o-a1b2c3d4e5`,
+/// while `acme-partner-exchange` grants it without that deny.
+#[test]
+fn can_binds_the_org_id_of_a_foreign_account() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo");
+    let ask = |bucket: &str| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_leakpath"))
+            .args([
+                "can",
+                demo,
+                "--principal",
+                "999999999999",
+                "--action",
+                "s3:GetObject",
+            ])
+            .args(["--resource", &format!("arn:aws:s3:::{bucket}/x"), "--json"])
+            .output()
+            .expect("runs");
+        serde_json::from_slice(&out.stdout).expect("one JSON object")
+    };
+    let dropbox = ask("acme-partner-dropbox");
+    assert_eq!(dropbox["result"], "denied", "{dropbox}");
+    assert_eq!(
+        dropbox["decided_by"][0]["sid"], "DenyOutsideOrg",
+        "{dropbox}"
+    );
+    let exchange = ask("acme-partner-exchange");
+    assert_eq!(exchange["result"], "allowed", "{exchange}");
+    assert_ne!(
+        exchange["witness"]["context"]["aws:principalorgid"],
+        "o-a1b2c3d4e5"
+    );
+}

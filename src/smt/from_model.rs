@@ -485,12 +485,41 @@ pub fn ask(
             Ok(i) => i,
             Err(e) => return Ok(Answer::Unknown(e.to_string())),
         };
-        let shape = match &principal {
+        // The model binds the organization a principal belongs to: a member account's
+        // principals carry our org id, any other account's principals never do (issue 3's
+        // "who controls which key"). A value the user gave with --context wins.
+        let principal_account: Option<String> = match &principal {
+            PrincipalShape::Exact(RequestPrincipal::Aws(p)) => Some(p.account.clone()),
+            PrincipalShape::AnyOfAccount(a) => Some(a.clone()),
+            _ => None,
+        };
+        let org_binding = match (m.organization.present(), principal_account) {
+            (Some(org), Some(acct)) => {
+                let member = m.sym(&acct).is_some_and(|s| {
+                    org.nodes
+                        .iter()
+                        .any(|n| n.id == s && n.kind == model::OrgNodeKind::Account)
+                });
+                Some(if member {
+                    KeyShape::Fixed(ContextValue::Single(org.id.clone()))
+                } else {
+                    KeyShape::NoneOf(vec![org.id.clone()])
+                })
+            }
+            _ => None,
+        };
+        let mut shape = match &principal {
             PrincipalShape::Exact(RequestPrincipal::Anonymous) => {
                 RequestShape::anonymous(action_shape.clone(), resource_shape.clone())
             }
             _ => RequestShape::new(principal, action_shape.clone(), resource_shape.clone()),
         };
+        let user_gave_org = context
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalOrgID"));
+        if let (Some(binding), false) = (org_binding, user_gave_org) {
+            shape = shape.with_key("aws:PrincipalOrgID", binding);
+        }
         let q = Question {
             inputs,
             shape: with_context(shape),
