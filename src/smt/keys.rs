@@ -386,6 +386,17 @@ struct Slot {
     shape_matchers: Vec<usize>,
 }
 
+/// Keys AWS sets to exactly `true` or `false` whenever they are present.
+pub fn is_boolean_key(key: &str) -> bool {
+    matches!(
+        key.to_ascii_lowercase().as_str(),
+        "aws:securetransport"
+            | "aws:multifactorauthpresent"
+            | "aws:viaawsservice"
+            | "aws:principalisawsservice"
+    )
+}
+
 /// Names of multi-valued keys: their requests may carry several values.
 pub fn is_multi_valued_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
@@ -711,9 +722,15 @@ impl Slots {
                 SlotKind::Ip { is6, bits, valid }
             }
             Family::Bool => {
-                let cands = vec!["true".to_string(), "false".to_string(), "x".to_string()];
+                // A key AWS always sets to true or false has no third value: a witness must
+                // not avoid a `Bool` condition by sending neither.
+                let key = name.rsplit('/').next().unwrap_or(name);
+                let mut cands = vec!["true".to_string(), "false".to_string()];
+                if !is_boolean_key(key) {
+                    cands.push("x".to_string());
+                }
                 SlotKind::Choice {
-                    var: v(&mut self.vars, "choice", Sort::Enum(3)),
+                    var: v(&mut self.vars, "choice", Sort::Enum(cands.len() as u32)),
                     cands,
                 }
             }
