@@ -258,6 +258,9 @@ mod tests {
         );
         check("Null", (None, Null, false));
         check("IfExists", (None, Unknown("IfExists".into()), false));
-        check("stringequals", (None, Unknown("stringequals".into()), false));
+        check(
+            "stringequals",
+            (None, Unknown("stringequals".into()), false),
+        );
     }
 }
