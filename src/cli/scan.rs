@@ -314,28 +314,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let title = args.export.display().to_string();
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         match format {
-            Format::Jsonl => {
-                for f in &emitted {
-                    serde_json::to_writer(&mut *w, &report::findings::native_json(f))?;
-                    w.write_all(b"\n")?;
-                }
-                for v in &resolved_lines {
-                    serde_json::to_writer(&mut *w, v)?;
-                    w.write_all(b"\n")?;
-                }
-            }
-            Format::Ocsf => {
-                for f in &emitted {
-                    serde_json::to_writer(&mut *w, &report::findings::ocsf_json(f, scan_time))?;
-                    w.write_all(b"\n")?;
-                }
-                for v in &resolved_lines {
-                    serde_json::to_writer(
-                        &mut *w,
-                        &report::findings::ocsf_from_native(v, scan_time),
-                    )?;
-                    w.write_all(b"\n")?;
-                }
+            Format::Jsonl | Format::Ocsf => {
+                let line_format = if format == Format::Jsonl {
+                    report::findings::LineFormat::Native
+                } else {
+                    report::findings::LineFormat::Ocsf
+                };
+                report::findings::write_lines(
+                    emitted.iter().copied(),
+                    &resolved_lines,
+                    line_format,
+                    scan_time,
+                    w,
+                )?;
             }
             Format::Table => {
                 let shown: Vec<Finding> = emitted.iter().map(|f| (*f).clone()).collect();

@@ -231,27 +231,38 @@ pub fn ocsf_from_native(native: &Value, time_ms: i64) -> Value {
     })
 }
 
-/// One finding per line, as the native objects.
-pub fn write_native_lines(
-    findings: &[Finding],
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    for f in findings {
-        serde_json::to_writer(&mut *out, &native_json(f))?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
+/// Which of the two line formats to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineFormat {
+    Native,
+    Ocsf,
 }
 
-/// One finding per line, as OCSF Detection Findings.
-pub fn write_ocsf_lines(
-    findings: &[Finding],
+/// Writes one line per current finding, then one per resolved route (given as its stored
+/// native object with `status` already `resolved`), in `format`. `time_ms` is the scan time
+/// stamped on OCSF lines.
+pub fn write_lines<'a>(
+    findings: impl IntoIterator<Item = &'a Finding>,
+    resolved: &[Value],
+    format: LineFormat,
     time_ms: i64,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let mut put = |v: &Value| -> std::io::Result<()> {
+        serde_json::to_writer(&mut *out, v)?;
+        out.write_all(b"\n")
+    };
     for f in findings {
-        serde_json::to_writer(&mut *out, &ocsf_json(f, time_ms))?;
-        out.write_all(b"\n")?;
+        match format {
+            LineFormat::Native => put(&native_json(f))?,
+            LineFormat::Ocsf => put(&ocsf_json(f, time_ms))?,
+        }
+    }
+    for v in resolved {
+        match format {
+            LineFormat::Native => put(v)?,
+            LineFormat::Ocsf => put(&ocsf_from_native(v, time_ms))?,
+        }
     }
     Ok(())
 }
