@@ -7,6 +7,10 @@
 //! are plain decimals (no exponent), dates are epoch seconds or ISO 8601 with an optional
 //! offset, IP values are single addresses or CIDRs (host bits ignored).
 
+// Reading a value is the same on both sides; only the semantics are kept independent.
+use crate::eval::conditions::days_from_civil;
+pub use crate::eval::conditions::{decode_base64, parse_bool};
+
 use std::net::IpAddr;
 
 /// A decimal number as an exact scaled integer: `value = mantissa / 10^scale`.
@@ -151,17 +155,6 @@ fn fixed_digits(s: &str, len: usize) -> Option<i64> {
         .flatten()
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// The civil date of a day count (Hinnant's `civil_from_days`).
 fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
@@ -284,43 +277,6 @@ pub const NON_PUBLIC_V6: &[&str] = &[
     "fe80::/10",
     "ff00::/8",
 ];
-
-/// `Bool` reads `true`/`false` in any case, trimmed.
-pub fn parse_bool(s: &str) -> Option<bool> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// Standard base64, padding optional (as `BinaryEquals` reads values).
-pub fn decode_base64(s: &str) -> Option<Vec<u8>> {
-    let t = s.trim().trim_end_matches('=');
-    let mut out = Vec::new();
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in t.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    if bits >= 6 {
-        return None;
-    }
-    Some(out)
-}
 
 pub fn encode_base64(bytes: &[u8]) -> String {
     const ALPHA: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
