@@ -164,15 +164,20 @@ echo "leakpath vs Cloudsplaining and Parliament, one run each, $(nproc) cores, t
 echo "($versions; leakpath = scan of the GAAD file, leakpath-export = scan of the export folder)"
 awk -F'\t' '
   { tool[NR]=$1; input[NR]=$2; wall[NR]=$3; kb[NR]=$4; status[NR]=$5
-    if ($1 == "leakpath" && $5 == "ok") { lw[$2]=$3; lm[$2]=$4 } }
+    if ($1 == "leakpath" && ($5 == "ok" || $5 == "timeout")) { lw[$2]=$3; lm[$2]=$4; lt[$2]=($5 == "timeout") } }
   END {
     printf "%-16s %-14s %10s %10s %12s %12s  %s\n", "tool", "input", "wall s", "peak MB", "wall ratio", "mem ratio", "status"
     for (i = 1; i <= NR; i++) {
       w = (status[i] == "timeout") ? ">" wall[i] : wall[i]
       wr = (input[i] in lw && lw[input[i]] > 0) ? sprintf("%.2fx", wall[i] / lw[input[i]]) : "n/a"
       mr = (input[i] in lm && lm[input[i]] > 0) ? sprintf("%.2fx", kb[i] / lm[input[i]]) : "n/a"
-      if (status[i] == "timeout") { wr = ">" wr; mr = ">=" mr }
+      # Bounds: a tool killed at the timeout took at least that long; when leakpath was
+      # killed, the tool took less than the ratio shown (memory: leakpath at the kill).
+      if (status[i] == "timeout" && !lt[input[i]]) { wr = ">" wr }
+      if (lt[input[i]] && tool[i] != "leakpath" && status[i] != "timeout") { wr = "<" wr; mr = "~" mr }
+      if (lt[input[i]] && tool[i] != "leakpath" && status[i] == "timeout") { wr = "n/a"; mr = "n/a" }
       printf "%-16s %-14s %10s %10.1f %12s %12s  %s\n", tool[i], input[i], w, kb[i] / 1024, wr, mr, status[i]
     }
   }' "$results"
-echo "(ratio = tool / leakpath on the same GAAD file; n/a when leakpath did not finish)"
+echo "(ratio = tool / leakpath on the same GAAD file; > and < are bounds where a run hit the timeout;"
+echo " peak MB of a killed run is its peak until the kill)"
