@@ -108,7 +108,7 @@ fn cases() -> Vec<Case> {
                     "arn:aws:ec2:{region}:{account_id}:instance/i-xxxxxxxxx",
                     "arn:aws:s3:::pl-sensitive-data-datapipeline-001-{account_id}-{suffix}",
                 ]],
-                "the documented path ends in the attacker's own exfil bucket, outside the export; the route to check ends at the sensitive bucket it reads",
+                "the documented path goes on to the attacker's own exfil bucket, in the attacker's account, which the victim's export does not hold; the route checked ends at the sensitive bucket the pipeline reads",
             ),
             Found,
         ),
@@ -593,4 +593,36 @@ fn pathfinding_labs_to_bucket_paths() {
         failures.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The matching rules the scenario check relies on: documented principals in order, an
+/// escalated principal standing for itself, an instance placeholder for an instance hop.
+#[test]
+fn route_nodes_match_documented_principals() {
+    let u = "arn:aws:iam::1:user/u";
+    let r = "arn:aws:iam::1:role/r";
+    let b = "arn:aws:s3:::b";
+    let i = "arn:aws:ec2:us-east-1:1:instance/i-xxxxxxxxx";
+    let nodes = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let table: &[(&[&str], &[&str], bool)] = &[
+        (&[r, b], &[r, b], true),
+        (&[r, b], &[b, r], false),
+        (&[r, "x", b], &[r, b], true),
+        (&["arn:aws:iam::1:role/r (escalated)", b], &[r, b], true),
+        (&["arn:aws:iam::1:role/rr", b], &[r, b], false),
+        (
+            &["(via ssm:SendCommand) :instance/", r, b],
+            &[i, r, b],
+            true,
+        ),
+        (&[r, b], &[i, r, b], false),
+        (&[u], &[r], false),
+    ];
+    for (route, want, ok) in table {
+        assert_eq!(
+            visits_in_order(&nodes(route), &nodes(want)),
+            *ok,
+            "{route:?} vs {want:?}"
+        );
+    }
 }

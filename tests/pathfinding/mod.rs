@@ -1162,3 +1162,181 @@ fn write_ec2(
             "Instances": instances}]}),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Converts `tf` (one scenario's main.tf) and reads back every JSON file written.
+    fn convert(tf: &str) -> Result<BTreeMap<String, Json>, ConvertError> {
+        let src = tempfile::tempdir().map_err(|e| io_err(Path::new("tempdir"), e))?;
+        let out = tempfile::tempdir().map_err(|e| io_err(Path::new("tempdir"), e))?;
+        let main = src.path().join("main.tf");
+        std::fs::write(&main, tf).map_err(|e| io_err(&main, e))?;
+        write_export(src.path(), &ManagedPolicies::default(), out.path())?;
+        let mut files = BTreeMap::new();
+        let mut stack = vec![out.path().to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).map_err(|e| io_err(&d, e))? {
+                let p = e.map_err(|e| io_err(&d, e))?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else {
+                    let text = std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+                    let rel = p.strip_prefix(out.path()).unwrap_or(&p);
+                    let v = serde_json::from_str(&text).map_err(|e| io_err(&p, e))?;
+                    files.insert(rel.display().to_string(), v);
+                }
+            }
+        }
+        Ok(files)
+    }
+
+    /// `expect`: (file, JSON pointer, value); `None` as the file asserts a conversion error
+    /// whose message contains the pointer text.
+    fn check(tf: &str, expect: &[(Option<&str>, &str, Json)]) {
+        let got = convert(tf);
+        for (file, ptr, want) in expect {
+            match (file, &got) {
+                (Some(f), Ok(files)) => {
+                    let v = files.get(*f).and_then(|j| j.pointer(ptr));
+                    assert_eq!(v, Some(want), "{f}#{ptr} in {files:#?}");
+                }
+                (None, Err(e)) => assert!(e.to_string().contains(ptr), "{e}"),
+                (_, other) => panic!("unexpected conversion result {other:?} for {ptr}"),
+            }
+        }
+    }
+
+    const GAAD: &str = "accounts/123456789012/iam/get-account-authorization-details.json";
+
+    #[test]
+    fn references_resolve_in_any_declaration_order() {
+        let tf = r#"
+            resource "aws_iam_user_policy" "p" {
+              user   = aws_iam_user.u.name
+              policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:GetObject",
+                                                   Resource = "${aws_s3_bucket.b.arn}/*" }] })
+            }
+            resource "aws_iam_user" "u" { name = "alice-${var.resource_suffix}" }
+            resource "aws_s3_bucket" "b" { bucket = "data-${var.account_id}" }
+            variable "account_id" {}
+            variable "resource_suffix" {}
+        "#;
+        check(
+            tf,
+            &[
+                (
+                    Some(GAAD),
+                    "/UserDetailList/0/UserName",
+                    json!("alice-abc123"),
+                ),
+                (
+                    Some(GAAD),
+                    "/UserDetailList/0/Arn",
+                    json!("arn:aws:iam::123456789012:user/alice-abc123"),
+                ),
+                (
+                    Some(GAAD),
+                    "/UserDetailList/0/UserPolicyList/0/PolicyDocument/Statement/0/Resource",
+                    json!("arn:aws:s3:::data-123456789012/*"),
+                ),
+                (
+                    Some("accounts/123456789012/s3/list-buckets.json"),
+                    "/Buckets/0/Name",
+                    json!("data-123456789012"),
+                ),
+                (
+                    Some(
+                        "accounts/123456789012/s3/buckets/data-123456789012/get-bucket-policy.json",
+                    ),
+                    "",
+                    json!({}),
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn roles_profiles_managed_policies_and_accounts() {
+        let tf = r#"
+            resource "aws_iam_role" "r" {
+              provider = aws.operations
+              name = "worker"
+              assume_role_policy = jsonencode({ Statement = [{ Effect = "Allow",
+                Principal = { Service = "ec2.amazonaws.com" }, Action = "sts:AssumeRole" }] })
+            }
+            resource "aws_iam_instance_profile" "ip" {
+              provider = aws.operations
+              name = "worker-profile"
+              role = aws_iam_role.r.name
+            }
+            resource "aws_iam_policy" "p" {
+              provider = aws.operations
+              name = "read"
+              policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+            }
+            resource "aws_iam_role_policy_attachment" "a" {
+              provider = aws.operations
+              role = aws_iam_role.r.name
+              policy_arn = aws_iam_policy.p.arn
+            }
+            resource "aws_s3_bucket" "loot" {
+              provider = aws.attacker
+              bucket = "attacker-loot"
+            }
+        "#;
+        let ops = "accounts/210987654321/iam/get-account-authorization-details.json";
+        check(
+            tf,
+            &[
+                (
+                    Some(ops),
+                    "/RoleDetailList/0/InstanceProfileList/0/InstanceProfileName",
+                    json!("worker-profile"),
+                ),
+                (
+                    Some(ops),
+                    "/RoleDetailList/0/AttachedManagedPolicies/0/PolicyArn",
+                    json!("arn:aws:iam::210987654321:policy/read"),
+                ),
+                (
+                    Some(ops),
+                    "/Policies/0/PolicyVersionList/0/Document/Statement/0/Action",
+                    json!("s3:*"),
+                ),
+                (Some(ops), "/Policies/0/AttachmentCount", json!(1)),
+                // The prod account is always exported; the attacker's never.
+                (Some(GAAD), "/RoleDetailList", json!([])),
+                (
+                    Some("accounts/123456789012/s3/list-buckets.json"),
+                    "/Buckets",
+                    json!([]),
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn what_cannot_be_converted_is_an_error_naming_it() {
+        check(
+            r#"variable "unset" {}"#,
+            &[(None, "variable \"unset\" has no value", json!(null))],
+        );
+        check(
+            r#"resource "aws_iam_user_policy" "p" {
+                 user = "bob"
+                 policy = jsonencode({ Resource = aws_s3_bucket.missing.arn })
+               }"#,
+            &[(None, "aws_iam_user_policy.p.policy", json!(null))],
+        );
+        check(
+            r#"resource "aws_iam_user" "u" { name = "bob" }
+               resource "aws_iam_user_policy_attachment" "a" {
+                 user = aws_iam_user.u.name
+                 policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+               }"#,
+            &[(None, "not in the managed-policy dump", json!(null))],
+        );
+    }
+}
