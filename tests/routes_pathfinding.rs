@@ -416,7 +416,15 @@ fn find_path(
             if e.result == "sat"
                 && visits_in_order(&entry_nodes(e, &bucket_arn)[1..], &path[1..]) =>
         {
-            Ok(render(e))
+            // A confirmed answer carries its evidence: a cited policy per hop and the final
+            // request the solver found.
+            if let Some(h) = e.path.iter().find(|h| h.policy.is_empty()) {
+                return Err(format!("hop without evidence: {h:?}"));
+            }
+            match &e.request {
+                Some(w) if w.action.eq_ignore_ascii_case(action) => Ok(render(e)),
+                other => Err(format!("no witness request for {action}: {other:?}")),
+            }
         }
         Some(e) => Err(format!(
             "{start} found, but not along the path: {}",
@@ -505,7 +513,14 @@ fn check(
             (Ok(r), true) => found.push(r),
             (Err(why), true) => missed.push(why),
             (Ok(r), false) => return Err(format!("must not be found, but is: {r}")),
-            (Err(_), false) => {}
+            (Err(_), false) => {
+                // Not vacuous: the principal is in the export, it just cannot reach.
+                let start = p.first().map(String::as_str).unwrap_or("");
+                let m = &export.model;
+                if m.user_by_arn(start).is_none() && m.role_by_arn(start).is_none() {
+                    return Err(format!("{start} is not in the export"));
+                }
+            }
         }
     }
     if !case.found_part.is_empty() {
