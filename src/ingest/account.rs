@@ -106,9 +106,16 @@ pub fn load_account(
     from_folder: bool,
 ) -> Result<(), IngestError> {
     b.account_mut(account).exported = true;
+    // Read S3's account-wide files ahead while the GAAD is processed.
+    b.hint([paths.account_public_access_block(), paths.list_buckets()]);
     load_iam(b, paths, account, gaad, from_folder)?;
     load_s3(b, paths, account)?;
     for region in regions {
+        // Hinted per region, just before use: files read ahead hold the budget until taken.
+        let mut ahead = vec![paths.kms_list(region)];
+        ahead.extend(EC2_CALLS.iter().map(|(call, _)| paths.ec2(region, call)));
+        ahead.push(paths.lambda_list(region));
+        b.hint(ahead);
         load_kms(b, paths, account, region)?;
         load_ec2(b, paths, account, region)?;
         load_lambda(b, paths, account, region)?;
@@ -147,6 +154,9 @@ fn load_iam(
             b.note_truncation(&Node::root(&v, &rel), Some(account), None)?;
             load_gaad(b, &Node::root(&v, &rel), account, from_folder)?;
             b.coverage.collected(Some(account), None, "iam", &rel);
+            // Freeing a GAAD's value tree takes tens of milliseconds: do it beside the
+            // rest of the load.
+            rayon::spawn(move || drop(v));
         }
         None => b.missing(
             Some(account),
@@ -288,6 +298,12 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         }
     }
 
+    b.hint(
+        names
+            .iter()
+            .flat_map(|(name, _)| BUCKET_CALLS.iter().map(|call| paths.bucket(name, call)))
+            .collect::<Vec<_>>(),
+    );
     for (name, listed_idx) in names {
         let listing = listed_idx.and_then(|i| listed.get(i));
         let name_sym = b.intern(&name);
@@ -296,10 +312,9 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         let loc = match (listed_idx, &list_value) {
             (Some(i), Some(v)) => {
                 let n = Node::root(v, &list_rel);
-                let item = n.list("Buckets")?.into_iter().nth(i);
-                let item = item.unwrap_or(n);
+                let item = n.list_item("Buckets", i)?.unwrap_or(n);
                 b.claim("bucket", None, name_sym, &item)?;
-                SourceLoc::new(&list_rel, item.ptr.clone())
+                SourceLoc::new(&list_rel, item.ptr())
             }
             _ => {
                 let rel = paths.bucket(&name, "get-bucket-policy");
@@ -384,7 +399,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
             }
         }
         match paths.samples(&name) {
-            Some(dir) if b.model.root.join(&dir).is_dir() => {
+            Some(dir) if b.is_dir(&dir) => {
                 let mut samples = Vec::new();
                 for (rel, size) in walk_files(b, &dir)? {
                     b.consumed.insert(rel.clone());
@@ -460,6 +475,13 @@ fn load_kms(
             }
         }
     }
+    b.hint(
+        keys.iter()
+            .flat_map(|k| {
+                ["describe-key", "get-key-policy"].map(|call| paths.key(region, &k.key_id, call))
+            })
+            .collect::<Vec<_>>(),
+    );
     for k in keys {
         let mut arn = k.arn.clone();
         let describe_rel = paths.key(region, &k.key_id, "describe-key");
@@ -588,13 +610,19 @@ fn load_lambda(
         .collected(Some(account), Some(region), "lambda", &rel);
     let list_node = Node::root(&v, &rel);
     b.note_truncation(&list_node, Some(account), Some(region))?;
-    for f in lambda::parse_list_functions(&list_node)? {
+    let functions = lambda::parse_list_functions(&list_node)?;
+    b.hint(
+        functions
+            .iter()
+            .flat_map(|f| {
+                ["get-policy", "get-function-url-config"]
+                    .map(|call| paths.function(region, &f.name, call))
+            })
+            .collect::<Vec<_>>(),
+    );
+    for f in functions {
         let arn = b.intern(&f.arn);
-        let fnode = Node {
-            v: &v,
-            file: &rel,
-            ptr: f.pointer.clone(),
-        };
+        let fnode = Node::at(&v, &rel, f.pointer.clone());
         b.claim("Lambda function", None, arn, &fnode)?;
         let fid = LambdaFunctionId(b.model.lambda_functions.len() as u32);
         b.sources.insert(

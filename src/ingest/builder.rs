@@ -2,12 +2,17 @@
 //! warnings, duplicate detection and the set of files read.
 
 use super::json::{read_json_file, FileContent, Node};
+use super::layout::Listings;
+use super::prefetch::Prefetcher;
 use super::{IngestError, IngestWarning, LoadedExport};
 use crate::model::{
     Account, AccountId, Collected, Coverage, ExportLayout, ItemRef, MissingItem, Model, Policy,
     PolicyId, PolicyKind, SourceLoc, SourceMap, Sym,
 };
-use crate::policy::parse::parse_policy_value_located;
+use crate::policy::parse::{parse_policy_value_located, PolicyError, PolicyLayout};
+use crate::policy::PolicyDocument;
+use rayon::prelude::*;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -29,15 +34,22 @@ pub struct Builder {
     pub coverage: Coverage,
     pub warnings: Vec<IngestWarning>,
     accounts: HashMap<Sym, AccountId>,
-    /// (kind, scope, id) → where it was first seen, to reject duplicates.
-    claimed: HashMap<(&'static str, Option<Sym>, Sym), String>,
+    /// (kind, scope, id) → where it was first seen (`file#pointer`), to reject duplicates.
+    claimed: HashMap<(&'static str, Option<Sym>, Sym), SourceLoc>,
     /// Files read (relative paths), so the rest can be reported as ignored.
     pub(crate) consumed: HashSet<String>,
     missing_seen: HashSet<MissingItem>,
+    /// Folder listings read so far (existence checks without system calls).
+    pub(crate) listings: Listings,
+    /// Files read ahead on another thread.
+    prefetch: Prefetcher,
+    /// Policies of the file being loaded, parsed ahead in parallel, by JSON pointer.
+    preparsed: HashMap<String, Result<(PolicyDocument, PolicyLayout), PolicyError>>,
 }
 
 impl Builder {
     pub fn new(root: PathBuf, layout: ExportLayout) -> Builder {
+        let prefetch = Prefetcher::new(root.clone());
         Builder {
             model: Model::new(root, layout),
             sources: SourceMap::new(),
@@ -47,6 +59,9 @@ impl Builder {
             claimed: HashMap::new(),
             consumed: HashSet::new(),
             missing_seen: HashSet::new(),
+            listings: Listings::default(),
+            prefetch,
+            preparsed: HashMap::new(),
         }
     }
 
@@ -56,12 +71,15 @@ impl Builder {
 
     /// Reads `rel` (relative to the export root), remembering it was consumed.
     pub fn read(&mut self, rel: &str) -> Result<Read, IngestError> {
-        let path = self.model.root.join(rel);
-        if !path.is_file() {
+        if !self.is_file(rel) {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        match read_json_file(&path, rel)? {
+        let content = match self.prefetch.take(rel) {
+            Some(result) => result,
+            None => read_json_file(&self.model.root.join(rel), rel),
+        };
+        match content? {
             FileContent::Empty => {
                 self.warn(
                     rel,
@@ -72,6 +90,29 @@ impl Builder {
             }
             FileContent::Json(v) => Ok(Read::Json(v)),
         }
+    }
+
+    /// Whether `rel` (relative to the export root) is a file, like `Path::is_file`, from
+    /// the cached folder listings.
+    pub fn is_file(&mut self, rel: &str) -> bool {
+        self.listings.is_file(&self.model.root, rel)
+    }
+
+    /// Whether `rel` is a folder, like `Path::is_dir`, from the cached folder listings.
+    pub fn is_dir(&mut self, rel: &str) -> bool {
+        self.listings.is_dir(&self.model.root, rel)
+    }
+
+    /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
+    pub(crate) fn prefill_listings(&mut self) {
+        self.listings.prefill(&self.model.root);
+    }
+
+    /// Queues files the loader will read next (in that order) for reading ahead on another
+    /// thread; only files that exist are queued.
+    pub fn hint<I: IntoIterator<Item = String>>(&mut self, rels: I) {
+        let rels: Vec<String> = rels.into_iter().filter(|r| self.is_file(r)).collect();
+        self.prefetch.hint(rels);
     }
 
     /// Records something the export lacks (once per identical item).
@@ -167,18 +208,19 @@ impl Builder {
         id: Sym,
         node: &Node,
     ) -> Result<(), IngestError> {
-        let here = format!("{}#{}", node.file, node.ptr);
-        if let Some(first) = self.claimed.get(&(what, scope, id)) {
-            return Err(IngestError::Duplicate {
+        match self.claimed.entry((what, scope, id)) {
+            Entry::Occupied(first) => Err(IngestError::Duplicate {
                 file: node.file.to_string(),
-                pointer: node.ptr.clone(),
+                pointer: node.ptr(),
                 what: what.to_string(),
-                id: self.model.str(id).to_string(),
-                first: first.clone(),
-            });
+                id: self.model.interner.resolve(id).to_string(),
+                first: first.get().to_string(),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(SourceLoc::new(node.file, node.ptr()));
+                Ok(())
+            }
         }
-        self.claimed.insert((what, scope, id), here);
-        Ok(())
     }
 
     /// Parses the policy at `node` (object, JSON string or URL-encoded string), stores it
@@ -190,12 +232,16 @@ impl Builder {
         account: Option<Sym>,
         node: &Node,
     ) -> Result<PolicyId, IngestError> {
-        let (document, layout) =
-            parse_policy_value_located(node.v).map_err(|source| IngestError::Policy {
-                file: node.file.to_string(),
-                pointer: node.ptr.clone(),
-                source,
-            })?;
+        let pointer = node.ptr();
+        let parsed = match self.preparsed.remove(&pointer) {
+            Some(parsed) => parsed,
+            None => parse_policy_value_located(node.v),
+        };
+        let (document, layout) = parsed.map_err(|source| IngestError::Policy {
+            file: node.file.to_string(),
+            pointer: pointer.clone(),
+            source,
+        })?;
         let id = PolicyId(self.model.policies.len() as u32);
         self.model.policies.push(Policy {
             kind,
@@ -203,29 +249,41 @@ impl Builder {
             account,
             document,
         });
-        self.sources.insert(
-            ItemRef::Policy(id),
-            SourceLoc::new(node.file, node.ptr.clone()),
-        );
         for (i, sp) in layout.statement_pointers.into_iter().enumerate() {
             let loc = if layout.embedded {
                 SourceLoc {
                     file: node.file.to_string(),
-                    pointer: node.ptr.clone(),
+                    pointer: pointer.clone(),
                     inner: Some(sp),
                 }
             } else {
-                SourceLoc::new(node.file, format!("{}{}", node.ptr, sp))
+                SourceLoc::new(node.file, format!("{pointer}{sp}"))
             };
             self.sources.insert(ItemRef::Statement(id, i), loc);
         }
+        self.sources
+            .insert(ItemRef::Policy(id), SourceLoc::new(node.file, pointer));
         Ok(id)
+    }
+
+    /// Parses the policy documents at `documents` (JSON pointer in the file being loaded,
+    /// value) in parallel, for `add_policy` to take by pointer. The caller clears them with
+    /// `clear_preparsed` before it loads another file: pointers are only unique within one.
+    pub(crate) fn preparse_policies(&mut self, documents: Vec<(String, &serde_json::Value)>) {
+        self.preparsed = documents
+            .into_par_iter()
+            .map(|(pointer, v)| (pointer, parse_policy_value_located(v)))
+            .collect();
+    }
+
+    pub(crate) fn clear_preparsed(&mut self) {
+        self.preparsed = HashMap::new();
     }
 
     /// Records a source location for an item.
     pub fn source(&mut self, item: ItemRef, node: &Node) {
         self.sources
-            .insert(item, SourceLoc::new(node.file, node.ptr.clone()));
+            .insert(item, SourceLoc::new(node.file, node.ptr()));
     }
 
     /// Finishes the model: sorts per-account region lists and builds the lookup index.

@@ -78,6 +78,72 @@ pub fn load_gaad(
     home: &str,
     home_from_folder: bool,
 ) -> Result<(), IngestError> {
+    // Policy parsing is a third of the work here and independent per document: done up
+    // front on every core, then taken in order (errors included) as `load_gaad_items` reaches
+    // each document.
+    b.preparse_policies(policy_documents(doc));
+    let loaded = load_gaad_items(b, doc, home, home_from_folder);
+    b.clear_preparsed();
+    loaded
+}
+
+/// The policy documents `load_gaad_items` will parse, with their JSON pointers: inline
+/// policies, trust policies and managed policies' default versions (a version that only
+/// might be the default is included; one never asked for costs time, not correctness).
+fn policy_documents<'a>(doc: &Node<'a>) -> Vec<(String, &'a serde_json::Value)> {
+    // Lists as slices; anything else is empty (shape errors are `load_gaad_items`' to find).
+    fn items<'v>(v: Option<&'v serde_json::Value>) -> &'v [serde_json::Value] {
+        v.and_then(|v| v.as_array()).map_or(&[], |a| a.as_slice())
+    }
+    let mut out = Vec::new();
+    let base = doc.ptr();
+    let mut add = |pointer: String, v: Option<&'a serde_json::Value>| {
+        if let Some(v) = v.filter(|v| !v.is_null()) {
+            out.push((pointer, v));
+        }
+    };
+    for (i, p) in items(doc.v.get("Policies")).iter().enumerate() {
+        let default_id = p.get("DefaultVersionId").and_then(|v| v.as_str());
+        for (j, v) in items(p.get("PolicyVersionList")).iter().enumerate() {
+            let marked = v.get("IsDefaultVersion").and_then(|d| d.as_bool()) == Some(true);
+            let version = v.get("VersionId").and_then(|d| d.as_str());
+            if marked || (default_id.is_some() && version == default_id) {
+                add(
+                    format!("{base}/Policies/{i}/PolicyVersionList/{j}/Document"),
+                    v.get("Document"),
+                );
+            }
+        }
+    }
+    for (key, inline) in [
+        ("GroupDetailList", "GroupPolicyList"),
+        ("UserDetailList", "UserPolicyList"),
+        ("RoleDetailList", "RolePolicyList"),
+    ] {
+        for (i, item) in items(doc.v.get(key)).iter().enumerate() {
+            if key == "RoleDetailList" {
+                add(
+                    format!("{base}/{key}/{i}/AssumeRolePolicyDocument"),
+                    item.get("AssumeRolePolicyDocument"),
+                );
+            }
+            for (j, p) in items(item.get(inline)).iter().enumerate() {
+                add(
+                    format!("{base}/{key}/{i}/{inline}/{j}/PolicyDocument"),
+                    p.get("PolicyDocument"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn load_gaad_items(
+    b: &mut Builder,
+    doc: &Node,
+    home: &str,
+    home_from_folder: bool,
+) -> Result<(), IngestError> {
     let map = doc.obj()?;
     if !GAAD_KEYS.iter().any(|k| map.contains_key(*k)) {
         return Err(doc.shape_err("a get-account-authorization-details output (UserDetailList, GroupDetailList, RoleDetailList, Policies)"));
@@ -341,7 +407,7 @@ fn note_account(
     if home_from_folder && account != home {
         b.warn(
             node.file,
-            Some(&node.ptr),
+            Some(&node.ptr()),
             format!("ARN names account {account}, but the file is in account {home}'s folder"),
         );
     }
