@@ -483,10 +483,12 @@ fn bench_input(c: &mut Criterion, name: &str, dir: &Path, report: &ProbeReport, 
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(500));
-    // Ten one-iteration samples plus warm-up fit in the measurement time without warnings.
+    // Slow stages: ten samples of exactly one iteration (a measurement time just under ten
+    // iterations; criterion then warns that it needs longer, and runs one per sample). Fast
+    // stages: at least 3 s of measurement.
     let fit = |stage: &str| -> Duration {
         let secs = report.stages.get(stage).map_or(1.0, |(s, _)| *s);
-        Duration::from_secs_f64((secs * 15.0).max(3.0))
+        Duration::from_secs_f64((secs * 9.0).max(3.0))
     };
     if !within(report, "load", budget) {
         eprintln!("stages/{name}: load over budget or failed; nothing timed");
@@ -554,9 +556,8 @@ fn bench_input(c: &mut Criterion, name: &str, dir: &Path, report: &ProbeReport, 
             classify_buckets(model, &targets, classifier);
             let once = started.elapsed();
             if once <= budget {
-                group.measurement_time(Duration::from_secs_f64(
-                    (once.as_secs_f64() * 15.0).max(3.0),
-                ));
+                group
+                    .measurement_time(Duration::from_secs_f64((once.as_secs_f64() * 9.0).max(3.0)));
                 group.bench_function("classify", |b| {
                     b.iter(|| classify_buckets(model, &targets, classifier))
                 });
