@@ -20,6 +20,7 @@ use leakpath::routes::finding::SolverVerdict;
 use leakpath::routes::who_can::{who_can, WhoCanEntry};
 use leakpath::routes::{find_routes, RouteOptions};
 use pathfinding::{fill, IndexEntry, ManagedPolicies};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
 
@@ -349,8 +350,12 @@ fn bucket_of(arn: &str) -> Option<&str> {
 }
 
 /// One path's outcome: found (with its rendering) or not (with what was seen).
+/// `who_can` answers per resource, computed once per scenario.
+type WhoCanCache = HashMap<String, Vec<WhoCanEntry>>;
+
 fn find_path(
     export: &leakpath::ingest::LoadedExport,
+    cache: &mut WhoCanCache,
     action: &str,
     path: &[String],
 ) -> Result<String, String> {
@@ -391,14 +396,20 @@ fn find_path(
             "no route from {start}; routes to the bucket: {seen:#?}"
         ));
     }
-    let entries = who_can(
-        &export.model,
-        &export.sources,
-        action,
-        &resource,
-        &RouteOptions::default(),
-    )
-    .map_err(|e| format!("who_can: {e}"))?;
+    let entries = match cache.get(&resource) {
+        Some(e) => e,
+        None => {
+            let e = who_can(
+                &export.model,
+                &export.sources,
+                action,
+                &resource,
+                &RouteOptions::default(),
+            )
+            .map_err(|e| format!("who_can: {e}"))?;
+            cache.entry(resource.clone()).or_insert(e)
+        }
+    };
     let render = |e: &WhoCanEntry| {
         format!(
             "{} [{}]: {}",
@@ -506,10 +517,11 @@ fn check(
             }
         }
     }
+    let mut cache = WhoCanCache::new();
     let mut found = Vec::new();
     let mut missed = Vec::new();
     for (p, should) in &paths {
-        match (find_path(&export, case.action, p), should) {
+        match (find_path(&export, &mut cache, case.action, p), should) {
             (Ok(r), true) => found.push(r),
             (Err(why), true) => missed.push(why),
             (Ok(r), false) => return Err(format!("must not be found, but is: {r}")),
@@ -525,7 +537,7 @@ fn check(
     }
     if !case.found_part.is_empty() {
         let part = filled(case.found_part);
-        if let Err(why) = find_path(&export, case.action, &part) {
+        if let Err(why) = find_path(&export, &mut cache, case.action, &part) {
             return Err(format!("the in-zone part of the path is not found: {why}"));
         }
     }
