@@ -106,16 +106,9 @@ pub fn load_account(
     from_folder: bool,
 ) -> Result<(), IngestError> {
     b.account_mut(account).exported = true;
-    // Read S3's account-wide files ahead while the GAAD is processed.
-    b.hint([paths.account_public_access_block(), paths.list_buckets()]);
     load_iam(b, paths, account, gaad, from_folder)?;
     load_s3(b, paths, account)?;
     for region in regions {
-        // Hinted per region, just before use: files read ahead hold the budget until taken.
-        let mut ahead = vec![paths.kms_list(region)];
-        ahead.extend(EC2_CALLS.iter().map(|(call, _)| paths.ec2(region, call)));
-        ahead.push(paths.lambda_list(region));
-        b.hint(ahead);
         load_kms(b, paths, account, region)?;
         load_ec2(b, paths, account, region)?;
         load_lambda(b, paths, account, region)?;
@@ -154,9 +147,6 @@ fn load_iam(
             b.note_truncation(&Node::root(&v, &rel), Some(account), None)?;
             load_gaad(b, &Node::root(&v, &rel), account, from_folder)?;
             b.coverage.collected(Some(account), None, "iam", &rel);
-            // Freeing a GAAD's value tree takes tens of milliseconds: do it beside the
-            // rest of the load.
-            rayon::spawn(move || drop(v));
         }
         None => b.missing(
             Some(account),
@@ -298,12 +288,6 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         }
     }
 
-    b.hint(
-        names
-            .iter()
-            .flat_map(|(name, _)| BUCKET_CALLS.iter().map(|call| paths.bucket(name, call)))
-            .collect::<Vec<_>>(),
-    );
     for (name, listed_idx) in names {
         let listing = listed_idx.and_then(|i| listed.get(i));
         let name_sym = b.intern(&name);
@@ -475,13 +459,6 @@ fn load_kms(
             }
         }
     }
-    b.hint(
-        keys.iter()
-            .flat_map(|k| {
-                ["describe-key", "get-key-policy"].map(|call| paths.key(region, &k.key_id, call))
-            })
-            .collect::<Vec<_>>(),
-    );
     for k in keys {
         let mut arn = k.arn.clone();
         let describe_rel = paths.key(region, &k.key_id, "describe-key");
@@ -611,15 +588,6 @@ fn load_lambda(
     let list_node = Node::root(&v, &rel);
     b.note_truncation(&list_node, Some(account), Some(region))?;
     let functions = lambda::parse_list_functions(&list_node)?;
-    b.hint(
-        functions
-            .iter()
-            .flat_map(|f| {
-                ["get-policy", "get-function-url-config"]
-                    .map(|call| paths.function(region, &f.name, call))
-            })
-            .collect::<Vec<_>>(),
-    );
     for f in functions {
         let arn = b.intern(&f.arn);
         let fnode = Node::at(&v, &rel, f.pointer.clone());

@@ -3,15 +3,12 @@
 
 use super::json::{read_json_file, FileContent, Node};
 use super::layout::Listings;
-use super::prefetch::Prefetcher;
 use super::{IngestError, IngestWarning, LoadedExport};
 use crate::model::{
     Account, AccountId, Collected, Coverage, ExportLayout, ItemRef, MissingItem, Model, Policy,
     PolicyId, PolicyKind, SourceLoc, SourceMap, Sym,
 };
-use crate::policy::parse::{parse_policy_value_located, PolicyError, PolicyLayout};
-use crate::policy::PolicyDocument;
-use rayon::prelude::*;
+use crate::policy::parse::parse_policy_value_located;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -41,15 +38,10 @@ pub struct Builder {
     missing_seen: HashSet<MissingItem>,
     /// Folder listings read so far (existence checks without system calls).
     pub(crate) listings: Listings,
-    /// Files read ahead on another thread.
-    prefetch: Prefetcher,
-    /// Policies of the file being loaded, parsed ahead in parallel, by JSON pointer.
-    preparsed: HashMap<String, Result<(PolicyDocument, PolicyLayout), PolicyError>>,
 }
 
 impl Builder {
     pub fn new(root: PathBuf, layout: ExportLayout) -> Builder {
-        let prefetch = Prefetcher::new(root.clone());
         Builder {
             model: Model::new(root, layout),
             sources: SourceMap::new(),
@@ -60,8 +52,6 @@ impl Builder {
             consumed: HashSet::new(),
             missing_seen: HashSet::new(),
             listings: Listings::default(),
-            prefetch,
-            preparsed: HashMap::new(),
         }
     }
 
@@ -75,11 +65,7 @@ impl Builder {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        let content = match self.prefetch.take(rel) {
-            Some(result) => result,
-            None => read_json_file(&self.model.root.join(rel), rel),
-        };
-        match content? {
+        match read_json_file(&self.model.root.join(rel), rel)? {
             FileContent::Empty => {
                 self.warn(
                     rel,
@@ -106,13 +92,6 @@ impl Builder {
     /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
     pub(crate) fn prefill_listings(&mut self) {
         self.listings.prefill(&self.model.root);
-    }
-
-    /// Queues files the loader will read next (in that order) for reading ahead on another
-    /// thread; only files that exist are queued.
-    pub fn hint<I: IntoIterator<Item = String>>(&mut self, rels: I) {
-        let rels: Vec<String> = rels.into_iter().filter(|r| self.is_file(r)).collect();
-        self.prefetch.hint(rels);
     }
 
     /// Records something the export lacks (once per identical item).
@@ -233,15 +212,12 @@ impl Builder {
         node: &Node,
     ) -> Result<PolicyId, IngestError> {
         let pointer = node.ptr();
-        let parsed = match self.preparsed.remove(&pointer) {
-            Some(parsed) => parsed,
-            None => parse_policy_value_located(node.v),
-        };
-        let (document, layout) = parsed.map_err(|source| IngestError::Policy {
-            file: node.file.to_string(),
-            pointer: pointer.clone(),
-            source,
-        })?;
+        let (document, layout) =
+            parse_policy_value_located(node.v).map_err(|source| IngestError::Policy {
+                file: node.file.to_string(),
+                pointer: pointer.clone(),
+                source,
+            })?;
         let id = PolicyId(self.model.policies.len() as u32);
         self.model.policies.push(Policy {
             kind,
@@ -264,20 +240,6 @@ impl Builder {
         self.sources
             .insert(ItemRef::Policy(id), SourceLoc::new(node.file, pointer));
         Ok(id)
-    }
-
-    /// Parses the policy documents at `documents` (JSON pointer in the file being loaded,
-    /// value) in parallel, for `add_policy` to take by pointer. The caller clears them with
-    /// `clear_preparsed` before it loads another file: pointers are only unique within one.
-    pub(crate) fn preparse_policies(&mut self, documents: Vec<(String, &serde_json::Value)>) {
-        self.preparsed = documents
-            .into_par_iter()
-            .map(|(pointer, v)| (pointer, parse_policy_value_located(v)))
-            .collect();
-    }
-
-    pub(crate) fn clear_preparsed(&mut self) {
-        self.preparsed = HashMap::new();
     }
 
     /// Records a source location for an item.

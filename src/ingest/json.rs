@@ -2,16 +2,14 @@
 //! `Node`, a cursor over a parsed value that knows its file and JSON pointer so every
 //! shape error names both.
 //!
-//! Speed: a file is opened once (no separate existence and size checks by path); a large
-//! document whose top level is an object is split at its top-level list items and the
-//! pieces are parsed in parallel (any doubt sends the whole text through serde_json, so
-//! the result and every error are the ones a single parse gives); a `Node`'s JSON pointer
-//! is a chain of borrowed segments rendered only when an error or a source location needs
-//! it.
+//! Speed: a file is opened once (no separate existence and size checks by path); values
+//! are built at their final size in one pass that also enforces the nesting limit (only a
+//! failing file is re-checked step by step, so its error is the one it always got); a
+//! `Node`'s JSON pointer is a chain of borrowed segments rendered only when an error or a
+//! source location needs it.
 
 use super::IngestError;
 use crate::policy::parse::{pointer_segment, text_within_depth, type_name, MAX_JSON_DEPTH};
-use rayon::prelude::*;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 use std::io::Read;
@@ -21,10 +19,6 @@ use std::rc::Rc;
 /// Largest JSON file read (bytes). A GAAD of a large account is tens of MB; beyond this the
 /// file is not an AWS CLI output we can hold in memory responsibly.
 pub const MAX_FILE_BYTES: u64 = 512 * 1024 * 1024;
-
-/// Documents at least this large are parsed in parallel pieces (below it the split costs
-/// more than it saves).
-const PARALLEL_PARSE_BYTES: usize = 256 * 1024;
 
 /// What a file holds once read.
 #[derive(Debug)]
@@ -91,42 +85,38 @@ pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestEr
     if text.trim().is_empty() {
         return Ok(FileContent::Empty);
     }
+    // One pass that parses and enforces the nesting limit. Only when it fails are the
+    // checks made one by one, in their documented order (nesting first, then serde_json's
+    // own error), so a bad file gets exactly the error it always got.
+    if let Ok(value) = value_from_str(text) {
+        return Ok(FileContent::Json(value));
+    }
     if !text_within_depth(text, MAX_JSON_DEPTH) {
         return Err(IngestError::TooDeep {
             file: rel.to_string(),
             limit: MAX_JSON_DEPTH,
         });
     }
-    if text.len() >= PARALLEL_PARSE_BYTES {
-        if let Some(value) = parse_split(text) {
-            return Ok(FileContent::Json(value));
-        }
-    }
-    match value_from_str(text) {
-        Ok(value) => Ok(FileContent::Json(value)),
-        Err(_) => {
-            // The error exactly as serde_json's own `Value` parse words it.
-            let e = serde_json::from_str::<Value>(text)
-                .err()
-                .unwrap_or_else(|| serde::de::Error::custom("not valid JSON"));
-            Err(IngestError::InvalidJson {
-                file: rel.to_string(),
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })
-        }
-    }
+    serde_json::from_str::<Value>(text)
+        .map(FileContent::Json)
+        .map_err(|e| IngestError::InvalidJson {
+            file: rel.to_string(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })
 }
 
-/// Parses JSON text into the `Value` `serde_json::from_str` gives, but builds each object
-/// and list at its final size from a reused scratch stack: serde_json grows them entry by
-/// entry, and the reallocations and frees were most of the load's time.
-pub fn value_from_str(text: &str) -> Result<Value, serde_json::Error> {
+/// Parses JSON text into the `Value` `serde_json::from_str` gives, failing past
+/// `MAX_JSON_DEPTH` nested lists/objects, but builds each object and list at its final size
+/// from a reused scratch stack: serde_json grows them entry by entry, and the reallocations
+/// and frees were a third of the load's time.
+pub(crate) fn value_from_str(text: &str) -> Result<Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let mut scratch = Scratch::default();
     let value = ValueSeed {
         scratch: &mut scratch,
+        depth: 0,
     }
     .deserialize(&mut de)?;
     de.end()?;
@@ -143,6 +133,19 @@ struct Scratch {
 /// Deserializes one value; mirrors serde_json's own `Value` visitor case by case.
 struct ValueSeed<'s> {
     scratch: &'s mut Scratch,
+    /// Lists/objects around this value.
+    depth: usize,
+}
+
+impl ValueSeed<'_> {
+    /// The depth of a list/object opened here, or an error past the limit.
+    fn open<E: serde::de::Error>(&self) -> Result<usize, E> {
+        let depth = self.depth + 1;
+        if depth > MAX_JSON_DEPTH {
+            return Err(E::custom("nested too deep"));
+        }
+        Ok(depth)
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
@@ -197,9 +200,11 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let depth = self.open()?;
         let base = self.scratch.values.len();
         while let Some(v) = seq.next_element_seed(ValueSeed {
             scratch: &mut *self.scratch,
+            depth,
         })? {
             self.scratch.values.push(v);
         }
@@ -208,10 +213,12 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let depth = self.open()?;
         let base = self.scratch.entries.len();
         while let Some(key) = map.next_key::<String>()? {
             let value = map.next_value_seed(ValueSeed {
                 scratch: &mut *self.scratch,
+                depth,
             })?;
             self.scratch.entries.push((key, value));
         }
@@ -223,186 +230,6 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
         }
         Ok(Value::Object(object))
     }
-}
-
-/// Parses a document whose top level is an object, cutting each top-level list into its
-/// items and parsing all pieces in parallel; the value is the one `serde_json::from_str`
-/// gives (keys inserted in order, a repeated key keeping its first position and its last
-/// value, as serde_json's own map visitor does). `None` when the text is not such an object
-/// or any piece fails: the caller then parses the whole text, which yields the exact error.
-fn parse_split(text: &str) -> Option<Value> {
-    let skeleton = split_top_level(text.as_bytes())?;
-    let pieces: Vec<(usize, usize)> = skeleton
-        .iter()
-        .flat_map(|field| match &field.value {
-            Piece::Whole(span) => vec![*span],
-            Piece::List(items) => items.clone(),
-        })
-        .collect();
-    let parsed: Vec<Option<Value>> = pieces
-        .par_iter()
-        .with_min_len(16)
-        .map(|&(start, end)| {
-            text.get(start..end)
-                .and_then(|piece| value_from_str(piece).ok())
-        })
-        .collect();
-    let mut parsed = parsed.into_iter();
-    let mut map = Map::new();
-    for field in skeleton {
-        let key: String = serde_json::from_str(text.get(field.key.0..field.key.1)?).ok()?;
-        let value = match field.value {
-            Piece::Whole(_) => parsed.next()??,
-            Piece::List(items) => {
-                let mut list = Vec::with_capacity(items.len());
-                for _ in 0..items.len() {
-                    list.push(parsed.next()??);
-                }
-                Value::Array(list)
-            }
-        };
-        map.insert(key, value);
-    }
-    Some(Value::Object(map))
-}
-
-/// One top-level field found by `split_top_level`: byte spans of its key (with quotes) and
-/// of its value, or of each item when the value is a list.
-struct Field {
-    key: (usize, usize),
-    value: Piece,
-}
-
-enum Piece {
-    Whole((usize, usize)),
-    List(Vec<(usize, usize)>),
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while let Some(c) = b.get(i) {
-        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    i
-}
-
-/// The end (exclusive) of the string starting at `b[i] == '"'`.
-fn skip_string(b: &[u8], i: usize) -> Option<usize> {
-    let mut j = i + 1;
-    loop {
-        match b.get(j)? {
-            b'"' => return Some(j + 1),
-            b'\\' => j += 2,
-            _ => j += 1,
-        }
-    }
-}
-
-/// The end (exclusive) of the value starting at `b[i]`: only its extent is found (strings
-/// and brackets balanced); whether it is valid JSON is for serde_json to say.
-fn skip_value(b: &[u8], i: usize) -> Option<usize> {
-    match b.get(i)? {
-        b'"' => skip_string(b, i),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            loop {
-                match b.get(j)? {
-                    b'"' => {
-                        j = skip_string(b, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
-                }
-                j += 1;
-            }
-        }
-        _ => {
-            let mut j = i;
-            while let Some(c) = b.get(j) {
-                if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
-                    break;
-                }
-                j += 1;
-            }
-            (j > i).then_some(j)
-        }
-    }
-}
-
-/// The top-level fields of `{ "k": v, ... }` with the items of list values, or `None` when
-/// the text is not exactly one such object (surrounded by whitespace only).
-fn split_top_level(b: &[u8]) -> Option<Vec<Field>> {
-    let mut fields = Vec::new();
-    let mut i = skip_ws(b, 0);
-    if b.get(i) != Some(&b'{') {
-        return None;
-    }
-    i = skip_ws(b, i + 1);
-    if b.get(i) == Some(&b'}') {
-        i += 1;
-    } else {
-        loop {
-            if b.get(i) != Some(&b'"') {
-                return None;
-            }
-            let key_end = skip_string(b, i)?;
-            let key = (i, key_end);
-            i = skip_ws(b, key_end);
-            if b.get(i) != Some(&b':') {
-                return None;
-            }
-            i = skip_ws(b, i + 1);
-            let value = if b.get(i) == Some(&b'[') {
-                let mut items = Vec::new();
-                i = skip_ws(b, i + 1);
-                if b.get(i) == Some(&b']') {
-                    i += 1;
-                } else {
-                    loop {
-                        let end = skip_value(b, i)?;
-                        items.push((i, end));
-                        i = skip_ws(b, end);
-                        match b.get(i)? {
-                            b',' => i = skip_ws(b, i + 1),
-                            b']' => {
-                                i += 1;
-                                break;
-                            }
-                            _ => return None,
-                        }
-                    }
-                }
-                Piece::List(items)
-            } else {
-                let end = skip_value(b, i)?;
-                let span = (i, end);
-                i = end;
-                Piece::Whole(span)
-            };
-            fields.push(Field { key, value });
-            i = skip_ws(b, i);
-            match b.get(i)? {
-                b',' => i = skip_ws(b, i + 1),
-                b'}' => {
-                    i += 1;
-                    break;
-                }
-                _ => return None,
-            }
-        }
-    }
-    (skip_ws(b, i) == b.len()).then_some(fields)
 }
 
 /// One step of a JSON pointer: a key (borrowed from the document), a list index, or a
@@ -677,6 +504,36 @@ mod tests {
             "[".repeat(100_000).as_bytes(),
             "f.json: JSON nested deeper than 64 levels",
         );
+    }
+
+    #[test]
+    fn values_are_serde_jsons_own() {
+        for text in [
+            r#"{"b": 1, "a": [true, null, -3, 18446744073709551615, 1.5e3, "x\u00e9"], "b": {"k": []}}"#,
+            r#"[{}, [], "", 0, -0.0, 1e-7, {"a": {"a": {"a": [1, [2, [3]]]}}}]"#,
+            "  \"just a string\"  ",
+        ] {
+            let ours = value_from_str(text).unwrap();
+            let theirs: Value = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, theirs, "{text}");
+            // Same key order too (preserve_order), not only the same map.
+            assert_eq!(ours.to_string(), theirs.to_string(), "{text}");
+        }
+        // The nesting limit counts lists and objects: 64 is fine, 65 is not.
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert!(value_from_str(&nested(MAX_JSON_DEPTH)).is_ok());
+        assert!(value_from_str(&nested(MAX_JSON_DEPTH + 1)).is_err());
+        check(nested(MAX_JSON_DEPTH).as_bytes(), "json [[[[");
+        check(
+            nested(MAX_JSON_DEPTH + 1).as_bytes(),
+            "f.json: JSON nested deeper than 64 levels",
+        );
+        // Too deep and malformed: the depth error, as before.
+        check(
+            format!("{{\"a\": {}", "[".repeat(70)).as_bytes(),
+            "f.json: JSON nested deeper than 64 levels",
+        );
+        check(b"[1, 2", "f.json: not valid JSON at line 1, column 5");
     }
 
     #[test]

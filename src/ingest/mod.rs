@@ -29,7 +29,6 @@ pub mod kms;
 pub mod lambda;
 pub mod layout;
 pub mod org;
-mod prefetch;
 pub mod s3;
 pub mod settings;
 
