@@ -13,6 +13,17 @@ use crate::model::PrincipalRef;
 pub const NAME: &str = "attach-managed-policy";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let may_any = |a: &str| ctx.may(p, a, "*");
+    if ![
+        "iam:AttachUserPolicy",
+        "iam:AttachRolePolicy",
+        "iam:AttachGroupPolicy",
+    ]
+    .into_iter()
+    .any(may_any)
+    {
+        return;
+    }
     let m = ctx.model;
     let mut targets: Vec<(&str, String)> = vec![match p {
         PrincipalRef::User(_) => ("iam:AttachUserPolicy", ctx.arn(p)),

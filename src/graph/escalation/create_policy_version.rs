@@ -13,8 +13,11 @@ use crate::model::PrincipalRef;
 pub const NAME: &str = "create-policy-version";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let Some(grant) = ctx.grant(p, "iam:CreatePolicyVersion") else {
+        return;
+    };
     for arn in ctx.attached_customer_policies(p) {
-        if ctx.may(p, "iam:CreatePolicyVersion", &arn) {
+        if grant.covers(&arn) {
             out.push(Found {
                 target: escalated(p),
                 escalation: Escalation {

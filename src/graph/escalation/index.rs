@@ -109,9 +109,77 @@ impl ActionSet {
 // The bit set must hold every detector action.
 const _: () = assert!(ACTIONS.len() <= 128);
 
+/// Every action of `ACTIONS`.
+const ALL: ActionSet = ActionSet(if ACTIONS.len() == 128 {
+    u128::MAX
+} else {
+    (1u128 << ACTIONS.len()) - 1
+});
+
+/// One of `ACTIONS`, lowercased: its service, the name after the colon, the whole, its slot.
+struct SlotEntry {
+    service: String,
+    name: String,
+    full: String,
+    slot: usize,
+}
+
+/// `ACTIONS` sorted by (service, name), lowercased: looked up by binary search, and one
+/// service's actions are a contiguous run.
+fn slot_table() -> &'static [SlotEntry] {
+    static TABLE: std::sync::OnceLock<Vec<SlotEntry>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut t: Vec<SlotEntry> = ACTIONS
+            .iter()
+            .enumerate()
+            .map(|(slot, a)| {
+                let full = a.to_ascii_lowercase();
+                let (service, name) = full.split_once(':').unwrap_or((full.as_str(), ""));
+                SlotEntry {
+                    service: service.to_string(),
+                    name: name.to_string(),
+                    full: full.clone(),
+                    slot,
+                }
+            })
+            .collect();
+        t.sort_by(|x, y| (&x.service, &x.name).cmp(&(&y.service, &y.name)));
+        t
+    })
+}
+
+/// Compares `a` ASCII-lowercased with the already lowercase `b`, without allocating.
+fn cmp_folded(a: &str, b: &str) -> std::cmp::Ordering {
+    a.bytes().map(|c| c.to_ascii_lowercase()).cmp(b.bytes())
+}
+
 /// Position of `action` in `ACTIONS` (case-insensitive, as actions match).
 fn action_slot(action: &str) -> Option<usize> {
-    ACTIONS.iter().position(|a| a.eq_ignore_ascii_case(action))
+    let (service, name) = action.split_once(':')?;
+    let t = slot_table();
+    t.binary_search_by(|e| {
+        cmp_folded(service, &e.service)
+            .then_with(|| cmp_folded(name, &e.name))
+            .reverse()
+    })
+    .ok()
+    .and_then(|i| t.get(i))
+    .map(|e| e.slot)
+}
+
+/// The `ACTIONS` an action pattern may cover: those of its service when the service part
+/// is written out (`s3:Get*` can only cover `s3:` actions), else all of them.
+fn candidate_slots(pattern: &str) -> &'static [SlotEntry] {
+    let t = slot_table();
+    let Some((service, _)) = pattern.split_once(':') else {
+        return t;
+    };
+    if service.contains(['*', '?']) {
+        return t;
+    }
+    let lo = t.partition_point(|e| cmp_folded(service, &e.service).is_gt());
+    let hi = t.partition_point(|e| !cmp_folded(service, &e.service).is_lt());
+    t.get(lo..hi).unwrap_or(&[])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,8 +358,9 @@ struct CompiledStatement {
 }
 
 impl CompiledStatement {
-    fn allows_action(&self, action: &str) -> bool {
-        match action_slot(action) {
+    /// Whether the statement covers `action`, whose slot in `ACTIONS` (if any) is `slot`.
+    fn allows_action(&self, action: &str, slot: Option<usize>) -> bool {
+        match slot {
             Some(i) => self.known.contains(i),
             None => self.actions.iter().any(|p| p.matches(action)) != self.actions_negated,
         }
@@ -316,12 +385,20 @@ impl CompiledDoc {
                 .iter()
                 .map(|p| Wildcard::new(p, true))
                 .collect();
-            let mut known = ActionSet::default();
-            for (i, a) in ACTIONS.iter().enumerate() {
-                if actions.iter().any(|p| p.matches(a)) != s.action.negated {
-                    known.insert(i);
+            // Actions the patterns name (only those of a pattern's own service are tried).
+            let mut named = ActionSet::default();
+            for (p, w) in s.action.patterns.iter().zip(&actions) {
+                for e in candidate_slots(p) {
+                    if w.matches(&e.full) {
+                        named.insert(e.slot);
+                    }
                 }
             }
+            let known = if s.action.negated {
+                ActionSet(!named.0 & ALL.0)
+            } else {
+                named
+            };
             let resources = Resources::compile(s);
             if resources.any() {
                 out.any_resource = out.any_resource.union(known);
@@ -351,6 +428,7 @@ pub struct Grant<'i> {
     index: &'i PermissionIndex,
     docs: &'i [u32],
     action: &'i str,
+    slot: Option<usize>,
     missing: bool,
 }
 
@@ -362,7 +440,7 @@ impl Grant<'_> {
                 self.index.docs.get(*d as usize).is_some_and(|doc| {
                     doc.allows
                         .iter()
-                        .any(|s| s.allows_action(self.action) && s.resources.covers(arn))
+                        .any(|s| s.allows_action(self.action, self.slot) && s.resources.covers(arn))
                 })
             })
     }
@@ -378,21 +456,19 @@ pub struct PermissionIndex {
 
 impl PermissionIndex {
     pub fn build(model: &Model) -> PermissionIndex {
-        let mut index = PermissionIndex::default();
-        // Documents are shared (managed policies, groups): compile each once.
+        use rayon::prelude::*;
+        // Documents are shared (managed policies, groups): each gets one slot, compiled once.
         let mut slot_of: Vec<Option<u32>> = vec![None; model.policies.len()];
-        let mut summary = |index: &mut PermissionIndex, p: PrincipalRef| {
+        let mut to_compile: Vec<PolicyId> = Vec::new();
+        let mut summary = |p: PrincipalRef| {
             let mut s = Summary::default();
             for ip in model.identity_policies(p) {
-                let id: PolicyId = match ip.policy {
+                let id = match ip.policy {
                     Collected::Present(id) => id,
                     Collected::Missing => {
                         s.missing = true;
                         continue;
                     }
-                };
-                let Some(pol) = model.policy(id) else {
-                    continue;
                 };
                 let Some(known) = slot_of.get_mut(id.index()) else {
                     continue;
@@ -400,34 +476,41 @@ impl PermissionIndex {
                 let slot = match known {
                     Some(slot) => *slot,
                     None => {
-                        let slot = index.docs.len() as u32;
-                        index.docs.push(CompiledDoc::compile(&pol.document));
+                        let slot = to_compile.len() as u32;
+                        to_compile.push(id);
                         *known = Some(slot);
                         slot
                     }
                 };
                 if !s.docs.contains(&slot) {
                     s.docs.push(slot);
-                    if let Some(d) = index.docs.get(slot as usize) {
-                        s.any_resource = s.any_resource.union(d.any_resource);
-                    }
                 }
             }
             s
         };
-        for i in 0..model.users.len() {
-            let s = summary(
-                &mut index,
-                PrincipalRef::User(crate::model::UserId(i as u32)),
-            );
-            index.users.push(s);
-        }
-        for i in 0..model.roles.len() {
-            let s = summary(
-                &mut index,
-                PrincipalRef::Role(crate::model::RoleId(i as u32)),
-            );
-            index.roles.push(s);
+        let users: Vec<Summary> = (0..model.users.len())
+            .map(|i| summary(PrincipalRef::User(crate::model::UserId(i as u32))))
+            .collect();
+        let roles: Vec<Summary> = (0..model.roles.len())
+            .map(|i| summary(PrincipalRef::Role(crate::model::RoleId(i as u32))))
+            .collect();
+        let docs: Vec<CompiledDoc> = to_compile
+            .par_iter()
+            .map(|id| {
+                model
+                    .policy(*id)
+                    .map(|pol| CompiledDoc::compile(&pol.document))
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut index = PermissionIndex { docs, users, roles };
+        let docs = &index.docs;
+        for s in index.users.iter_mut().chain(index.roles.iter_mut()) {
+            s.any_resource = s
+                .docs
+                .iter()
+                .filter_map(|d| docs.get(*d as usize))
+                .fold(ActionSet::default(), |acc, d| acc.union(d.any_resource));
         }
         index
     }
@@ -443,14 +526,15 @@ impl PermissionIndex {
     /// resource can be allowed (then no target needs to be looked at).
     pub fn grant<'i>(&'i self, p: PrincipalRef, action: &'i str) -> Option<Grant<'i>> {
         let s = self.summary(p)?;
+        let slot = action_slot(action);
         let any = s.missing
-            || match action_slot(action) {
+            || match slot {
                 Some(i) => s.any_resource.contains(i),
                 None => s.docs.iter().any(|d| {
                     self.docs.get(*d as usize).is_some_and(|doc| {
                         doc.allows
                             .iter()
-                            .any(|st| st.allows_action(action) && st.resources.any())
+                            .any(|st| st.allows_action(action, None) && st.resources.any())
                     })
                 }),
             };
@@ -458,6 +542,7 @@ impl PermissionIndex {
             index: self,
             docs: &s.docs,
             action,
+            slot,
             missing: s.missing,
         })
     }
@@ -489,6 +574,20 @@ mod tests {
                 "patterns.rs disagrees on {pattern} vs {text}"
             );
         }
+    }
+
+    #[test]
+    fn every_detector_action_has_its_slot() {
+        for (i, a) in ACTIONS.iter().enumerate() {
+            assert_eq!(action_slot(a), Some(i), "{a}");
+            assert_eq!(action_slot(&a.to_ascii_uppercase()), Some(i), "{a}");
+            let service = a.split(':').next().unwrap_or("");
+            let pattern = format!("{service}:*");
+            assert!(candidate_slots(&pattern).iter().any(|e| e.slot == i), "{a}");
+        }
+        assert_eq!(action_slot("s3:GetObject"), None);
+        assert!(candidate_slots("s3:Get*").is_empty());
+        assert_eq!(candidate_slots("*").len(), ACTIONS.len());
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub mod update_assume_role_policy;
 pub mod update_glue_dev_endpoint;
 pub mod update_lambda_code;
 
+#[cfg(test)]
+mod tests;
+
 use super::patterns::{allowed_principals, NamedPrincipals, ResourceTarget};
 use super::principals::all_principals;
 use super::{principal_arn, AccessGraph, Edge, EdgeKind, Gain, Node};
@@ -420,22 +423,54 @@ pub fn detect_all(ctx: &Ctx<'_>, p: PrincipalRef) -> Vec<Found> {
     out
 }
 
+/// FNV-1a: the duplicate check hashes tens of thousands of small keys, for which SipHash's
+/// flooding resistance buys nothing (the keys come from the model, not from a network).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Adds every detector's candidate escalation edges to `g` (after the assume-role edges,
 /// which the detectors that modify a role and then assume it read).
 pub fn add_edges(model: &Model, g: &mut AccessGraph) {
+    use rayon::prelude::*;
     let ctx = Ctx::new(model, g);
-    let ps: Vec<PrincipalRef> = ctx.principals.iter().map(|(p, _)| *p).collect();
-    // `AccessGraph::add_edge` looks for an equal edge among all of the source's edges, which
-    // is quadratic for a principal with thousands of candidates; escalation edges are only
-    // ever equal to escalation edges, so duplicates are found here in a set instead.
-    let mut seen: HashSet<(Node, Node, Escalation)> = HashSet::new();
-    for p in ps {
-        for f in detect_all(&ctx, p) {
-            if f.target == Node::Principal(p) {
-                continue;
-            }
-            let from = Node::Principal(p);
-            if !seen.insert((from.clone(), f.target.clone(), f.escalation.clone())) {
+    // Detectors only read: principals are independent, and the order of the results (hence
+    // of the edges) does not depend on the threads.
+    let found: Vec<(PrincipalRef, Vec<Found>)> = ctx
+        .principals
+        .par_iter()
+        .map(|(p, _)| (*p, detect_all(&ctx, *p)))
+        .collect();
+    for (p, found) in found {
+        if found.is_empty() {
+            continue;
+        }
+        // `AccessGraph::add_edge` looks for an equal edge among all of the source's edges,
+        // which is quadratic for a principal with thousands of candidates. Escalation edges
+        // are only ever equal to escalation edges from the same principal, all added here,
+        // so duplicates are found in a set of this principal's findings instead.
+        let mut seen: HashSet<(&Node, &Escalation), std::hash::BuildHasherDefault<Fnv>> =
+            HashSet::default();
+        let from = g.node(Node::Principal(p));
+        for f in &found {
+            if f.target == Node::Principal(p) || !seen.insert((&f.target, &f.escalation)) {
                 continue;
             }
             let via = f
@@ -445,13 +480,12 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                 .map(|s| s.action.as_str())
                 .collect::<Vec<_>>()
                 .join("+");
-            let a = g.node(from);
-            let b = g.node(f.target);
+            let to = g.node(f.target.clone());
             g.graph.add_edge(
-                a,
-                b,
+                from,
+                to,
                 Edge {
-                    kind: EdgeKind::Escalation(f.escalation),
+                    kind: EdgeKind::Escalation(f.escalation.clone()),
                     via,
                     evidence: String::new(),
                 },

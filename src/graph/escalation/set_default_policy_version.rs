@@ -15,8 +15,11 @@ use crate::model::PrincipalRef;
 pub const NAME: &str = "set-default-policy-version";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let Some(grant) = ctx.grant(p, "iam:SetDefaultPolicyVersion") else {
+        return;
+    };
     for arn in ctx.attached_customer_policies(p) {
-        if ctx.may(p, "iam:SetDefaultPolicyVersion", &arn) {
+        if grant.covers(&arn) {
             out.push(Found {
                 target: escalated(p),
                 escalation: Escalation {
