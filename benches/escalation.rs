@@ -1,7 +1,8 @@
 //! Criterion bench `escalation`: `graph::escalation::add_edges` alone on a generated
 //! 5,000-role / 5,000-user export (5,000 policies, 2,000 buckets, 3 accounts, seed 1 — the
 //! same bytes as `leakpath synth --roles 5000 --users 5000 --policies 5000 --buckets 2000
-//! --accounts 3 --seed 1`, AWS managed policies from the shared corpus when present).
+//! --accounts 3 --seed 1`, AWS managed policies from the shared corpus when present;
+//! `ESC_SIZE=n` for another size).
 //!
 //! The graph is built once up to the assume-role edges (which the detectors read); each
 //! iteration times the detectors on a fresh copy of it. One run is reported first with the
@@ -21,11 +22,17 @@ const MANAGED: &str = concat!(
 );
 
 fn synth_export() -> Option<(tempfile::TempDir, LoadedExport)> {
+    // `ESC_SIZE=n` scales the export (n roles, n users, n policies, 2n/5 buckets) to see how
+    // the detectors grow.
+    let n: usize = std::env::var("ESC_SIZE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5_000);
     let config = SynthConfig {
-        roles: 5_000,
-        users: 5_000,
-        policies: 5_000,
-        buckets: 2_000,
+        roles: n,
+        users: n,
+        policies: n,
+        buckets: 2 * n / 5,
         accounts: 3,
         seed: 1,
     };
@@ -121,7 +128,7 @@ fn bench_escalation(c: &mut Criterion) {
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(10));
-    group.bench_function("add_edges-5000-roles-5000-users", |b| {
+    group.bench_function("add_edges-synth", |b| {
         b.iter_batched(
             || base.clone(),
             |mut g| escalation::add_edges(&export.model, &mut g),

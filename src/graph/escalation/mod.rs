@@ -468,9 +468,14 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
         // so duplicates are found in a set of this principal's findings instead.
         let mut seen: HashSet<(&Node, &Escalation), std::hash::BuildHasherDefault<Fnv>> =
             HashSet::default();
+        let keep: Vec<bool> = found
+            .iter()
+            .map(|f| f.target != Node::Principal(p) && seen.insert((&f.target, &f.escalation)))
+            .collect();
+        drop(seen);
         let from = g.node(Node::Principal(p));
-        for f in &found {
-            if f.target == Node::Principal(p) || !seen.insert((&f.target, &f.escalation)) {
+        for (f, keep) in found.into_iter().zip(keep) {
+            if !keep {
                 continue;
             }
             let via = f
@@ -480,12 +485,12 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                 .map(|s| s.action.as_str())
                 .collect::<Vec<_>>()
                 .join("+");
-            let to = g.node(f.target.clone());
+            let to = g.node(f.target);
             g.graph.add_edge(
                 from,
                 to,
                 Edge {
-                    kind: EdgeKind::Escalation(f.escalation.clone()),
+                    kind: EdgeKind::Escalation(f.escalation),
                     via,
                     evidence: String::new(),
                 },
