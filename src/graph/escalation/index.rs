@@ -78,6 +78,7 @@ pub const ACTIONS: &[&str] = &[
     "lambda:CreateFunction",
     "lambda:InvokeFunction",
     "lambda:UpdateFunctionCode",
+    "lambda:UpdateFunctionConfiguration",
     "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateNotebookInstanceLifecycleConfig",
     "sagemaker:CreatePresignedNotebookInstanceUrl",

@@ -5,7 +5,8 @@
 //! interactive session, CloudFormation stack or stack set, Data Pipeline, CodeBuild
 //! project, SageMaker notebook / training / processing job, ECS task or service, App Runner
 //! service, or Bedrock AgentCore code interpreter — with the service calls that start the
-//! code (the catalogue of pathfinding.cloud: `ec2-001`/`004`, `lambda-001`/`002`/`006`,
+//! code (the catalogue of pathfinding.cloud: `ec2-001`/`004`, `lambda-001`/`002`/`006`, an
+//! existing function's role and code replaced as in its `sysdig-8-minutes-to-admin`,
 //! `glue-001`/`003`–`007`, `cloudformation-001`/`003`/`004`, `datapipeline-001`,
 //! `codebuild-001`/`004`, `sagemaker-001`–`003`, `ecs-001`–`005`/`008`/`009`,
 //! `apprunner-001`, `bedrock-001`).
@@ -38,6 +39,14 @@ const LAUNCHERS: &[(&str, &[&str])] = &[
     (
         "lambda.amazonaws.com",
         &["lambda:CreateFunction", "lambda:AddPermission"],
+    ),
+    // An existing function given the role and the principal's code.
+    (
+        "lambda.amazonaws.com",
+        &[
+            "lambda:UpdateFunctionConfiguration",
+            "lambda:UpdateFunctionCode",
+        ],
     ),
     ("glue.amazonaws.com", &["glue:CreateDevEndpoint"]),
     (

@@ -520,6 +520,22 @@ fn pass_role_launchers() {
         ),
         &["attacker -pass-role[iam:PassRole+apprunner:CreateService]-> target"],
     );
+    let reconfigure = [
+        "lambda:UpdateFunctionConfiguration",
+        "lambda:UpdateFunctionCode",
+    ];
+    check(
+        takeover(&pass(&reconfigure), "lambda.amazonaws.com", false),
+        &[
+            "attacker -pass-role[iam:PassRole+lambda:UpdateFunctionConfiguration+lambda:UpdateFunctionCode]-> target",
+            "attacker -update-lambda-code[lambda:UpdateFunctionCode]-> target",
+        ],
+    );
+    // Without iam:PassRole the function keeps its role: only its code changes.
+    check(
+        takeover(&reconfigure, "lambda.amazonaws.com", false),
+        &["attacker -update-lambda-code[lambda:UpdateFunctionCode]-> target"],
+    );
     check(
         takeover(
             &pass(&["sagemaker:CreateNotebookInstance"]),
