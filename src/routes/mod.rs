@@ -15,6 +15,7 @@ pub mod confirm;
 pub mod context;
 pub mod escalations;
 pub mod finding;
+pub mod scan;
 pub mod search;
 pub mod who_can;
 
@@ -91,7 +92,7 @@ pub struct Analysis<'a> {
     pub answers: HashMap<EdgeIndex, EdgeAnswer>,
 }
 
-fn now_iso(opts: &RouteOptions<'_>) -> String {
+pub(crate) fn now_iso(opts: &RouteOptions<'_>) -> String {
     let secs = opts.now_epoch.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -195,7 +196,18 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
-    let an = analyze(model, sources, opts, scan_edges)?;
+    let t = std::time::Instant::now();
+    let an = scan::analyze_for_scan(model, sources, opts)?;
+    eprintln!("TRACE analyze {:?} answers {}", t.elapsed(), an.answers.len());
+    {
+        let mut by: std::collections::BTreeMap<String, (usize, usize, u64, usize)> = Default::default();
+        for (e, a) in &an.answers {
+            let k = format!("{:?}", an.graph.graph[*e].kind).chars().take(12).collect::<String>();
+            let x = by.entry(format!("{k} {:?}", a.verdict)).or_default();
+            x.0 += 1; x.1 += a.questions; x.2 += a.millis;
+        }
+        for (k, v) in by { eprintln!("TRACE   {k}: edges {} questions {} millis {}", v.0, v.1, v.2); }
+    }
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
@@ -216,6 +228,7 @@ pub fn find_routes_with_stats(
     for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
+    eprintln!("TRACE search {:?} groups {}", t.elapsed(), groups.len());
     let mut findings = Vec::new();
     for ((_, _), paths) in groups {
         stats.routes_considered += paths.len();
@@ -244,6 +257,7 @@ pub fn find_routes_with_stats(
             &b.route,
         ))
     });
+    eprintln!("TRACE done {:?} {stats:?}", t.elapsed());
     Ok((findings, stats))
 }
 
