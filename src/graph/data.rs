@@ -226,9 +226,10 @@ impl<'m> ReadIndex<'m> {
                         return false;
                     };
                     let policy_names = adm.names(&p_account, &p_root, &p_arn);
-                    let identity = READ_ACTIONS.iter().zip(&grants).any(|(a, g)| {
-                        g.may_allow(read_target(a, &adm.arn, &adm.prefix))
-                    });
+                    let identity = READ_ACTIONS
+                        .iter()
+                        .zip(&grants)
+                        .any(|(a, g)| g.may_allow(read_target(a, &adm.arn, &adm.prefix)));
                     if p_account == adm.account {
                         identity || policy_names
                     } else {
@@ -266,7 +267,12 @@ pub fn add_edges(reads: &ReadIndex<'_>, g: &mut AccessGraph) {
         .graph
         .node_indices()
         .filter_map(|i| g.graph.node_weight(i).cloned())
-        .filter(|n| matches!(n, Node::Account(_) | Node::Principal(_) | Node::Escalated { .. }))
+        .filter(|n| {
+            matches!(
+                n,
+                Node::Account(_) | Node::Principal(_) | Node::Escalated { .. }
+            )
+        })
         .collect();
     for n in &sources {
         reads.add_reads(g, n);

@@ -261,7 +261,7 @@ pub fn build_without_reads<'m>(
     }
     let reads = data::ReadIndex::new(model);
     principals::add_edges(model, &reads.perms, &mut g);
-    if std::env::var_os("LEAKPATH_NO_ESC").is_none() { escalation::add_edges(model, &mut g); }
+    escalation::add_edges(model, &mut g);
     compute::add_edges(model, sources, &mut g);
     network::add_edges(model, sources, &mut g);
     reads.add_outside_edges(&mut g);

@@ -5,11 +5,11 @@
 //! so everything here errs towards "may": policy variables count as wildcards, `NotResource`
 //! and `NotPrincipal` may match unless they exclude everything, conditions are ignored.
 
+use super::permissions::{widen_variables, ActionSet, ResourceGrant, Wildcard};
 use crate::policy::{
     ActionClause, Effect, PolicyDocument, PrincipalClause, PrincipalEntry, PrincipalKind,
     PrincipalSet, ResourceClause, Statement,
 };
-use super::permissions::{widen_variables, ActionSet, ResourceGrant, Wildcard};
 
 /// What a resource request targets: one exact ARN, or any ARN with a given prefix (any
 /// object key of a bucket: `arn:aws:s3:::bucket/`).

@@ -488,12 +488,40 @@ mod tests {
     #[test]
     fn wildcard_agrees_with_glob() {
         let patterns = [
-            "*", "a*", "*a", "a*b", "a?c", "*a*b*", "arn:aws:s3:::b/*", "s3:Get*", "S3:GET*",
-            "a**b", "?", "", "ab*cd*", "*:*", "x?*y",
+            "*",
+            "a*",
+            "*a",
+            "a*b",
+            "a?c",
+            "*a*b*",
+            "arn:aws:s3:::b/*",
+            "s3:Get*",
+            "S3:GET*",
+            "a**b",
+            "?",
+            "",
+            "ab*cd*",
+            "*:*",
+            "x?*y",
         ];
         let inputs = [
-            "", "a", "ab", "abc", "acb", "aXb", "arn:aws:s3:::b/k", "arn:aws:s3:::b", "s3:getobject",
-            "S3:GetObject", "abcd", "abxcdcd", "x:y", "xy", "xzy", "ba", "aab",
+            "",
+            "a",
+            "ab",
+            "abc",
+            "acb",
+            "aXb",
+            "arn:aws:s3:::b/k",
+            "arn:aws:s3:::b",
+            "s3:getobject",
+            "S3:GetObject",
+            "abcd",
+            "abxcdcd",
+            "x:y",
+            "xy",
+            "xzy",
+            "ba",
+            "aab",
         ];
         for p in patterns {
             for i in inputs {
@@ -504,12 +532,16 @@ mod tests {
         // Pseudo-random patterns and inputs over a small alphabet.
         let mut seed = 7u64;
         let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) as usize
         };
         let alpha = ['a', 'b', 'A', '*', '?', ':'];
         for _ in 0..20_000 {
-            let p: String = (0..next() % 7).map(|_| alpha[next() % alpha.len()]).collect();
+            let p: String = (0..next() % 7)
+                .map(|_| alpha[next() % alpha.len()])
+                .collect();
             let i: String = (0..next() % 7)
                 .map(|_| ['a', 'b', 'A', ':'][next() % 4])
                 .collect();
@@ -519,7 +551,10 @@ mod tests {
 
     #[test]
     fn variables_widen_to_wildcards() {
-        assert_eq!(widen_variables("arn:aws:s3:::${aws:username}/*"), "arn:aws:s3:::*/*");
+        assert_eq!(
+            widen_variables("arn:aws:s3:::${aws:username}/*"),
+            "arn:aws:s3:::*/*"
+        );
         assert_eq!(widen_variables("a${x"), "a${x");
     }
 }

@@ -12,9 +12,9 @@ use super::patterns::{
 };
 use super::permissions::{Grant, PermissionIndex};
 use super::{AccessGraph, EdgeKind, Node};
-use std::rc::Rc;
 use crate::model::{Collected, Model, PrincipalRef, RoleId, UserId};
 use crate::policy::PrincipalKind;
+use std::rc::Rc;
 
 /// Whether any identity policy of `p` may allow `action` on `target` (a policy that was
 /// not collected may allow anything).

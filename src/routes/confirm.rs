@@ -513,6 +513,7 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
     let mut merged: Option<EdgeAnswer> = None;
     let mut unknown: Option<EdgeAnswer> = None;
     let mut questions = 0;
+    let mut denied_reason = String::new();
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
         let resource = if object {
@@ -557,12 +558,19 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
                     unknown = Some(a)
                 }
             }
-            EdgeVerdict::Denied => {}
+            EdgeVerdict::Denied => {
+                if denied_reason.is_empty() {
+                    denied_reason = format!("{action}: {}", a.reason);
+                }
+            }
         }
+    }
+    if denied_reason.is_empty() {
+        denied_reason = "no read action allowed".into();
     }
     let mut out = merged
         .or(unknown)
-        .unwrap_or_else(|| EdgeAnswer::denied("no read action allowed"));
+        .unwrap_or_else(|| EdgeAnswer::denied(&denied_reason));
     if out.verdict == EdgeVerdict::Unknown && out.actions.is_empty() {
         out.actions = vec!["s3:GetObject".into()];
     }

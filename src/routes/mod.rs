@@ -1,10 +1,16 @@
 //! Routes: candidate paths from outside actors to data stores, confirmed by the solver.
 //!
-//! `find_routes` builds the access graph (`graph`), confirms every candidate edge that an
-//! outside actor can reach (and the read/egress edges of inside principals) with one solver
-//! question per request the edge needs (`confirm`, in parallel with rayon, answers cached
-//! per edge), then searches the confirmed graph (`search`) and keeps, per dataset and
-//! exposure class, the route that needs the least, counting the others as alternatives.
+//! A scan (`find_routes`) builds the access graph without the read edges of inside nodes
+//! (`graph::build_without_reads`) and confirms edges as its search reaches them (`scan`):
+//! breadth first from the outside actors, then per dataset and class the nearest reader
+//! until one read is confirmed, then egress bucket by bucket. Each edge is one solver
+//! question per request it needs (`confirm`, in parallel with rayon, answers cached per
+//! edge). The confirmed graph is then searched (`search`) and, per dataset and exposure
+//! class, the route that needs the least is kept, the other routes the search confirmed
+//! counted as alternatives.
+//!
+//! `analyze` (who-can, escalations, tests) confirms a chosen set of edges of the full
+//! candidate graph instead.
 //!
 //! A route is reported when every edge on it is allowed (`solver.result = "sat"`) or when
 //! some edge is `Unknown` and none is denied (`"unknown"`, flagged, never dropped).
@@ -196,18 +202,7 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
-    let t = std::time::Instant::now();
     let an = scan::analyze_for_scan(model, sources, opts)?;
-    eprintln!("TRACE analyze {:?} answers {}", t.elapsed(), an.answers.len());
-    {
-        let mut by: std::collections::BTreeMap<String, (usize, usize, u64, usize)> = Default::default();
-        for (e, a) in &an.answers {
-            let k = format!("{:?}", an.graph.graph[*e].kind).chars().take(12).collect::<String>();
-            let x = by.entry(format!("{k} {:?}", a.verdict)).or_default();
-            x.0 += 1; x.1 += a.questions; x.2 += a.millis;
-        }
-        for (k, v) in by { eprintln!("TRACE   {k}: edges {} questions {} millis {}", v.0, v.1, v.2); }
-    }
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
@@ -228,7 +223,6 @@ pub fn find_routes_with_stats(
     for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
-    eprintln!("TRACE search {:?} groups {}", t.elapsed(), groups.len());
     let mut findings = Vec::new();
     for ((_, _), paths) in groups {
         stats.routes_considered += paths.len();
@@ -257,7 +251,6 @@ pub fn find_routes_with_stats(
             &b.route,
         ))
     });
-    eprintln!("TRACE done {:?} {stats:?}", t.elapsed());
     Ok((findings, stats))
 }
 

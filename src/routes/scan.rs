@@ -18,17 +18,23 @@
 
 use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict};
 use super::context::RouteCtx;
+use super::finding::ExposureClass;
 use super::{Analysis, RouteError, RouteOptions};
 use crate::graph::{EdgeKind, Node};
 use crate::model::{BucketId, Model, SourceMap};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Confirms `edges` (those not answered yet) in parallel and records the answers.
-fn confirm_all(an: &mut Analysis<'_>, edges: &[EdgeIndex], opts: &RouteOptions<'_>, asked: &AtomicUsize) {
+fn confirm_all(
+    an: &mut Analysis<'_>,
+    edges: &[EdgeIndex],
+    opts: &RouteOptions<'_>,
+    asked: &AtomicUsize,
+) {
     let todo: Vec<EdgeIndex> = {
         let mut seen = HashSet::new();
         edges
@@ -65,11 +71,51 @@ fn usable(an: &Analysis<'_>, e: EdgeIndex) -> bool {
         .is_some_and(|a| a.verdict != EdgeVerdict::Denied)
 }
 
-fn makes_requests(n: &Node) -> bool {
-    matches!(
-        n,
-        Node::Account(_) | Node::Principal(_) | Node::Escalated { .. }
-    )
+/// Per exposure class, the nodes its actors reach over usable edges within `max_depth`
+/// hops, nearest first (ties in graph order).
+fn reach_by_class(
+    an: &Analysis<'_>,
+    actors: &[NodeIndex],
+    max_depth: usize,
+) -> Vec<(ExposureClass, Vec<NodeIndex>)> {
+    let mut out = Vec::new();
+    for class in [
+        ExposureClass::Public,
+        ExposureClass::CrossAccount,
+        ExposureClass::Federated,
+        ExposureClass::InternetCompute,
+    ] {
+        let starts: Vec<NodeIndex> = actors
+            .iter()
+            .copied()
+            .filter(|a| super::search::class_of(&an.graph.graph[*a]) == Some(class))
+            .collect();
+        let mut seen: HashSet<NodeIndex> = starts.iter().copied().collect();
+        let mut order = Vec::new();
+        let mut frontier = starts;
+        for _ in 0..max_depth {
+            let mut next = Vec::new();
+            for n in &frontier {
+                let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
+                    .graph
+                    .graph
+                    .edges(*n)
+                    .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead | EdgeKind::Egress))
+                    .map(|e| (e.target(), e.id()))
+                    .collect();
+                outs.sort();
+                for (t, e) in outs {
+                    if usable(an, e) && seen.insert(t) {
+                        next.push(t);
+                    }
+                }
+            }
+            order.extend(next.iter().copied());
+            frontier = next;
+        }
+        out.push((class, order));
+    }
+    out
 }
 
 /// Builds the graph and confirms what a scan needs: every edge on a path from outside
@@ -89,7 +135,8 @@ pub fn analyze_for_scan<'a>(
     };
     let asked = AtomicUsize::new(0);
 
-    // 1. Outside reach, one level at a time.
+    // 1. Outside reach, one level at a time, over every edge but reads (reads of accounts
+    //    are their own: an outside account reads what names it).
     let mut actors: Vec<NodeIndex> = an
         .graph
         .graph
@@ -97,20 +144,24 @@ pub fn analyze_for_scan<'a>(
         .filter(|i| an.graph.graph[*i].is_outside_actor())
         .collect();
     actors.sort_by_key(|a| an.graph.graph[*a].sort_key());
+    for a in &actors {
+        let node = an.graph.graph[*a].clone();
+        if matches!(node, Node::Account(_)) {
+            reads.add_reads(&mut an.graph, &node);
+        }
+    }
     let mut reached: HashSet<NodeIndex> = actors.iter().copied().collect();
-    let mut with_reads: HashSet<NodeIndex> = HashSet::new();
-    let mut frontier = actors;
+    let mut frontier = actors.clone();
     let mut depth = 0;
     while !frontier.is_empty() && depth < opts.max_hops.max(1) {
         depth += 1;
         let mut edges = Vec::new();
         for n in &frontier {
-            let node = an.graph.graph[*n].clone();
-            if makes_requests(&node) && with_reads.insert(*n) {
-                reads.add_reads(&mut an.graph, &node);
-            }
             for e in an.graph.graph.edges(*n) {
-                if !matches!(e.weight().kind, EdgeKind::Egress) {
+                let kind = &e.weight().kind;
+                let is_actor_read =
+                    matches!(kind, EdgeKind::DataRead) && an.graph.graph[*n].is_outside_actor();
+                if !matches!(kind, EdgeKind::Egress | EdgeKind::DataRead) || is_actor_read {
                     edges.push(e.id());
                 }
             }
@@ -122,6 +173,7 @@ pub fn analyze_for_scan<'a>(
                 .graph
                 .graph
                 .edges(*n)
+                .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
                 .map(|e| (e.target(), e.id()))
                 .collect();
             outs.sort();
@@ -132,6 +184,59 @@ pub fn analyze_for_scan<'a>(
             }
         }
         frontier = next;
+    }
+
+    // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
+    //     class reaches are tried nearest first until one read is confirmed.
+    let max_depth = opts.max_hops.max(1) - 1;
+    // (bucket, class) -> candidate reader nodes, nearest first.
+    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<NodeIndex>> = BTreeMap::new();
+    let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
+    for (class, nodes) in reach_by_class(&an, &actors, max_depth) {
+        for n in nodes {
+            let node = an.graph.graph[n].clone();
+            if !matches!(node, Node::Principal(_) | Node::Escalated { .. }) {
+                continue;
+            }
+            let buckets = reads_cache
+                .entry(n)
+                .or_insert_with(|| reads.reads_of(&node));
+            for b in buckets.iter() {
+                wanted.entry((*b, class)).or_default().push(n);
+            }
+        }
+    }
+    let mut round = 0;
+    loop {
+        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex)> = Vec::new();
+        for (key, nodes) in &wanted {
+            if let Some(n) = nodes.get(round) {
+                let node = an.graph.graph[*n].clone();
+                let e = an.graph.add_edge(
+                    node,
+                    Node::Bucket(key.0),
+                    EdgeKind::DataRead,
+                    "s3:GetObject",
+                    String::new(),
+                );
+                batch.push((*key, e));
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
+        confirm_all(&mut an, &edges, opts, &asked);
+        for (key, e) in batch {
+            if an
+                .answers
+                .get(&e)
+                .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
+            {
+                wanted.remove(&key);
+            }
+        }
+        round += 1;
     }
 
     // 2. Egress coverage.
