@@ -292,3 +292,106 @@ fn the_large_benchmark_export_is_about_40_mb() {
     );
     assert!((35.0..=50.0).contains(&mb), "{mb:.1} MB");
 }
+
+#[test]
+fn a_100_account_organization_has_nested_ous_scps_rcps_and_cross_account_chains() {
+    let files = generate(&config(2000, 200, 300, 300, 100, 21), &[]).expect("generate");
+    let parsed = json_files(&files);
+    let accounts = parsed["organizations/list-accounts.json"]["Accounts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(accounts.len(), 100);
+    // Accounts sit in OUs, some OUs sit in other OUs, and members use at least five OUs.
+    let parent_of = |id: &str| -> (String, String) {
+        let p = &parsed[&format!("organizations/parents/{id}.json")]["Parents"][0];
+        (
+            p["Id"].as_str().unwrap_or_default().to_string(),
+            p["Type"].as_str().unwrap_or_default().to_string(),
+        )
+    };
+    let mut member_ous: Vec<String> = accounts
+        .iter()
+        .skip(1)
+        .map(|a| parent_of(a["Id"].as_str().unwrap_or_default()))
+        .filter(|(_, t)| t == "ORGANIZATIONAL_UNIT")
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(member_ous.len(), 99, "every member account is in an OU");
+    member_ous.sort();
+    member_ous.dedup();
+    assert!(member_ous.len() >= 5, "{member_ous:?}");
+    let nested = member_ous
+        .iter()
+        .filter(|ou| parent_of(ou).1 == "ORGANIZATIONAL_UNIT")
+        .count();
+    assert!(nested >= 3, "{nested} nested OUs hold accounts");
+    // SCPs and RCPs, each with targets; an account-level SCP.
+    let kinds: Vec<(String, usize)> = parsed
+        .iter()
+        .filter(|(p, _)| p.ends_with("describe-policy.json"))
+        .map(|(p, v)| {
+            let targets = p.replace("describe-policy.json", "list-targets-for-policy.json");
+            let account_targets = parsed[&targets]["Targets"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|t| t["Type"] == "ACCOUNT")
+                .count();
+            (
+                v["Policy"]["PolicySummary"]["Type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                account_targets,
+            )
+        })
+        .collect();
+    assert!(
+        kinds
+            .iter()
+            .filter(|k| k.0 == "SERVICE_CONTROL_POLICY")
+            .count()
+            >= 6
+    );
+    assert!(
+        kinds
+            .iter()
+            .filter(|k| k.0 == "RESOURCE_CONTROL_POLICY")
+            .count()
+            >= 2
+    );
+    assert!(kinds
+        .iter()
+        .any(|k| k.0 == "SERVICE_CONTROL_POLICY" && (1..100).contains(&k.1)));
+    // Roles trusting a named role of another account, and accounts outside the org.
+    let mut cross_role_trusts = 0;
+    let mut outside: Vec<String> = Vec::new();
+    let ids: Vec<&str> = accounts.iter().filter_map(|a| a["Id"].as_str()).collect();
+    for (path, v) in &parsed {
+        if !path.ends_with("get-account-authorization-details.json") {
+            continue;
+        }
+        let me = path.split('/').nth(1).unwrap_or_default();
+        for role in v["RoleDetailList"].as_array().into_iter().flatten() {
+            for st in role["AssumeRolePolicyDocument"]["Statement"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let Some(aws) = st["Principal"]["AWS"].as_str() else {
+                    continue;
+                };
+                let account = aws.split(':').nth(4).unwrap_or_default();
+                if aws.contains(":role/") && account != me {
+                    cross_role_trusts += 1;
+                }
+                if !ids.contains(&account) && !outside.iter().any(|o| o == account) {
+                    outside.push(account.to_string());
+                }
+            }
+        }
+    }
+    assert!(cross_role_trusts >= 20, "{cross_role_trusts}");
+    assert!(outside.len() >= 3, "{outside:?}");
+}

@@ -72,6 +72,18 @@ fn generated_exports_load_with_what_was_generated() {
         },
         (4, 300, 90, 45, 64, true),
     );
+    // Nested OUs, account-level SCPs and RCPs load too.
+    check(
+        SynthConfig {
+            roles: 400,
+            users: 40,
+            policies: 40,
+            buckets: 40,
+            accounts: 20,
+            seed: 5,
+        },
+        (20, 400, 40, 40, 60, true),
+    );
 }
 
 const DEMO_SHARE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/datasets/demo");

@@ -296,10 +296,9 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         let loc = match (listed_idx, &list_value) {
             (Some(i), Some(v)) => {
                 let n = Node::root(v, &list_rel);
-                let item = n.list("Buckets")?.into_iter().nth(i);
-                let item = item.unwrap_or(n);
+                let item = n.list_item("Buckets", i)?.unwrap_or(n);
                 b.claim("bucket", None, name_sym, &item)?;
-                SourceLoc::new(&list_rel, item.ptr.clone())
+                SourceLoc::new(&list_rel, item.ptr())
             }
             _ => {
                 let rel = paths.bucket(&name, "get-bucket-policy");
@@ -384,7 +383,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
             }
         }
         match paths.samples(&name) {
-            Some(dir) if b.model.root.join(&dir).is_dir() => {
+            Some(dir) if b.is_dir(&dir) => {
                 let mut samples = Vec::new();
                 for (rel, size) in walk_files(b, &dir)? {
                     b.consumed.insert(rel.clone());
@@ -588,13 +587,10 @@ fn load_lambda(
         .collected(Some(account), Some(region), "lambda", &rel);
     let list_node = Node::root(&v, &rel);
     b.note_truncation(&list_node, Some(account), Some(region))?;
-    for f in lambda::parse_list_functions(&list_node)? {
+    let functions = lambda::parse_list_functions(&list_node)?;
+    for f in functions {
         let arn = b.intern(&f.arn);
-        let fnode = Node {
-            v: &v,
-            file: &rel,
-            ptr: f.pointer.clone(),
-        };
+        let fnode = Node::at(&v, &rel, f.pointer.clone());
         b.claim("Lambda function", None, arn, &fnode)?;
         let fid = LambdaFunctionId(b.model.lambda_functions.len() as u32);
         b.sources.insert(

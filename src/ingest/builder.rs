@@ -2,12 +2,14 @@
 //! warnings, duplicate detection and the set of files read.
 
 use super::json::{read_json_file, FileContent, Node};
+use super::layout::Listings;
 use super::{IngestError, IngestWarning, LoadedExport};
 use crate::model::{
     Account, AccountId, Collected, Coverage, ExportLayout, ItemRef, MissingItem, Model, Policy,
     PolicyId, PolicyKind, SourceLoc, SourceMap, Sym,
 };
 use crate::policy::parse::parse_policy_value_located;
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -29,11 +31,13 @@ pub struct Builder {
     pub coverage: Coverage,
     pub warnings: Vec<IngestWarning>,
     accounts: HashMap<Sym, AccountId>,
-    /// (kind, scope, id) → where it was first seen, to reject duplicates.
-    claimed: HashMap<(&'static str, Option<Sym>, Sym), String>,
+    /// (kind, scope, id) → where it was first seen (`file#pointer`), to reject duplicates.
+    claimed: HashMap<(&'static str, Option<Sym>, Sym), SourceLoc>,
     /// Files read (relative paths), so the rest can be reported as ignored.
     pub(crate) consumed: HashSet<String>,
     missing_seen: HashSet<MissingItem>,
+    /// Folder listings read so far (existence checks without system calls).
+    pub(crate) listings: Listings,
 }
 
 impl Builder {
@@ -47,6 +51,7 @@ impl Builder {
             claimed: HashMap::new(),
             consumed: HashSet::new(),
             missing_seen: HashSet::new(),
+            listings: Listings::default(),
         }
     }
 
@@ -56,12 +61,11 @@ impl Builder {
 
     /// Reads `rel` (relative to the export root), remembering it was consumed.
     pub fn read(&mut self, rel: &str) -> Result<Read, IngestError> {
-        let path = self.model.root.join(rel);
-        if !path.is_file() {
+        if !self.is_file(rel) {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        match read_json_file(&path, rel)? {
+        match read_json_file(&self.model.root.join(rel), rel)? {
             FileContent::Empty => {
                 self.warn(
                     rel,
@@ -72,6 +76,22 @@ impl Builder {
             }
             FileContent::Json(v) => Ok(Read::Json(v)),
         }
+    }
+
+    /// Whether `rel` (relative to the export root) is a file, like `Path::is_file`, from
+    /// the cached folder listings.
+    pub fn is_file(&mut self, rel: &str) -> bool {
+        self.listings.is_file(&self.model.root, rel)
+    }
+
+    /// Whether `rel` is a folder, like `Path::is_dir`, from the cached folder listings.
+    pub fn is_dir(&mut self, rel: &str) -> bool {
+        self.listings.is_dir(&self.model.root, rel)
+    }
+
+    /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
+    pub(crate) fn prefill_listings(&mut self) {
+        self.listings.prefill(&self.model.root);
     }
 
     /// Records something the export lacks (once per identical item).
@@ -167,18 +187,19 @@ impl Builder {
         id: Sym,
         node: &Node,
     ) -> Result<(), IngestError> {
-        let here = format!("{}#{}", node.file, node.ptr);
-        if let Some(first) = self.claimed.get(&(what, scope, id)) {
-            return Err(IngestError::Duplicate {
+        match self.claimed.entry((what, scope, id)) {
+            Entry::Occupied(first) => Err(IngestError::Duplicate {
                 file: node.file.to_string(),
-                pointer: node.ptr.clone(),
+                pointer: node.ptr(),
                 what: what.to_string(),
-                id: self.model.str(id).to_string(),
-                first: first.clone(),
-            });
+                id: self.model.interner.resolve(id).to_string(),
+                first: first.get().to_string(),
+            }),
+            Entry::Vacant(slot) => {
+                slot.insert(SourceLoc::new(node.file, node.ptr()));
+                Ok(())
+            }
         }
-        self.claimed.insert((what, scope, id), here);
-        Ok(())
     }
 
     /// Parses the policy at `node` (object, JSON string or URL-encoded string), stores it
@@ -190,10 +211,11 @@ impl Builder {
         account: Option<Sym>,
         node: &Node,
     ) -> Result<PolicyId, IngestError> {
+        let pointer = node.ptr();
         let (document, layout) =
             parse_policy_value_located(node.v).map_err(|source| IngestError::Policy {
                 file: node.file.to_string(),
-                pointer: node.ptr.clone(),
+                pointer: pointer.clone(),
                 source,
             })?;
         let id = PolicyId(self.model.policies.len() as u32);
@@ -203,29 +225,27 @@ impl Builder {
             account,
             document,
         });
-        self.sources.insert(
-            ItemRef::Policy(id),
-            SourceLoc::new(node.file, node.ptr.clone()),
-        );
         for (i, sp) in layout.statement_pointers.into_iter().enumerate() {
             let loc = if layout.embedded {
                 SourceLoc {
                     file: node.file.to_string(),
-                    pointer: node.ptr.clone(),
+                    pointer: pointer.clone(),
                     inner: Some(sp),
                 }
             } else {
-                SourceLoc::new(node.file, format!("{}{}", node.ptr, sp))
+                SourceLoc::new(node.file, format!("{pointer}{sp}"))
             };
             self.sources.insert(ItemRef::Statement(id, i), loc);
         }
+        self.sources
+            .insert(ItemRef::Policy(id), SourceLoc::new(node.file, pointer));
         Ok(id)
     }
 
     /// Records a source location for an item.
     pub fn source(&mut self, item: ItemRef, node: &Node) {
         self.sources
-            .insert(item, SourceLoc::new(node.file, node.ptr.clone()));
+            .insert(item, SourceLoc::new(node.file, node.ptr()));
     }
 
     /// Finishes the model: sorts per-account region lists and builds the lookup index.

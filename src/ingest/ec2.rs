@@ -289,7 +289,7 @@ fn sg_rules(b: &mut Builder, g: &Node, key: &str) -> Result<Vec<(SgRule, String)
                 to_port: p.opt_i64("ToPort")?,
                 peers,
             },
-            p.ptr.clone(),
+            p.ptr(),
         ));
     }
     Ok(out)
@@ -604,7 +604,7 @@ pub fn parse_instances(
                 Err(e) => {
                     b.warn(
                         i.file,
-                        Some(&format!("{}/PublicIpAddress", i.ptr)),
+                        Some(&format!("{}/PublicIpAddress", i.ptr())),
                         format!("{e}: kept as written"),
                     );
                     None
@@ -617,7 +617,7 @@ pub fn parse_instances(
                 Err(e) => {
                     b.warn(
                         i.file,
-                        Some(&format!("{}/PrivateIpAddress", i.ptr)),
+                        Some(&format!("{}/PrivateIpAddress", i.ptr())),
                         format!("{e}: ignored"),
                     );
                     None

@@ -341,7 +341,7 @@ fn note_account(
     if home_from_folder && account != home {
         b.warn(
             node.file,
-            Some(&node.ptr),
+            Some(&node.ptr()),
             format!("ARN names account {account}, but the file is in account {home}'s folder"),
         );
     }

@@ -67,7 +67,7 @@ pub fn parse_list_functions(node: &Node) -> Result<Vec<ListedFunction>, IngestEr
             vpc_id,
             subnets,
             security_groups,
-            pointer: f.ptr.clone(),
+            pointer: f.ptr(),
         });
     }
     Ok(out)

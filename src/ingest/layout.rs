@@ -3,6 +3,7 @@
 
 use super::builder::Builder;
 use super::IngestError;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Most files an export may hold (walked once to report ignored files).
@@ -136,62 +137,232 @@ fn has_cloudmapper_files(dir: &Path) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub name: String,
+    /// A folder (symlinks followed).
     pub is_dir: bool,
-    pub size: u64,
+    /// A regular file (symlinks followed), as `Path::is_file` says.
+    pub is_file: bool,
+    /// The entry itself is a symlink (`walk_files` does not descend into linked folders).
+    pub is_symlink: bool,
+}
+
+/// A folder's entries as read once from the file system, kept by the builder so that every
+/// later existence check, listing and the final walk for ignored files cost no system call.
+#[derive(Debug, Clone)]
+pub(crate) struct Listing {
+    /// Sorted by name; `Err` holds what `list_dir` reports (`None`: over `MAX_FILES`).
+    entries: Result<Vec<Entry>, Option<String>>,
+    /// Names that are not UTF-8 (skipped), warned about on every `list_dir` as before.
+    skipped: Vec<String>,
+}
+
+impl Listing {
+    fn read(root: &Path, rel: &str) -> Listing {
+        let path = root.join(rel);
+        let mut skipped = Vec::new();
+        if !path.is_dir() {
+            return Listing {
+                entries: Ok(Vec::new()),
+                skipped,
+            };
+        }
+        let rd = match std::fs::read_dir(&path) {
+            Ok(rd) => rd,
+            Err(e) => {
+                return Listing {
+                    entries: Err(Some(e.to_string())),
+                    skipped,
+                }
+            }
+        };
+        let mut out = Vec::new();
+        for e in rd {
+            let e = match e {
+                Ok(e) => e,
+                Err(e) => {
+                    return Listing {
+                        entries: Err(Some(e.to_string())),
+                        skipped,
+                    }
+                }
+            };
+            let name = match e.file_name().into_string() {
+                Ok(n) => n,
+                Err(raw) => {
+                    skipped.push(raw.to_string_lossy().into_owned());
+                    continue;
+                }
+            };
+            // The kind from the folder entry itself (no system call on most file systems);
+            // only a symlink needs a `stat` to say what it points to.
+            let (is_dir, is_file, is_symlink) = match e.file_type() {
+                Ok(t) if !t.is_symlink() => (t.is_dir(), t.is_file(), false),
+                _ => {
+                    let meta = std::fs::metadata(e.path()).ok();
+                    (
+                        meta.as_ref().is_some_and(|m| m.is_dir()),
+                        meta.as_ref().is_some_and(|m| m.is_file()),
+                        std::fs::symlink_metadata(e.path())
+                            .map(|m| m.file_type().is_symlink())
+                            .unwrap_or(false),
+                    )
+                }
+            };
+            out.push(Entry {
+                name,
+                is_dir,
+                is_file,
+                is_symlink,
+            });
+            if out.len() > MAX_FILES {
+                return Listing {
+                    entries: Err(None),
+                    skipped,
+                };
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Listing {
+            entries: Ok(out),
+            skipped,
+        }
+    }
+
+    /// The entry named `name`, if the listing succeeded and holds it.
+    fn find(&self, name: &str) -> Result<Option<&Entry>, ()> {
+        match &self.entries {
+            Ok(entries) => Ok(entries
+                .binary_search_by(|e| e.name.as_str().cmp(name))
+                .ok()
+                .and_then(|i| entries.get(i))),
+            Err(_) => Err(()),
+        }
+    }
+}
+
+/// Folder listings read so far, by folder (relative to the export root).
+#[derive(Debug, Default)]
+pub(crate) struct Listings {
+    by_dir: std::collections::HashMap<String, Listing>,
+}
+
+impl Listings {
+    /// The listing of `rel`, read on first use.
+    fn get(&mut self, root: &Path, rel: &str) -> &Listing {
+        self.by_dir
+            .entry(rel.to_string())
+            .or_insert_with(|| Listing::read(root, rel))
+    }
+
+    /// Reads every folder under the root in parallel (not following symlinked folders,
+    /// within `MAX_DIR_DEPTH` and about `MAX_FILES` entries), so that the loaders' checks
+    /// and listings hit memory. Reports nothing: `list_dir` and `walk_files` still emit
+    /// their warnings, in their order, when the loaders call them.
+    pub(crate) fn prefill(&mut self, root: &Path) {
+        let mut level = vec![String::new()];
+        let mut seen = 0usize;
+        let mut depth = 0usize;
+        while !level.is_empty() && depth <= MAX_DIR_DEPTH && seen <= MAX_FILES {
+            let read: Vec<(String, Listing)> = level
+                .into_par_iter()
+                .map(|rel| {
+                    let l = Listing::read(root, &rel);
+                    (rel, l)
+                })
+                .collect();
+            let mut next = Vec::new();
+            for (rel, listing) in read {
+                if let Ok(entries) = &listing.entries {
+                    seen += entries.len();
+                    for e in entries.iter().filter(|e| e.is_dir && !e.is_symlink) {
+                        next.push(if rel.is_empty() {
+                            e.name.clone()
+                        } else {
+                            format!("{rel}/{}", e.name)
+                        });
+                    }
+                }
+                self.by_dir.insert(rel, listing);
+            }
+            level = next;
+            depth += 1;
+        }
+    }
+
+    /// What `root.join(rel)` is, from its folder's listing (`None` when that listing
+    /// failed: the caller asks the file system).
+    fn kind(&mut self, root: &Path, rel: &str) -> Option<Option<Entry>> {
+        let (dir, name) = match rel.rfind('/') {
+            Some(i) => (rel.get(..i)?, rel.get(i + 1..)?),
+            None => ("", rel),
+        };
+        self.get(root, dir).find(name).ok().map(|e| e.cloned())
+    }
+
+    /// Whether `rel` is a regular file (symlinks followed), like `Path::is_file`.
+    pub(crate) fn is_file(&mut self, root: &Path, rel: &str) -> bool {
+        match self.kind(root, rel) {
+            Some(e) => e.is_some_and(|e| e.is_file),
+            None => root.join(rel).is_file(),
+        }
+    }
+
+    /// Whether `rel` is a folder (symlinks followed), like `Path::is_dir`.
+    pub(crate) fn is_dir(&mut self, root: &Path, rel: &str) -> bool {
+        if rel.is_empty() {
+            return root.is_dir();
+        }
+        match self.kind(root, rel) {
+            Some(e) => e.is_some_and(|e| e.is_dir),
+            None => root.join(rel).is_dir(),
+        }
+    }
 }
 
 /// The entries of folder `rel` (relative to the export root), sorted by name; empty when
 /// the folder does not exist. Names that are not UTF-8 are skipped with a warning.
 pub fn list_dir(b: &mut Builder, rel: &str) -> Result<Vec<Entry>, IngestError> {
-    let path = b.model.root.join(rel);
-    if !path.is_dir() {
-        return Ok(Vec::new());
+    let root = b.model.root.clone();
+    let listing = b.listings.get(&root, rel).clone();
+    for raw in &listing.skipped {
+        b.warn(
+            rel,
+            None,
+            format!("file name {raw:?} is not UTF-8: ignored"),
+        );
     }
-    let rd = std::fs::read_dir(&path).map_err(|e| IngestError::Io {
-        path: rel.to_string(),
-        message: e.to_string(),
-    })?;
-    let mut out = Vec::new();
-    for e in rd {
-        let e = e.map_err(|e| IngestError::Io {
+    match listing.entries {
+        Ok(entries) => Ok(entries),
+        Err(Some(message)) => Err(IngestError::Io {
             path: rel.to_string(),
-            message: e.to_string(),
-        })?;
-        let name = match e.file_name().into_string() {
-            Ok(n) => n,
-            Err(raw) => {
-                b.warn(
-                    rel,
-                    None,
-                    format!(
-                        "file name {:?} is not UTF-8: ignored",
-                        raw.to_string_lossy()
-                    ),
-                );
-                continue;
-            }
-        };
-        // Follows symlinks for the kind; `walk_files` does not descend into linked folders.
-        let meta = std::fs::metadata(e.path()).ok();
-        out.push(Entry {
-            name,
-            is_dir: meta.as_ref().is_some_and(|m| m.is_dir()),
-            size: meta.as_ref().map(|m| m.len()).unwrap_or(0),
-        });
-        if out.len() > MAX_FILES {
-            return Err(IngestError::TooManyFiles {
-                path: rel.to_string(),
-                limit: MAX_FILES,
-            });
-        }
+            message,
+        }),
+        Err(None) => Err(IngestError::TooManyFiles {
+            path: rel.to_string(),
+            limit: MAX_FILES,
+        }),
     }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
 }
 
 /// Every file under `rel` (relative paths, `/`-separated, with sizes), not following
 /// symlinked folders, bounded by `MAX_FILES` and `MAX_DIR_DEPTH`.
 pub fn walk_files(b: &mut Builder, rel: &str) -> Result<Vec<(String, u64)>, IngestError> {
+    let root = b.model.root.clone();
+    let mut files = walk_paths(b, rel)?;
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            // Sizes follow symlinks, like the kinds.
+            let size = std::fs::metadata(root.join(&f))
+                .map(|m| m.len())
+                .unwrap_or(0);
+            (f, size)
+        })
+        .collect())
+}
+
+/// `walk_files` without sizes (a `stat` per file saved), in no particular order.
+pub fn walk_paths(b: &mut Builder, rel: &str) -> Result<Vec<String>, IngestError> {
     let mut out = Vec::new();
     let mut stack = vec![(rel.to_string(), 0usize)];
     while let Some((dir, depth)) = stack.pop() {
@@ -210,16 +381,13 @@ pub fn walk_files(b: &mut Builder, rel: &str) -> Result<Vec<(String, u64)>, Inge
                 format!("{dir}/{}", e.name)
             };
             if e.is_dir {
-                let linked = std::fs::symlink_metadata(b.model.root.join(&child))
-                    .map(|m| m.file_type().is_symlink())
-                    .unwrap_or(false);
-                if linked {
+                if e.is_symlink {
                     b.warn(&child, None, "symlinked folder: not followed");
                 } else {
                     stack.push((child, depth + 1));
                 }
             } else {
-                out.push((child, e.size));
+                out.push(child);
                 if out.len() > MAX_FILES {
                     return Err(IngestError::TooManyFiles {
                         path: rel.to_string(),
@@ -229,7 +397,6 @@ pub fn walk_files(b: &mut Builder, rel: &str) -> Result<Vec<(String, u64)>, Inge
             }
         }
     }
-    out.sort();
     Ok(out)
 }
 

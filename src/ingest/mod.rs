@@ -185,7 +185,8 @@ fn load_settings(b: &mut Builder) -> Result<(), IngestError> {
 
 /// Reports every file nobody read (other than samples) as ignored, with a note.
 fn note_ignored(b: &mut Builder) -> Result<(), IngestError> {
-    for (rel, _) in layout::walk_files(b, "")? {
+    // `finish` sorts the list.
+    for rel in layout::walk_paths(b, "")? {
         if !b.consumed.contains(&rel) {
             b.coverage.ignored_files.push(rel);
         }
@@ -195,8 +196,9 @@ fn note_ignored(b: &mut Builder) -> Result<(), IngestError> {
 
 fn load_native(path: &Path) -> Result<LoadedExport, IngestError> {
     let mut b = Builder::new(path.to_path_buf(), ExportLayout::Native);
+    b.prefill_listings();
     load_settings(&mut b)?;
-    if path.join("organizations").is_dir() {
+    if b.is_dir("organizations") {
         org::load_organization(&mut b, "organizations")?;
     } else {
         b.missing(
@@ -254,6 +256,7 @@ fn load_native(path: &Path) -> Result<LoadedExport, IngestError> {
 
 fn load_native_single(path: &Path) -> Result<LoadedExport, IngestError> {
     let mut b = Builder::new(path.to_path_buf(), ExportLayout::NativeSingleAccount);
+    b.prefill_listings();
     load_settings(&mut b)?;
     let paths = AccountPaths::Native {
         prefix: String::new(),
@@ -273,6 +276,7 @@ fn load_native_single(path: &Path) -> Result<LoadedExport, IngestError> {
 
 fn load_cloudmapper(path: &Path, regions: Vec<String>) -> Result<LoadedExport, IngestError> {
     let mut b = Builder::new(path.to_path_buf(), ExportLayout::CloudMapper);
+    b.prefill_listings();
     load_settings(&mut b)?;
     cloudmapper_account(&mut b, "", &regions)?;
     note_ignored(&mut b)?;
@@ -285,6 +289,7 @@ fn load_cloudmapper_accounts(
     accounts: Vec<(String, Vec<String>)>,
 ) -> Result<LoadedExport, IngestError> {
     let mut b = Builder::new(path.to_path_buf(), ExportLayout::CloudMapper);
+    b.prefill_listings();
     load_settings(&mut b)?;
     for (folder, regions) in accounts {
         cloudmapper_account(&mut b, &format!("{folder}/"), &regions)?;
@@ -304,10 +309,9 @@ fn cloudmapper_account(
     let global_region = regions
         .iter()
         .find(|r| {
-            dir.join(r)
-                .join("iam-get-account-authorization-details.json")
-                .is_file()
-                || dir.join(r).join("s3-list-buckets.json").is_file()
+            b.is_file(&format!(
+                "{prefix}{r}/iam-get-account-authorization-details.json"
+            )) || b.is_file(&format!("{prefix}{r}/s3-list-buckets.json"))
         })
         .or_else(|| regions.iter().find(|r| r.as_str() == "us-east-1"))
         .or_else(|| regions.first())
@@ -356,7 +360,7 @@ fn cloudmapper_account(
     account::load_account(b, &paths, &id, regions, gaad, false)?;
     // describe-regions.json is CloudMapper's own bookkeeping.
     let regions_file = format!("{prefix}describe-regions.json");
-    if b.model.root.join(&regions_file).is_file() {
+    if b.is_file(&regions_file) {
         b.consumed.insert(regions_file);
     }
     Ok(())

@@ -277,7 +277,7 @@ pub fn load_organization(b: &mut Builder, dir: &str) -> Result<(), IngestError> 
                 // Tag, backup and AI opt-out policies are not authorization policies.
                 b.warn(
                     &desc_rel,
-                    Some(&ty_node.ptr),
+                    Some(&ty_node.ptr()),
                     format!("policy type {other} does not affect access: ignored"),
                 );
                 continue;

@@ -3,8 +3,8 @@
 //! versions, the AWS managed policies attached.
 
 use super::plan::{
-    timestamp, Plan, RolePlan, Trust, FOREIGN_ACCOUNT, GITHUB_OIDC, OFFICE_CIDR, REGION,
-    TRUSTED_ACCOUNT,
+    timestamp, Plan, RolePlan, Trust, FOREIGN_ACCOUNT, GITHUB_OIDC, OFFICE_CIDR, OUTSIDE_ACCOUNTS,
+    REGION, TRUSTED_ACCOUNT,
 };
 use super::rng::SplitMix64;
 use super::{SynthError, Writer};
@@ -159,7 +159,14 @@ pub fn write(plan: &Plan, a: usize, out: &mut Writer) -> Result<(), SynthError> 
         };
         role.insert("InstanceProfileList".into(), profiles);
         let mut inline = Vec::new();
-        let inline_count = [0, 0, 0, 1, 1, 2][rng.below(6)];
+        let mut inline_count = [0, 0, 0, 1, 1, 2][rng.below(6)];
+        if assumers_of(plan, r)
+            .iter()
+            .any(|o| plan.roles.get(*o).is_some_and(|o| o.account != r.account))
+        {
+            // The first hop of a cross-account chain carries the statement that allows it.
+            inline_count = inline_count.max(1);
+        }
         for k in 0..inline_count {
             inline.push(json!({"PolicyName": format!("{}-{k}", r.team),
                                "PolicyDocument": role_document(plan, &mut rng, r)}));
@@ -299,10 +306,25 @@ fn trust_policy(plan: &Plan, r: &RolePlan, rng: &mut SplitMix64) -> Value {
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"aws:PrincipalOrgID": plan.org_id}},
         }),
-        Trust::Foreign { external_id } => {
+        Trust::OrgRole(other) => {
+            let arn = plan
+                .roles
+                .get(other)
+                .map(|o| plan.role_arn(o))
+                .unwrap_or_else(|| format!("arn:aws:iam::{account}:root"));
+            json!({"Effect": "Allow", "Principal": {"AWS": arn}, "Action": ["sts:AssumeRole", "sts:TagSession"]})
+        }
+        Trust::Foreign {
+            external_id,
+            vendor,
+        } => {
+            let outside = OUTSIDE_ACCOUNTS
+                .get(vendor)
+                .copied()
+                .unwrap_or(FOREIGN_ACCOUNT);
             let mut st = json!({
                 "Effect": "Allow",
-                "Principal": {"AWS": format!("arn:aws:iam::{FOREIGN_ACCOUNT}:root")},
+                "Principal": {"AWS": format!("arn:aws:iam::{outside}:root")},
                 "Action": "sts:AssumeRole",
             });
             if external_id {
@@ -383,25 +405,44 @@ fn role_document(plan: &Plan, rng: &mut SplitMix64, r: &RolePlan) -> Value {
             })
         }
         Trust::Saml | Trust::RootMfa => {
-            // Roles people assume may hop on to others of their account.
-            let next: Vec<&RolePlan> = plan
-                .roles
-                .iter()
-                .filter(|o| o.account == r.account && o.trust == Trust::Role(index_of(plan, r)))
-                .collect();
-            rng.pick(&next).map(|o| {
+            // Roles people assume may hop on to the roles that trust them, in their account
+            // or another one.
+            let next = assumers_of(plan, r);
+            rng.pick(next).and_then(|o| plan.roles.get(*o)).map(|o| {
                 json!({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": plan.role_arn(o)})
             })
         }
         _ => None,
     };
-    if let (Some(st), Some(list)) = (
-        extra,
-        doc.get_mut("Statement").and_then(Value::as_array_mut),
-    ) {
-        list.push(st);
+    // Any other role that a role of another account trusts by name is the first hop of a
+    // cross-account chain: it may assume (up to two of) those roles.
+    let hops: Vec<Value> = if matches!(r.trust, Trust::Saml | Trust::RootMfa) {
+        Vec::new()
+    } else {
+        assumers_of(plan, r)
+            .iter()
+            .filter_map(|o| plan.roles.get(*o))
+            .filter(|o| o.account != r.account)
+            .take(2)
+            .map(|o| json!(plan.role_arn(o)))
+            .collect()
+    };
+    let hop = (!hops.is_empty()).then(|| {
+        json!({"Sid": "CrossAccountHop", "Effect": "Allow", "Action": "sts:AssumeRole", "Resource": hops})
+    });
+    if let Some(list) = doc.get_mut("Statement").and_then(Value::as_array_mut) {
+        list.extend(extra);
+        list.extend(hop);
     }
     doc
+}
+
+/// The roles whose trust policy names `r`.
+fn assumers_of<'p>(plan: &'p Plan, r: &RolePlan) -> &'p [usize] {
+    plan.assumers
+        .get(index_of(plan, r))
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 fn index_of(plan: &Plan, r: &RolePlan) -> usize {

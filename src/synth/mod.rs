@@ -7,15 +7,18 @@
 //!
 //! What an export holds, per account (accounts share roles, users, policies and buckets
 //! round-robin): `get-account-authorization-details` with users, groups, roles (service
-//! roles with instance profiles, role → role chains, trusts to other organization accounts,
-//! to a foreign account, to GitHub OIDC with and without `sub`, SAML, the account root with
-//! MFA), customer managed policies with 1–3 versions and customer-style conditions
+//! roles with instance profiles, role → role chains within an account and across accounts
+//! (a role trusting a named role of another account, which may assume it), trusts to other
+//! organization accounts, to three accounts outside the organization, to GitHub OIDC with
+//! and without `sub`, SAML, the account root with MFA), customer managed policies with 1–3 versions and customer-style conditions
 //! (`aws:SourceIp`, `aws:PrincipalOrgID`, `s3:prefix`, MFA), attached AWS managed policies,
 //! boundaries; buckets with every per-bucket file (policies, ACLs, Block Public Access,
 //! ownership, encryption, location, key listing, small samples); a VPC with subnets, route
 //! tables, NACLs, security groups, an S3 gateway endpoint and one instance per EC2 role;
 //! KMS keys; Lambda functions with function URLs. With more than one account an
-//! `organizations/` folder (OUs, SCPs and their targets) is written too. A small share of
+//! `organizations/` folder is written too: nested OUs (from 8 accounts on, members spread
+//! over Workloads/Prod, Workloads/NonProd, Sandbox, Core/Security, Core/Infrastructure,
+//! Suspended), SCPs at the root, OUs and single accounts, RCPs, and their targets. A small share of
 //! buckets, roles and functions carries deliberate exposures of every class.
 
 mod compute;

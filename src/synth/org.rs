@@ -1,9 +1,15 @@
 //! `organizations/` for a multi-account generated export: the organization, its accounts,
-//! root, OUs (`Workloads`, `Sandbox`, `Core`), parents, and SCPs with their targets.
+//! root, nested OUs (`plan::OUS`: Workloads/{Prod,NonProd}, Sandbox, Core/{Security,
+//! Infrastructure}, Suspended), parents, SCPs at the root, OUs and single accounts, and
+//! RCPs (AWS's `RCPFullAWSAccess` everywhere, as AWS attaches it, plus an S3 data perimeter
+//! on the Security OU) with their targets.
 
 use super::plan::{Plan, OUS};
 use super::{SynthError, Writer};
 use serde_json::{json, Value};
+
+const SCP: &str = "SERVICE_CONTROL_POLICY";
+const RCP: &str = "RESOURCE_CONTROL_POLICY";
 
 pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
     let mgmt = plan.account_id(0).to_string();
@@ -18,7 +24,8 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
             "Id": org, "Arn": format!("arn:aws:organizations::{mgmt}:organization/{org}"), "FeatureSet": "ALL",
             "MasterAccountArn": arn("account", &mgmt), "MasterAccountId": mgmt,
             "MasterAccountEmail": "aws-management@example.com",
-            "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}}),
+            "AvailablePolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"},
+                                     {"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"}]}}),
     )?;
     out.json(
         "organizations/list-accounts.json".into(),
@@ -31,12 +38,17 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
     out.json(
         "organizations/list-roots.json".into(),
         &json!({"Roots": [{"Id": root_id, "Arn": arn("root", &root_id), "Name": "Root",
-                           "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"}]}]}),
+                           "PolicyTypes": [{"Type": "SERVICE_CONTROL_POLICY", "Status": "ENABLED"},
+                                           {"Type": "RESOURCE_CONTROL_POLICY", "Status": "ENABLED"}]}]}),
     )?;
-    for (i, _) in OUS.iter().enumerate() {
+    for (i, (_, parent)) in OUS.iter().enumerate() {
+        let parent = match parent {
+            Some(p) => json!({"Id": ou_id(*p), "Type": "ORGANIZATIONAL_UNIT"}),
+            None => json!({"Id": root_id, "Type": "ROOT"}),
+        };
         out.json(
             format!("organizations/parents/{}.json", ou_id(i)),
-            &json!({"Parents": [{"Id": root_id, "Type": "ROOT"}]}),
+            &json!({"Parents": [parent]}),
         )?;
     }
     for a in &plan.accounts {
@@ -54,7 +66,8 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
         if id == root_id {
             json!({"TargetId": id, "Arn": arn("root", id), "Name": "Root", "Type": "ROOT"})
         } else if let Some(i) = (0..OUS.len()).find(|i| ou_id(*i) == id) {
-            json!({"TargetId": id, "Arn": arn("ou", id), "Name": OUS[i], "Type": "ORGANIZATIONAL_UNIT"})
+            let name = OUS.get(i).map(|o| o.0).unwrap_or_default();
+            json!({"TargetId": id, "Arn": arn("ou", id), "Name": name, "Type": "ORGANIZATIONAL_UNIT"})
         } else {
             let name = plan
                 .accounts
@@ -69,17 +82,74 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
         .chain((0..OUS.len()).map(ou_id))
         .chain(plan.accounts.iter().map(|a| a.id.clone()))
         .collect();
-    let scps: Vec<(&str, &str, bool, Value, Vec<String>)> = vec![
+    // Every tenth member account carries an SCP of its own.
+    let singled_out: Vec<String> = plan
+        .accounts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i > 0 && i % 10 == 5)
+        .map(|(_, a)| a.id.clone())
+        .collect();
+    let ou = |name: &str| {
+        OUS.iter()
+            .position(|o| o.0 == name)
+            .map(ou_id)
+            .unwrap_or_else(|| root_id.clone())
+    };
+    // (id, name, type, AWS managed, content, targets)
+    let mut scps: Vec<(&str, &str, &str, bool, Value, Vec<String>)> = vec![
         (
             "p-FullAWSAccess",
             "FullAWSAccess",
+            SCP,
             true,
             json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
+            everything.clone(),
+        ),
+        (
+            "p-RCPFullAWSAccess",
+            "RCPFullAWSAccess",
+            RCP,
+            true,
+            json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}),
             everything,
+        ),
+        (
+            "p-perimeter02",
+            "EnforceOrgIdentitiesOnS3",
+            RCP,
+            false,
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": "EnforceOrgIdentities", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                "Condition": {"StringNotEqualsIfExists": {"aws:PrincipalOrgID": org},
+                              "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}}}]}),
+            vec![ou("Security")],
+        ),
+        (
+            "p-suspended01",
+            "DenyAll",
+            SCP,
+            false,
+            json!({"Version": "2012-10-17", "Statement": [{"Sid": "DenyAll", "Effect": "Deny", "Action": "*", "Resource": "*"}]}),
+            vec![ou("Suspended")],
+        ),
+        (
+            "p-s3guard01",
+            "DenyS3PublicAccessChanges",
+            SCP,
+            false,
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": "ProtectBlockPublicAccess", "Effect": "Deny",
+                "Action": ["s3:PutAccountPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "s3:PutBucketAcl",
+                           "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"],
+                "Resource": "*",
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/platform-*"}}}]}),
+            vec![ou("Prod")],
         ),
         (
             "p-guardrails01",
             "DenyLeaveOrg",
+            SCP,
             false,
             json!({"Version": "2012-10-17", "Statement": [
                 {"Sid": "DenyLeave", "Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"},
@@ -90,6 +160,7 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
         (
             "p-perimeter01",
             "DenyPutObjectOutsideOrg",
+            SCP,
             false,
             json!({"Version": "2012-10-17", "Statement": [{
                 "Sid": "DenyWritesToForeignBuckets", "Effect": "Deny", "Action": ["s3:PutObject", "s3:PutObjectAcl"],
@@ -99,6 +170,7 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
         (
             "p-regions01",
             "DenyOutsideApprovedRegions",
+            SCP,
             false,
             json!({"Version": "2012-10-17", "Statement": [{
                 "Sid": "DenyOtherRegions", "Effect": "Deny",
@@ -108,17 +180,30 @@ pub fn write(plan: &Plan, out: &mut Writer) -> Result<(), SynthError> {
             vec![ou_id(1), ou_id(2)],
         ),
     ];
-    for (id, name, aws_managed, content, targets) in scps {
+    if !singled_out.is_empty() {
+        scps.push((
+            "p-account01",
+            "DenyIamUsersAndKeys",
+            SCP,
+            false,
+            json!({"Version": "2012-10-17", "Statement": [{
+                "Sid": "NoLongLivedCredentials", "Effect": "Deny",
+                "Action": ["iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile"], "Resource": "*"}]}),
+            singled_out,
+        ));
+    }
+    for (id, name, kind, aws_managed, content, targets) in scps {
+        let segment = kind.to_ascii_lowercase();
         let policy_arn = if aws_managed {
-            format!("arn:aws:organizations::aws:policy/service_control_policy/{id}")
+            format!("arn:aws:organizations::aws:policy/{segment}/{id}")
         } else {
-            format!("arn:aws:organizations::{mgmt}:policy/{org}/service_control_policy/{id}")
+            format!("arn:aws:organizations::{mgmt}:policy/{org}/{segment}/{id}")
         };
         out.json(
             format!("organizations/policies/{id}/describe-policy.json"),
             &json!({"Policy": {
                 "PolicySummary": {"Id": id, "Arn": policy_arn, "Name": name, "Description": name,
-                                  "Type": "SERVICE_CONTROL_POLICY", "AwsManaged": aws_managed},
+                                  "Type": kind, "AwsManaged": aws_managed},
                 "Content": super::compact(&content)}}),
         )?;
         out.json(

@@ -7,6 +7,9 @@ use super::rng::SplitMix64;
 use super::SynthConfig;
 
 pub const FOREIGN_ACCOUNT: &str = "999999999999";
+/// Accounts outside the organization that roles trust and buckets and keys are shared with
+/// (vendors, a former subsidiary): the first is `FOREIGN_ACCOUNT`.
+pub const OUTSIDE_ACCOUNTS: &[&str] = &[FOREIGN_ACCOUNT, "464622532012", "210987654321"];
 pub const TRUSTED_ACCOUNT: &str = "333333333333";
 pub const OFFICE_CIDR: &str = "203.0.113.0/24";
 pub const REGION: &str = "us-east-1";
@@ -33,13 +36,30 @@ pub const TEAMS: &[&str] = &[
     "hr",
 ];
 
-pub const OUS: &[&str] = &["Workloads", "Sandbox", "Core"];
+/// The organizational units: (name, parent OU index; `None` = the root). Top-level OUs come
+/// first so parents precede children.
+pub const OUS: &[(&str, Option<usize>)] = &[
+    ("Workloads", None),
+    ("Sandbox", None),
+    ("Core", None),
+    ("Prod", Some(0)),
+    ("NonProd", Some(0)),
+    ("Security", Some(2)),
+    ("Infrastructure", Some(2)),
+    ("Suspended", None),
+];
+
+/// Where member accounts go, round-robin (indices into `OUS`): mostly the workload OUs,
+/// a few in each of the others. Small organizations (fewer than `NESTED_FROM` accounts) use
+/// only the three top-level OUs.
+const PLACEMENT: &[usize] = &[3, 4, 3, 1, 4, 3, 5, 4, 3, 6, 1, 4, 3, 4, 7, 0];
+const NESTED_FROM: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct AccountPlan {
     pub id: String,
     pub name: String,
-    /// Index into `OUS`; the management account (index 0) sits under the root.
+    /// Index into `OUS`; the management account (index 0) sits under the root (`usize::MAX`).
     pub ou: usize,
 }
 
@@ -50,9 +70,13 @@ pub enum Trust {
     Role(usize),
     /// Another account of the organization (its root).
     OrgAccount(usize),
-    /// The foreign account, with or without an ExternalId condition.
+    /// A role (index) of another account of the organization: cross-account chains.
+    OrgRole(usize),
+    /// An account outside the organization (index into `OUTSIDE_ACCOUNTS`), with or without
+    /// an ExternalId condition.
     Foreign {
         external_id: bool,
+        vendor: usize,
     },
     /// The trusted partner account from leakpath.toml.
     Trusted,
@@ -141,6 +165,9 @@ pub struct Plan<'m> {
     pub keys: Vec<KeyPlan>,
     /// AWS managed policies the generator attaches (a deterministic subset of the pool).
     pub managed: Vec<&'m ManagedPolicy>,
+    /// For each role, the roles whose trust policy names it (`Role` and `OrgRole` trusts),
+    /// in index order: the next hops of chains.
+    pub assumers: Vec<Vec<usize>>,
     pub rng: SplitMix64,
 }
 
@@ -162,7 +189,13 @@ impl<'m> Plan<'m> {
                         ["prod", "dev", "staging"][i % 3]
                     )
                 },
-                ou: if i == 0 { usize::MAX } else { i % OUS.len() },
+                ou: if i == 0 {
+                    usize::MAX
+                } else if n < NESTED_FROM {
+                    i % 3
+                } else {
+                    PLACEMENT[i % PLACEMENT.len()]
+                },
             })
             .collect();
 
@@ -198,6 +231,11 @@ impl<'m> Plan<'m> {
             let trust = if roll < 20 {
                 Trust::Foreign {
                     external_id: rng.percent(50),
+                    vendor: if rng.percent(60) {
+                        0
+                    } else {
+                        rng.below(OUTSIDE_ACCOUNTS.len())
+                    },
                 }
             } else if roll < 50 {
                 Trust::Github {
@@ -207,8 +245,13 @@ impl<'m> Plan<'m> {
                 Trust::Trusted
             } else if roll < 110 {
                 Trust::Saml
-            } else if roll < 190 && n > 1 {
+            } else if roll < 150 && n > 1 {
                 Trust::OrgAccount((account + 1 + rng.below(n - 1)) % n)
+            } else if roll < 190 && n > 1 && i >= n {
+                // An earlier role of another account: cross-account chains stay acyclic.
+                let other = (account + 1 + rng.below(n - 1)) % n;
+                let earlier = (i - other).div_ceil(n);
+                Trust::OrgRole(other + n * rng.below(earlier))
             } else if roll < 310 && i >= n {
                 // A role earlier in the same account: chains are acyclic by construction.
                 let earlier = (i - account) / n;
@@ -234,6 +277,7 @@ impl<'m> Plan<'m> {
                 Trust::Service(_) => "task",
                 Trust::Role(_) => "chain",
                 Trust::OrgAccount(_) => "xacct",
+                Trust::OrgRole(_) => "hop",
                 Trust::Foreign { .. } => "vendor",
                 Trust::Trusted => "partner",
                 Trust::Github { .. } => "gha",
@@ -338,6 +382,15 @@ impl<'m> Plan<'m> {
         }
         managed.sort_by(|a, b| a.name.cmp(&b.name));
 
+        let mut assumers: Vec<Vec<usize>> = vec![Vec::new(); roles.len()];
+        for (i, r) in roles.iter().enumerate() {
+            if let Trust::Role(j) | Trust::OrgRole(j) = r.trust {
+                if let Some(list) = assumers.get_mut(j) {
+                    list.push(i);
+                }
+            }
+        }
+
         Plan {
             seed: config.seed,
             org_id,
@@ -349,6 +402,7 @@ impl<'m> Plan<'m> {
             buckets,
             keys,
             managed,
+            assumers,
             rng: root,
         }
     }

@@ -1,7 +1,9 @@
 //! `s3/` and `s3control/` files for one generated account: the bucket list, every per-bucket
 //! file, and small sample bodies for the sensitivity classifier.
 
-use super::plan::{timestamp, BucketPlan, Exposure, Plan, FOREIGN_ACCOUNT, TRUSTED_ACCOUNT};
+use super::plan::{
+    timestamp, BucketPlan, Exposure, Plan, FOREIGN_ACCOUNT, OUTSIDE_ACCOUNTS, TRUSTED_ACCOUNT,
+};
 use super::rng::SplitMix64;
 use super::{compact, SynthError, Writer};
 use serde_json::{json, Value};
@@ -171,13 +173,23 @@ fn bucket_policy(plan: &Plan, rng: &mut SplitMix64, b: &BucketPlan, arn: &str) -
             tls,
         ],
         Exposure::PublicAcl => return None,
-        Exposure::ForeignGrant => vec![
-            grant(
-                json!({"AWS": format!("arn:aws:iam::{FOREIGN_ACCOUNT}:root")}),
-                "VendorRead",
-            ),
-            tls,
-        ],
+        Exposure::ForeignGrant => {
+            let outside = if rng.percent(60) {
+                FOREIGN_ACCOUNT
+            } else {
+                OUTSIDE_ACCOUNTS
+                    .get(rng.below(OUTSIDE_ACCOUNTS.len()))
+                    .copied()
+                    .unwrap_or(FOREIGN_ACCOUNT)
+            };
+            vec![
+                grant(
+                    json!({"AWS": format!("arn:aws:iam::{outside}:root")}),
+                    "VendorRead",
+                ),
+                tls,
+            ]
+        }
         Exposure::OrgOnly => vec![
             json!({"Sid": "OrgRead", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                    "Resource": format!("{arn}/*"),

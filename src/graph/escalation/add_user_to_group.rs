@@ -9,27 +9,30 @@
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::{Gain, Node};
-use crate::model::{GroupId, PrincipalRef};
+use crate::model::PrincipalRef;
 
 pub const NAME: &str = "add-user-to-group";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let PrincipalRef::User(u) = p else { return };
     let m = ctx.model;
-    let Some(user) = m.users.get(u.index()) else {
+    let Some(grant) = ctx.grant(p, "iam:AddUserToGroup") else {
         return;
     };
-    for (gi, grp) in m.groups.iter().enumerate() {
-        if grp.account != user.account || grp.members.contains(&u) {
+    for gid in ctx.groups_beside(p) {
+        let Some(grp) = m.groups.get(gid.index()) else {
+            continue;
+        };
+        if grp.members.contains(&u) {
             continue;
         }
         let has_policies = !grp.inline_policies.is_empty() || !grp.attached_policies.is_empty();
         let arn = m.str(grp.arn);
-        if has_policies && ctx.may(p, "iam:AddUserToGroup", arn) {
+        if has_policies && grant.covers(arn) {
             out.push(Found {
                 target: Node::Escalated {
                     principal: p,
-                    gain: Gain::Group(GroupId(gi as u32)),
+                    gain: Gain::Group(*gid),
                 },
                 escalation: Escalation {
                     detector: NAME,

@@ -7,7 +7,6 @@
 //! **Example:** iam-vulnerable `privesc-ec2InstanceConnect`:
 //! `aws ec2-instance-connect send-ssh-public-key --instance-id i-... --instance-os-user ec2-user --ssh-public-key file://k.pub`.
 
-use super::ssm_command::instance_roles;
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::Node;
 use crate::model::PrincipalRef;
@@ -22,7 +21,7 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         if !ctx.may(p, action, "*") {
             continue;
         }
-        for rid in instance_roles(ctx, p) {
+        for rid in ctx.instance_roles(p) {
             out.push(Found {
                 target: Node::Principal(PrincipalRef::Role(rid)),
                 escalation: Escalation {

@@ -8,21 +8,30 @@
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::Node;
-use crate::model::{PrincipalRef, UserId};
+use crate::model::PrincipalRef;
 
 pub const NAME: &str = "login-profile";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let m = ctx.model;
-    let account = ctx.account(p);
-    for (ui, user) in m.users.iter().enumerate() {
-        let target = PrincipalRef::User(UserId(ui as u32));
-        if target == p || m.str(user.account) != account {
+    let grants: Vec<_> = ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"]
+        .into_iter()
+        .filter_map(|a| ctx.grant(p, a).map(|g| (a, g)))
+        .collect();
+    if grants.is_empty() {
+        return;
+    }
+    for uid in ctx.users_beside(p) {
+        let target = PrincipalRef::User(*uid);
+        let Some(user) = m.users.get(uid.index()) else {
+            continue;
+        };
+        if target == p {
             continue;
         }
         let arn = m.str(user.arn);
-        for action in ["iam:CreateLoginProfile", "iam:UpdateLoginProfile"] {
-            if ctx.may(p, action, arn) {
+        for (action, grant) in &grants {
+            if grant.covers(arn) {
                 out.push(Found {
                     target: Node::Principal(target),
                     escalation: Escalation {

@@ -13,14 +13,25 @@
 //! `Node::Escalated`: any action, or a group's permissions).
 
 pub mod add_user_to_group;
+pub mod apprunner_update_service;
 pub mod attach_policy;
+pub mod bedrock_code_interpreter;
 pub mod cloudformation_update_stack;
+pub mod codebuild_start_build;
 pub mod create_access_key;
 pub mod create_policy_version;
 pub mod ec2_instance_connect;
+pub mod ec2_launch_template;
+pub mod ec2_user_data;
+pub mod ecs_execute_command;
+pub mod index;
 pub mod login_profile;
+pub mod modify_role_then_assume;
+pub mod modify_user_then_sign_in;
 pub mod pass_role;
 pub mod put_policy;
+pub mod rewrite;
+pub mod sagemaker_lifecycle_config;
 pub mod sagemaker_presigned_url;
 pub mod set_default_policy_version;
 pub mod ssm_command;
@@ -28,11 +39,15 @@ pub mod update_assume_role_policy;
 pub mod update_glue_dev_endpoint;
 pub mod update_lambda_code;
 
-use super::patterns::{doc_may_allow, ResourceTarget};
-use super::principals::{all_principals, identity_may_allow};
-use super::{principal_account, principal_arn, AccessGraph, EdgeKind, Gain, Node};
-use crate::model::{Collected, IdentityPolicySource, Model, PrincipalRef, RoleId};
+use super::patterns::{allowed_principals, NamedPrincipals, ResourceTarget};
+use super::principals::all_principals;
+use super::{principal_arn, AccessGraph, Edge, EdgeKind, Gain, Node};
+use crate::model::{
+    Collected, GroupId, IdentityPolicySource, Model, PrincipalRef, RoleId, Sym, UserId,
+};
 use crate::policy::{PrincipalKind, PrincipalSet};
+use index::{Grant, PermissionIndex};
+use std::collections::{HashMap, HashSet};
 
 /// One IAM call the escalation needs, which the source principal must be allowed to make.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,59 +87,252 @@ pub struct Found {
     pub escalation: Escalation,
 }
 
-/// What detectors read.
+/// The users, roles and groups of one account, in arena order.
+#[derive(Debug, Clone, Default)]
+struct AccountItems {
+    users: Vec<UserId>,
+    /// Roles other than service-linked ones (only their service can assume or change those).
+    roles: Vec<RoleId>,
+    groups: Vec<GroupId>,
+    /// Roles that may be on an instance: those of collected instances' profiles, or every
+    /// role with an instance profile when no instance was collected.
+    instance_roles: Vec<RoleId>,
+    /// Roles whose trust policy lets any principal (so any service) assume them.
+    trusting_anyone: Vec<RoleId>,
+    /// Roles by the service principals their trust policy names.
+    trusting_service: HashMap<String, Vec<RoleId>>,
+}
+
+/// What detectors read: the model, each principal's compiled permissions, the account's
+/// items by kind, and the candidate assume-role edges already in the graph. Built once per
+/// graph, so no detector re-reads a policy per target.
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub principals: Vec<(PrincipalRef, &'a str)>,
+    pub index: PermissionIndex,
+    accounts: HashMap<Sym, AccountItems>,
+    /// Roles each principal has a candidate `sts:AssumeRole` edge to.
+    assumable: HashMap<PrincipalRef, Vec<RoleId>>,
 }
 
+static NO_ROLES: Vec<RoleId> = Vec::new();
+static NO_USERS: Vec<UserId> = Vec::new();
+static NO_GROUPS: Vec<GroupId> = Vec::new();
+
 impl<'a> Ctx<'a> {
+    /// Compiles `model`'s permissions and reads the assume-role edges of `g`.
+    pub fn new(model: &'a Model, g: &AccessGraph) -> Ctx<'a> {
+        let mut accounts: HashMap<Sym, AccountItems> = HashMap::new();
+        for (i, u) in model.users.iter().enumerate() {
+            accounts
+                .entry(u.account)
+                .or_default()
+                .users
+                .push(UserId(i as u32));
+        }
+        for (i, grp) in model.groups.iter().enumerate() {
+            accounts
+                .entry(grp.account)
+                .or_default()
+                .groups
+                .push(GroupId(i as u32));
+        }
+        // Instance profiles in use on collected instances.
+        let used_profiles: HashSet<crate::model::InstanceProfileId> = model
+            .instances
+            .iter()
+            .filter_map(|i| i.instance_profile)
+            .filter_map(|ip| super::compute::profile_of(model, ip))
+            .collect();
+        for (i, r) in model.roles.iter().enumerate() {
+            let rid = RoleId(i as u32);
+            let items = accounts.entry(r.account).or_default();
+            if r.service_linked {
+                continue;
+            }
+            items.roles.push(rid);
+            if !r.instance_profiles.is_empty()
+                && (model.instances.is_empty()
+                    || r.instance_profiles
+                        .iter()
+                        .any(|p| used_profiles.contains(p)))
+            {
+                items.instance_roles.push(rid);
+            }
+            let Collected::Present(pid) = r.trust_policy else {
+                continue;
+            };
+            let Some(pol) = model.policy(pid) else {
+                continue;
+            };
+            let mut services: Vec<&str> = Vec::new();
+            let mut anyone = false;
+            for s in &pol.document.statements {
+                if s.effect != crate::policy::Effect::Allow
+                    || !super::patterns::action_matches(&s.action, "sts:AssumeRole")
+                {
+                    continue;
+                }
+                match &s.principal {
+                    None => {}
+                    // NotPrincipal: everyone it does not name, services included.
+                    Some(pc) if pc.negated => anyone = true,
+                    Some(pc) => match &pc.principals {
+                        PrincipalSet::Any => anyone = true,
+                        PrincipalSet::Entries(es) => services.extend(
+                            es.iter()
+                                .filter(|e| e.kind == PrincipalKind::Service)
+                                .map(|e| e.value.as_str()),
+                        ),
+                    },
+                }
+            }
+            if anyone {
+                items.trusting_anyone.push(rid);
+            }
+            services.sort_unstable();
+            services.dedup();
+            for svc in services {
+                items
+                    .trusting_service
+                    .entry(svc.to_string())
+                    .or_default()
+                    .push(rid);
+            }
+        }
+        let mut assumable: HashMap<PrincipalRef, Vec<RoleId>> = HashMap::new();
+        for e in g.graph.edge_indices() {
+            if g.graph[e].kind != EdgeKind::AssumeRole {
+                continue;
+            }
+            let Some((a, b)) = g.graph.edge_endpoints(e) else {
+                continue;
+            };
+            if let (Node::Principal(p), Node::Principal(PrincipalRef::Role(r))) =
+                (&g.graph[a], &g.graph[b])
+            {
+                assumable.entry(*p).or_default().push(*r);
+            }
+        }
+        for v in assumable.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+        Ctx {
+            model,
+            principals: all_principals(model),
+            index: PermissionIndex::build(model),
+            accounts,
+            assumable,
+        }
+    }
+
     /// Whether `p`'s identity policies may allow `action` on `resource` (exact ARN, or any
     /// resource when `resource` is `*`).
     pub fn may(&self, p: PrincipalRef, action: &str, resource: &str) -> bool {
-        let target = if resource == "*" {
-            ResourceTarget::Prefix("")
+        if resource == "*" {
+            self.index.may_any(p, action)
         } else {
-            ResourceTarget::Exact(resource)
-        };
-        identity_may_allow(self.model, p, action, target)
+            self.index.may(p, action, resource)
+        }
+    }
+
+    /// The statements of `p` that may allow `action`; `None` when it allows it nowhere.
+    pub fn grant<'i>(&'i self, p: PrincipalRef, action: &'i str) -> Option<Grant<'i>> {
+        self.index.grant(p, action)
     }
 
     pub fn arn(&self, p: PrincipalRef) -> String {
         principal_arn(self.model, p)
     }
 
-    pub fn account(&self, p: PrincipalRef) -> String {
-        principal_account(self.model, p)
+    /// The account of a user or role.
+    pub fn account(&self, p: PrincipalRef) -> Option<Sym> {
+        let m = self.model;
+        match p {
+            PrincipalRef::User(u) => m.users.get(u.index()).map(|x| x.account),
+            PrincipalRef::Role(r) => m.roles.get(r.index()).map(|x| x.account),
+        }
     }
 
-    /// Roles of `account` whose trust policy lets `service` assume them.
-    pub fn roles_trusting_service(&self, account: &str, service: &str) -> Vec<RoleId> {
-        let m = self.model;
-        let mut out = Vec::new();
-        for (i, r) in m.roles.iter().enumerate() {
-            if m.str(r.account) != account || r.service_linked {
-                continue;
-            }
-            let Collected::Present(pid) = r.trust_policy else {
-                continue;
-            };
-            let Some(pol) = m.policy(pid) else { continue };
-            let trusts = pol.document.statements.iter().any(|s| {
-                s.effect == crate::policy::Effect::Allow
-                    && super::patterns::action_matches(&s.action, "sts:AssumeRole")
-                    && s.principal.as_ref().is_some_and(|pc| match &pc.principals {
-                        PrincipalSet::Any => true,
-                        PrincipalSet::Entries(es) => es
-                            .iter()
-                            .any(|e| e.kind == PrincipalKind::Service && e.value == service),
-                    })
-            });
-            if trusts {
-                out.push(RoleId(i as u32));
-            }
-        }
+    fn items(&self, p: PrincipalRef) -> Option<&AccountItems> {
+        self.account(p).and_then(|a| self.accounts.get(&a))
+    }
+
+    /// The users of `p`'s account.
+    pub fn users_beside(&self, p: PrincipalRef) -> &[UserId] {
+        self.items(p).map_or(&NO_USERS, |i| &i.users)
+    }
+
+    /// The roles of `p`'s account, service-linked roles excluded.
+    pub fn roles_beside(&self, p: PrincipalRef) -> &[RoleId] {
+        self.items(p).map_or(&NO_ROLES, |i| &i.roles)
+    }
+
+    /// The groups of `p`'s account.
+    pub fn groups_beside(&self, p: PrincipalRef) -> &[GroupId] {
+        self.items(p).map_or(&NO_GROUPS, |i| &i.groups)
+    }
+
+    /// Roles of `p`'s account whose trust policy lets `service` assume them, other than `p`.
+    pub fn roles_trusting_service(&self, p: PrincipalRef, service: &str) -> Vec<RoleId> {
+        let Some(items) = self.items(p) else {
+            return Vec::new();
+        };
+        let mut out: Vec<RoleId> = items
+            .trusting_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .chain(items.trusting_anyone.iter())
+            .copied()
+            .filter(|r| PrincipalRef::Role(*r) != p)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
         out
+    }
+
+    /// Roles that may be on an EC2 instance of `p`'s account, other than `p`.
+    pub fn instance_roles(&self, p: PrincipalRef) -> Vec<RoleId> {
+        self.items(p).map_or(Vec::new(), |i| {
+            i.instance_roles
+                .iter()
+                .copied()
+                .filter(|r| PrincipalRef::Role(*r) != p)
+                .collect()
+        })
+    }
+
+    /// Roles `p` has a candidate `sts:AssumeRole` edge to (trust and identity may allow it).
+    pub fn assumable(&self, p: PrincipalRef) -> &[RoleId] {
+        self.assumable.get(&p).map_or(&NO_ROLES, |v| v)
+    }
+
+    /// Whether `role`'s trust policy names `p` itself by ARN: then, in the same account,
+    /// the trust alone lets `p` assume it and no identity permission is needed.
+    pub fn trust_names(&self, role: RoleId, p: PrincipalRef) -> bool {
+        let m = self.model;
+        let Some(r) = m.roles.get(role.index()) else {
+            return false;
+        };
+        let Collected::Present(pid) = r.trust_policy else {
+            return false;
+        };
+        let Some(pol) = m.policy(pid) else {
+            return false;
+        };
+        let arn = self.arn(p);
+        match allowed_principals(
+            &pol.document,
+            "sts:AssumeRole",
+            ResourceTarget::Exact(m.str(r.arn)),
+        ) {
+            NamedPrincipals::Any => false,
+            NamedPrincipals::Entries(es) => es
+                .iter()
+                .any(|e| e.kind == PrincipalKind::Aws && e.value == arn),
+        }
     }
 
     /// The customer-managed policies attached to `p` (and to its groups), by ARN.
@@ -142,16 +350,6 @@ impl<'a> Ctx<'a> {
         out.sort();
         out.dedup();
         out
-    }
-
-    /// Whether a document of `p` could be rewritten: used by self-escalation detectors.
-    pub fn doc_allows(
-        &self,
-        doc: &crate::policy::PolicyDocument,
-        action: &str,
-        resource: &str,
-    ) -> bool {
-        doc_may_allow(doc, action, ResourceTarget::Exact(resource))
     }
 }
 
@@ -187,6 +385,30 @@ pub const DETECTORS: &[(&str, fn(&Ctx<'_>, PrincipalRef, &mut Vec<Found>))] = &[
         sagemaker_presigned_url::NAME,
         sagemaker_presigned_url::detect,
     ),
+    (
+        modify_role_then_assume::NAME,
+        modify_role_then_assume::detect,
+    ),
+    (
+        modify_user_then_sign_in::NAME,
+        modify_user_then_sign_in::detect,
+    ),
+    (codebuild_start_build::NAME, codebuild_start_build::detect),
+    (ecs_execute_command::NAME, ecs_execute_command::detect),
+    (ec2_user_data::NAME, ec2_user_data::detect),
+    (ec2_launch_template::NAME, ec2_launch_template::detect),
+    (
+        apprunner_update_service::NAME,
+        apprunner_update_service::detect,
+    ),
+    (
+        bedrock_code_interpreter::NAME,
+        bedrock_code_interpreter::detect,
+    ),
+    (
+        sagemaker_lifecycle_config::NAME,
+        sagemaker_lifecycle_config::detect,
+    ),
 ];
 
 /// Runs every detector on one principal.
@@ -198,30 +420,41 @@ pub fn detect_all(ctx: &Ctx<'_>, p: PrincipalRef) -> Vec<Found> {
     out
 }
 
+/// Adds every detector's candidate escalation edges to `g` (after the assume-role edges,
+/// which the detectors that modify a role and then assume it read).
 pub fn add_edges(model: &Model, g: &mut AccessGraph) {
-    let ctx = Ctx {
-        model,
-        principals: all_principals(model),
-    };
+    let ctx = Ctx::new(model, g);
     let ps: Vec<PrincipalRef> = ctx.principals.iter().map(|(p, _)| *p).collect();
+    // `AccessGraph::add_edge` looks for an equal edge among all of the source's edges, which
+    // is quadratic for a principal with thousands of candidates; escalation edges are only
+    // ever equal to escalation edges, so duplicates are found here in a set instead.
+    let mut seen: HashSet<(Node, Node, Escalation)> = HashSet::new();
     for p in ps {
         for f in detect_all(&ctx, p) {
             if f.target == Node::Principal(p) {
+                continue;
+            }
+            let from = Node::Principal(p);
+            if !seen.insert((from.clone(), f.target.clone(), f.escalation.clone())) {
                 continue;
             }
             let via = f
                 .escalation
                 .steps
                 .iter()
-                .map(|s| s.action.clone())
+                .map(|s| s.action.as_str())
                 .collect::<Vec<_>>()
                 .join("+");
-            g.add_edge(
-                Node::Principal(p),
-                f.target,
-                EdgeKind::Escalation(f.escalation),
-                &via,
-                String::new(),
+            let a = g.node(from);
+            let b = g.node(f.target);
+            g.graph.add_edge(
+                a,
+                b,
+                Edge {
+                    kind: EdgeKind::Escalation(f.escalation),
+                    via,
+                    evidence: String::new(),
+                },
             );
         }
     }
@@ -233,4 +466,29 @@ pub fn escalated(p: PrincipalRef) -> Node {
         principal: p,
         gain: Gain::AnyAction,
     }
+}
+
+/// Pushes one edge per role to `out`: the principal takes over a resource that already
+/// runs with one of `roles` (a stack, build project, notebook, task, …), which the export
+/// does not list, through `calls` on any resource.
+pub fn takeover_edges(
+    detector: &'static str,
+    calls: &[&str],
+    roles: Vec<RoleId>,
+    out: &mut Vec<Found>,
+) {
+    for rid in roles {
+        out.push(Found {
+            target: Node::Principal(PrincipalRef::Role(rid)),
+            escalation: Escalation {
+                detector,
+                steps: calls.iter().map(|c| Step::new(c, "*")).collect(),
+            },
+        });
+    }
+}
+
+/// Whether `p` may make every one of `calls` (on some resource).
+pub fn may_all(ctx: &Ctx<'_>, p: PrincipalRef, calls: &[&str]) -> bool {
+    calls.iter().all(|c| ctx.may(p, c, "*"))
 }

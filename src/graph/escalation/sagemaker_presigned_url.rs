@@ -17,7 +17,7 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     if !ctx.may(p, action, "*") {
         return;
     }
-    for rid in ctx.roles_trusting_service(&ctx.account(p), "sagemaker.amazonaws.com") {
+    for rid in ctx.roles_trusting_service(p, "sagemaker.amazonaws.com") {
         if PrincipalRef::Role(rid) == p {
             continue;
         }

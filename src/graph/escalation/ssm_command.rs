@@ -19,7 +19,7 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         if !ctx.may(p, action, "*") {
             continue;
         }
-        for rid in instance_roles(ctx, p) {
+        for rid in ctx.instance_roles(p) {
             out.push(Found {
                 target: Node::Principal(PrincipalRef::Role(rid)),
                 escalation: Escalation {
@@ -30,32 +30,4 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         }
         return;
     }
-}
-
-/// Roles reachable on instances of `p`'s account: those of collected instances' profiles,
-/// or every role with an instance profile when no instance was collected.
-pub fn instance_roles(ctx: &Ctx<'_>, p: PrincipalRef) -> Vec<crate::model::RoleId> {
-    let m = ctx.model;
-    let account = ctx.account(p);
-    let mut out = Vec::new();
-    for (ri, r) in m.roles.iter().enumerate() {
-        let rid = crate::model::RoleId(ri as u32);
-        if PrincipalRef::Role(rid) == p
-            || m.str(r.account) != account
-            || r.instance_profiles.is_empty()
-        {
-            continue;
-        }
-        let on_instance = m.instances.is_empty()
-            || m.instances.iter().any(|i| {
-                i.instance_profile.is_some_and(|ip| {
-                    crate::graph::compute::profile_of(m, ip)
-                        .is_some_and(|pid| r.instance_profiles.contains(&pid))
-                })
-            });
-        if on_instance {
-            out.push(rid);
-        }
-    }
-    out
 }

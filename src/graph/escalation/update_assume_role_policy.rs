@@ -8,20 +8,28 @@
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::Node;
-use crate::model::{PrincipalRef, RoleId};
+use crate::model::PrincipalRef;
 
 pub const NAME: &str = "update-assume-role-policy";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let m = ctx.model;
-    let account = ctx.account(p);
-    for (ri, role) in m.roles.iter().enumerate() {
-        let target = PrincipalRef::Role(RoleId(ri as u32));
-        if target == p || role.service_linked || m.str(role.account) != account {
+    let (Some(update), Some(assume)) = (
+        ctx.grant(p, "iam:UpdateAssumeRolePolicy"),
+        ctx.grant(p, "sts:AssumeRole"),
+    ) else {
+        return;
+    };
+    for rid in ctx.roles_beside(p) {
+        let target = PrincipalRef::Role(*rid);
+        let Some(role) = m.roles.get(rid.index()) else {
+            continue;
+        };
+        if target == p {
             continue;
         }
         let arn = m.str(role.arn);
-        if ctx.may(p, "iam:UpdateAssumeRolePolicy", arn) && ctx.may(p, "sts:AssumeRole", arn) {
+        if update.covers(arn) && assume.covers(arn) {
             out.push(Found {
                 target: Node::Principal(target),
                 escalation: Escalation {

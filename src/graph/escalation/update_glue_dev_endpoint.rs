@@ -16,7 +16,7 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     if !ctx.may(p, "glue:UpdateDevEndpoint", "*") {
         return;
     }
-    for rid in ctx.roles_trusting_service(&ctx.account(p), "glue.amazonaws.com") {
+    for rid in ctx.roles_trusting_service(p, "glue.amazonaws.com") {
         if PrincipalRef::Role(rid) == p {
             continue;
         }

@@ -16,15 +16,12 @@ pub const NAME: &str = "update-lambda-code";
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let m = ctx.model;
     let account = ctx.account(p);
+    let Some(grant) = ctx.grant(p, "lambda:UpdateFunctionCode") else {
+        return;
+    };
     if m.lambda_functions.is_empty() {
         // Functions were not collected: any role Lambda may assume could be behind one.
-        if !ctx.may(p, "lambda:UpdateFunctionCode", "*") {
-            return;
-        }
-        for rid in ctx.roles_trusting_service(&account, "lambda.amazonaws.com") {
-            if PrincipalRef::Role(rid) == p {
-                continue;
-            }
+        for rid in ctx.roles_trusting_service(p, "lambda.amazonaws.com") {
             out.push(Found {
                 target: Node::Principal(PrincipalRef::Role(rid)),
                 escalation: Escalation {
@@ -39,11 +36,11 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         let Some(role) = f.role.and_then(|r| m.index.roles.get(&r).copied()) else {
             continue;
         };
-        if PrincipalRef::Role(role) == p || m.str(f.account) != account {
+        if PrincipalRef::Role(role) == p || Some(f.account) != account {
             continue;
         }
         let arn = m.str(f.arn);
-        if ctx.may(p, "lambda:UpdateFunctionCode", arn) {
+        if grant.covers(arn) {
             out.push(Found {
                 target: Node::Principal(PrincipalRef::Role(role)),
                 escalation: Escalation {

@@ -1,0 +1,20 @@
+//! `apprunner:UpdateService` on an existing App Runner service.
+//!
+//! **What it finds:** a principal allowed to update App Runner services; services are not
+//! in the export, so every role App Runner tasks may assume is a candidate.
+//! **Why it matters:** the updated image and start command run with the service's instance
+//! role (pathfinding.cloud `apprunner-002`).
+//! **Example:** `aws apprunner update-service --service-arn ... --source-configuration file://evil.json`.
+
+use super::{may_all, takeover_edges, Ctx, Found};
+use crate::model::PrincipalRef;
+
+pub const NAME: &str = "apprunner-update-service";
+
+pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let calls = ["apprunner:UpdateService"];
+    if may_all(ctx, p, &calls) {
+        let roles = ctx.roles_trusting_service(p, "tasks.apprunner.amazonaws.com");
+        takeover_edges(NAME, &calls, roles, out);
+    }
+}

@@ -1,0 +1,60 @@
+//! Rewrite another user's permissions, then take its credentials.
+//!
+//! **What it finds:** a principal allowed to give another user of its account more
+//! permissions — attach or put a policy on the user or one of its groups, write a new
+//! default version of a customer-managed policy attached to it, add it to a group — and to
+//! mint credentials for that user (`iam:CreateAccessKey`, `iam:CreateLoginProfile`,
+//! `iam:UpdateLoginProfile`).
+//! **Why it matters:** it signs in as the user, who now holds what the principal wrote
+//! (pathfinding.cloud `iam-015`, `iam-018`).
+//! **Example:** `aws iam put-user-policy --user-name target --policy-name x
+//! --policy-document file://admin.json && aws iam create-access-key --user-name target`.
+
+use super::rewrite::{may_rewrite, rewrites};
+use super::{Ctx, Escalation, Found, Step};
+use crate::graph::Node;
+use crate::model::PrincipalRef;
+
+pub const NAME: &str = "modify-user-then-sign-in";
+
+const CREDENTIALS: &[&str] = &[
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+];
+
+pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
+    let grants: Vec<_> = CREDENTIALS
+        .iter()
+        .filter_map(|a| ctx.grant(p, a).map(|g| (*a, g)))
+        .collect();
+    if grants.is_empty() || !may_rewrite(ctx, p) {
+        return;
+    }
+    let m = ctx.model;
+    for uid in ctx.users_beside(p) {
+        let target = PrincipalRef::User(*uid);
+        if target == p {
+            continue;
+        }
+        let Some(user) = m.users.get(uid.index()) else {
+            continue;
+        };
+        let arn = m.str(user.arn);
+        let Some((action, _)) = grants.iter().find(|(_, g)| g.covers(arn)) else {
+            continue;
+        };
+        for (step, gain) in rewrites(ctx, p, target) {
+            out.push(Found {
+                target: Node::Escalated {
+                    principal: target,
+                    gain,
+                },
+                escalation: Escalation {
+                    detector: NAME,
+                    steps: vec![step, Step::new(action, arn)],
+                },
+            });
+        }
+    }
+}
