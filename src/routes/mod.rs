@@ -136,6 +136,7 @@ pub fn analyze<'a>(
                     millis: 0,
                     reason: "no such edge".into(),
                     questions: 0,
+                    chosen: None,
                 },
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
