@@ -105,6 +105,23 @@ fn assume_role_chains_with_boundary_and_deny_twins() {
     check("assume_chain_deny", &[]);
 }
 
+/// The whole chain is one solver question: every hop is allowed on its own in both
+/// scenarios, but a source identity set on the first hop cannot change later, so the read
+/// that demands another one is unreachable.
+#[test]
+fn whole_chain_source_identity() {
+    check(
+        "assume_chain_source_identity",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "sts:AssumeRole", "s3:GetObject"],
+        )],
+    );
+    check("assume_chain_source_identity_mismatch", &[]);
+}
+
 #[test]
 fn federated_subject_claims() {
     let route: &[&str] = &["sts:AssumeRoleWithWebIdentity", "s3:GetObject"];

@@ -4,14 +4,13 @@
 //! with a concrete outside destination, with the SCPs, boundary, and the
 //! `aws:ResourceAccount` / `aws:ResourceOrgID` conditions that usually fence egress in.
 
-use super::patterns::{doc_may_allow, ResourceTarget};
-use super::principals::identity_may_allow;
-use super::{AccessGraph, EdgeKind, Gain, Node};
-use crate::model::{Collected, Model};
+use super::patterns::ResourceTarget;
+use super::permissions::PermissionIndex;
+use super::{AccessGraph, EdgeKind, Node};
 
 pub const EGRESS_ACTION: &str = "s3:PutObject";
 
-pub fn add_edges(model: &Model, g: &mut AccessGraph) {
+pub fn add_edges(perms: &PermissionIndex<'_>, g: &mut AccessGraph) {
     let nodes: Vec<Node> = g
         .graph
         .node_indices()
@@ -20,37 +19,7 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
         .collect();
     let any_bucket = ResourceTarget::Prefix("arn:aws:s3:::");
     for n in nodes {
-        let may = match &n {
-            Node::Principal(p) => identity_may_allow(model, *p, EGRESS_ACTION, any_bucket),
-            Node::Escalated {
-                gain: Gain::AnyAction,
-                ..
-            } => true,
-            Node::Escalated {
-                principal,
-                gain: Gain::Group(gid),
-            } => {
-                identity_may_allow(model, *principal, EGRESS_ACTION, any_bucket)
-                    || model.groups.get(gid.index()).is_some_and(|grp| {
-                        grp.inline_policies
-                            .iter()
-                            .map(|p| Collected::Present(*p))
-                            .chain(
-                                grp.attached_policies
-                                    .iter()
-                                    .map(|a| model.managed_document(a)),
-                            )
-                            .any(|c| match c {
-                                Collected::Present(pid) => model.policy(pid).is_some_and(|pol| {
-                                    doc_may_allow(&pol.document, EGRESS_ACTION, any_bucket)
-                                }),
-                                Collected::Missing => true,
-                            })
-                    })
-            }
-            _ => false,
-        };
-        if may {
+        if perms.may_allow(&n, EGRESS_ACTION, any_bucket) {
             g.add_edge(
                 n,
                 Node::OutsideStorage,

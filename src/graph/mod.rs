@@ -23,6 +23,7 @@ pub mod egress;
 pub mod escalation;
 pub mod network;
 pub mod patterns;
+pub mod permissions;
 pub mod principals;
 pub mod zone;
 
@@ -32,7 +33,7 @@ use crate::model::{
     BucketId, GroupId, InstanceId, InstanceProfileId, LambdaFunctionId, Model, PrincipalRef,
     SourceMap,
 };
-use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use std::collections::HashMap;
 
 /// A node of the access graph.
@@ -109,7 +110,7 @@ impl Node {
 }
 
 /// What an edge means and which question confirms it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// `sts:AssumeRole` into the target role (trust policy, and the caller's permissions).
     AssumeRole,
@@ -158,6 +159,9 @@ pub struct AccessGraph {
     pub graph: DiGraph<Node, Edge>,
     pub index: HashMap<Node, NodeIndex>,
     pub zone: ZoneOfTrust,
+    /// Edges present, by (from, to, kind): `add_edge` keeps one edge per triple without
+    /// scanning the source's edges (hub nodes have thousands).
+    edge_set: HashMap<(NodeIndex, NodeIndex, EdgeKind), EdgeIndex>,
 }
 
 impl AccessGraph {
@@ -166,6 +170,7 @@ impl AccessGraph {
             graph: DiGraph::new(),
             index: HashMap::new(),
             zone,
+            edge_set: HashMap::new(),
         }
     }
 
@@ -183,23 +188,34 @@ impl AccessGraph {
         self.index.get(n).copied()
     }
 
-    pub fn add_edge(&mut self, from: Node, to: Node, kind: EdgeKind, via: &str, evidence: String) {
+    /// Adds an edge unless one of the same kind already joins the two nodes; returns the
+    /// edge's index either way.
+    pub fn add_edge(
+        &mut self,
+        from: Node,
+        to: Node,
+        kind: EdgeKind,
+        via: &str,
+        evidence: String,
+    ) -> EdgeIndex {
         let a = self.node(from);
         let b = self.node(to);
-        let exists = self
-            .graph
-            .edges_connecting(a, b)
-            .any(|e| e.weight().kind == kind);
-        if !exists {
-            self.graph.add_edge(
-                a,
-                b,
-                Edge {
-                    kind,
-                    via: via.to_string(),
-                    evidence,
-                },
-            );
+        match self.edge_set.entry((a, b, kind)) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            std::collections::hash_map::Entry::Vacant(v) => {
+                let kind = v.key().2.clone();
+                let i = self.graph.add_edge(
+                    a,
+                    b,
+                    Edge {
+                        kind,
+                        via: via.to_string(),
+                        evidence,
+                    },
+                );
+                v.insert(i);
+                i
+            }
         }
     }
 
@@ -212,8 +228,20 @@ impl AccessGraph {
     }
 }
 
-/// Builds the candidate access graph of a model.
+/// Builds the candidate access graph of a model, with every read edge.
 pub fn build(model: &Model, sources: &SourceMap) -> Result<AccessGraph, GraphError> {
+    let (mut g, reads) = build_without_reads(model, sources)?;
+    data::add_edges(&reads, &mut g);
+    Ok(g)
+}
+
+/// Builds the candidate access graph with read edges from outside actors only; the reads
+/// of inside nodes are added on demand through the returned `ReadIndex` (a scan reaches a
+/// small part of principals x buckets).
+pub fn build_without_reads<'m>(
+    model: &'m Model,
+    sources: &SourceMap,
+) -> Result<(AccessGraph, data::ReadIndex<'m>), GraphError> {
     let zone = ZoneOfTrust::of(model);
     let mut g = AccessGraph::new(zone);
     g.node(Node::Anyone);
@@ -231,13 +259,14 @@ pub fn build(model: &Model, sources: &SourceMap) -> Result<AccessGraph, GraphErr
     for (i, _) in model.buckets.iter().enumerate() {
         g.node(Node::Bucket(BucketId(i as u32)));
     }
-    principals::add_edges(model, &mut g);
+    let reads = data::ReadIndex::new(model);
+    principals::add_edges(model, &reads.perms, &mut g);
     escalation::add_edges(model, &mut g);
     compute::add_edges(model, sources, &mut g);
     network::add_edges(model, sources, &mut g);
-    data::add_edges(model, &mut g);
-    egress::add_edges(model, &mut g);
-    Ok(g)
+    reads.add_outside_edges(&mut g);
+    egress::add_edges(&reads.perms, &mut g);
+    Ok((g, reads))
 }
 
 /// A node's display name: the ARN or id a finding prints for it.

@@ -23,7 +23,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A confirmed way in: protocol, port, the source address used, and the evidence of every
 /// layer that lets it through.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reach {
     pub protocol: String,
     pub port: u16,

@@ -5,11 +5,11 @@
 //! so everything here errs towards "may": policy variables count as wildcards, `NotResource`
 //! and `NotPrincipal` may match unless they exclude everything, conditions are ignored.
 
+use super::permissions::{widen_variables, ActionSet, ResourceGrant, Wildcard};
 use crate::policy::{
     ActionClause, Effect, PolicyDocument, PrincipalClause, PrincipalEntry, PrincipalKind,
     PrincipalSet, ResourceClause, Statement,
 };
-use crate::smt::glob::Glob;
 
 /// What a resource request targets: one exact ARN, or any ARN with a given prefix (any
 /// object key of a bucket: `arn:aws:s3:::bucket/`).
@@ -19,84 +19,30 @@ pub enum ResourceTarget<'a> {
     Prefix(&'a str),
 }
 
-/// Replaces policy variables (`${aws:username}`) by `*`: the variable may take any value.
-fn widen_variables(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut rest = p;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                out.push('*');
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Whether the glob `pattern` matches some string of `target`.
+/// Whether the glob `pattern` (policy variables widened to `*`) matches some string of
+/// `target`.
 pub fn pattern_may_match(
     pattern: &str,
     target: ResourceTarget<'_>,
     case_insensitive: bool,
 ) -> bool {
-    let g = Glob::pattern(&widen_variables(pattern), case_insensitive);
+    let w = Wildcard::new(&widen_variables(pattern), case_insensitive);
     match target {
-        ResourceTarget::Exact(s) => g.matches(s),
-        ResourceTarget::Prefix(prefix) => {
-            let n = g.words();
-            let mut cur = vec![0u64; n];
-            let mut next = vec![0u64; n];
-            g.start(&mut cur);
-            for c in prefix.chars() {
-                g.step(&cur, c, &mut next);
-                std::mem::swap(&mut cur, &mut next);
-                if Glob::is_dead(&cur) {
-                    return false;
-                }
-            }
-            // Any suffix may follow the prefix, so any live state can still reach the end.
-            !Glob::is_dead(&cur)
-        }
+        ResourceTarget::Exact(s) => w.matches(s),
+        ResourceTarget::Prefix(prefix) => w.matches_some_extension(prefix),
     }
 }
 
 /// Whether an action clause covers `action` (actions match case-insensitively).
 pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
-    let hit = clause
-        .patterns
-        .iter()
-        .any(|p| Glob::pattern(p, true).matches(action));
-    hit != clause.negated
+    ActionSet::compile(clause).covers(action)
 }
 
-/// Whether a resource clause may cover some resource of `target`.
+/// Whether a resource clause may cover some resource of `target`. Trust policies omit
+/// Resource: the statement applies to the role itself. `NotResource` excludes; for a
+/// prefix target it removes every resource only when it names `*`.
 pub fn resource_may_match(clause: Option<&ResourceClause>, target: ResourceTarget<'_>) -> bool {
-    let Some(clause) = clause else {
-        // Trust policies omit Resource: the statement applies to the role itself.
-        return true;
-    };
-    if clause.negated {
-        // NotResource excludes; it removes every target only when it names `*`.
-        match target {
-            ResourceTarget::Exact(s) => !clause
-                .patterns
-                .iter()
-                .any(|p| Glob::pattern(&widen_variables(p), false).matches(s) && !p.contains("${")),
-            ResourceTarget::Prefix(_) => !clause.patterns.iter().any(|p| p == "*"),
-        }
-    } else {
-        clause
-            .patterns
-            .iter()
-            .any(|p| pattern_may_match(p, target, false))
-    }
+    ResourceGrant::compile(clause).may_match(target)
 }
 
 /// Whether some `Allow` statement of `doc` may allow `action` on `target` (conditions and
@@ -129,7 +75,7 @@ pub fn doc_denies_outright(doc: &PolicyDocument, action: &str, target: ResourceT
                 (Some(r), ResourceTarget::Exact(x)) => r
                     .patterns
                     .iter()
-                    .any(|p| !p.contains("${") && Glob::pattern(p, false).matches(x)),
+                    .any(|p| !p.contains("${") && Wildcard::new(p, false).matches(x)),
                 (Some(r), ResourceTarget::Prefix(_)) => r.patterns.iter().any(|p| p == "*"),
             }
     })

@@ -10,9 +10,11 @@ use super::patterns::{
     accounts_named, allowed_principals, doc_may_allow, principal_entry_account, NamedPrincipals,
     ResourceTarget,
 };
+use super::permissions::{Grant, PermissionIndex};
 use super::{AccessGraph, EdgeKind, Node};
 use crate::model::{Collected, Model, PrincipalRef, RoleId, UserId};
 use crate::policy::PrincipalKind;
+use std::rc::Rc;
 
 /// Whether any identity policy of `p` may allow `action` on `target` (a policy that was
 /// not collected may allow anything).
@@ -56,8 +58,16 @@ fn provider_is_private(provider: &str) -> bool {
     provider.contains("oidc.eks.") || provider.contains(":saml-provider/")
 }
 
-pub fn add_edges(model: &Model, g: &mut AccessGraph) {
-    let principals = all_principals(model);
+pub fn add_edges(model: &Model, perms: &PermissionIndex<'_>, g: &mut AccessGraph) {
+    // Only principals whose identity policies may allow sts:AssumeRole at all can take an
+    // edge that needs the caller's permission; their grants are compiled once.
+    let assumers: Vec<(PrincipalRef, &str, Rc<Grant>)> = all_principals(model)
+        .into_iter()
+        .filter_map(|(p, account)| {
+            let grant = perms.grant(&Node::Principal(p), "sts:AssumeRole");
+            (!grant.is_empty()).then_some((p, account, grant))
+        })
+        .collect();
     for (ri, role) in model.roles.iter().enumerate() {
         let rid = RoleId(ri as u32);
         let to = Node::Principal(PrincipalRef::Role(rid));
@@ -74,8 +84,6 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
         let role_arn = model.str(role.arn).to_string();
         let target = ResourceTarget::Exact(&role_arn);
 
-        // Inside principals that may call sts:AssumeRole on this role.
-        let may_call = |p: PrincipalRef| identity_may_allow(model, p, "sts:AssumeRole", target);
         match allowed_principals(doc, "sts:AssumeRole", target) {
             NamedPrincipals::Any => {
                 g.add_edge(
@@ -98,8 +106,8 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                         );
                     }
                 }
-                for (p, _) in &principals {
-                    if *p != PrincipalRef::Role(rid) && may_call(*p) {
+                for (p, _, grant) in &assumers {
+                    if *p != PrincipalRef::Role(rid) && grant.may_allow(target) {
                         g.add_edge(
                             Node::Principal(*p),
                             to.clone(),
@@ -131,8 +139,11 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                     let whole_account =
                         e.value == account || e.value == format!("arn:aws:iam::{account}:root");
                     if whole_account {
-                        for (p, pa) in &principals {
-                            if *pa == account && *p != PrincipalRef::Role(rid) && may_call(*p) {
+                        for (p, pa, grant) in &assumers {
+                            if *pa == account
+                                && *p != PrincipalRef::Role(rid)
+                                && grant.may_allow(target)
+                            {
                                 g.add_edge(
                                     Node::Principal(*p),
                                     to.clone(),

@@ -44,6 +44,10 @@ pub struct EdgeAnswer {
     pub reason: String,
     /// Number of solver questions asked.
     pub questions: usize,
+    /// Which request the edge was confirmed with: (index of the action group in
+    /// `edge_questions`, index of the allowed alternative in it). `None` for edges decided
+    /// without a question, and for edges not allowed.
+    pub chosen: Option<(usize, usize)>,
 }
 
 impl EdgeAnswer {
@@ -66,6 +70,7 @@ impl EdgeAnswer {
             millis: 0,
             reason: String::new(),
             questions: 0,
+            chosen: None,
         }
     }
 
@@ -79,6 +84,7 @@ impl EdgeAnswer {
             millis: 0,
             reason: reason.to_string(),
             questions: 0,
+            chosen: None,
         }
     }
 }
@@ -106,6 +112,8 @@ pub fn hop_witness(req: &Request) -> HopWitness {
 /// Outcome of asking a list of alternative shapes (the first allowed wins).
 struct Asked {
     answer: Option<(Vec<Request>, Vec<Vec<StatementRef>>)>,
+    /// Index of the alternative that was allowed.
+    chosen: Option<usize>,
     unknown: Option<String>,
     denied: String,
     questions: usize,
@@ -113,18 +121,20 @@ struct Asked {
 
 /// Asks each alternative chain in turn: a chain is a list of (inputs, shape) that must all
 /// be allowed together.
-fn ask(alternatives: Vec<Vec<Question<'_>>>) -> Asked {
+fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
     let mut out = Asked {
         answer: None,
+        chosen: None,
         unknown: None,
         denied: String::new(),
         questions: 0,
     };
-    for chain in alternatives {
+    for (i, chain) in alternatives.iter().enumerate() {
         out.questions += chain.len();
-        match check_chain(&chain) {
+        match check_chain(chain) {
             Ok(Answer::Allowed(w)) => {
                 out.answer = Some((w.requests, w.decided_by));
+                out.chosen = Some(i);
                 return out;
             }
             Ok(Answer::Unknown(r)) => out.unknown = Some(r),
@@ -179,6 +189,7 @@ fn finish(
                 millis,
                 reason: String::new(),
                 questions: asked.questions,
+                chosen: asked.chosen.map(|i| (0, i)),
             }
         }
         None => {
@@ -196,18 +207,126 @@ fn finish(
                 millis,
                 reason,
                 questions: asked.questions,
+                chosen: None,
             }
         }
     }
 }
 
-/// Confirms one edge.
+/// One group of alternative request chains: the edge (or one of its actions) is allowed
+/// when some alternative is, every question of it together.
+pub struct QuestionGroup<'c> {
+    pub actions: Vec<String>,
+    pub alternatives: Vec<Vec<Question<'c>>>,
+}
+
+/// What confirms an edge: an answer the graph already decided, or the questions to ask
+/// (one group per action; reads have two).
+pub enum EdgePlan<'c> {
+    Decided(EdgeAnswer),
+    Ask {
+        groups: Vec<QuestionGroup<'c>>,
+        /// Why an answer that is not "allowed" must be `Unknown` (something not collected).
+        incomplete: Option<&'static str>,
+    },
+}
+
+fn single<'c>(
+    actions: Vec<String>,
+    alternatives: Vec<Vec<Question<'c>>>,
+    incomplete: Option<&'static str>,
+) -> EdgePlan<'c> {
+    EdgePlan::Ask {
+        groups: vec![QuestionGroup {
+            actions,
+            alternatives,
+        }],
+        incomplete,
+    }
+}
+
+/// Confirms one edge: asks its plan's groups and merges the allowed actions.
 pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgeAnswer {
     let started = Instant::now();
-    match &edge.kind {
-        EdgeKind::InstanceProfile(_) | EdgeKind::FunctionRole => {
-            EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new())
+    let (groups, incomplete) = match edge_plan(ctx, from, to, edge) {
+        EdgePlan::Decided(mut a) => {
+            a.millis = started.elapsed().as_millis() as u64;
+            return a;
         }
+        EdgePlan::Ask { groups, incomplete } => (groups, incomplete),
+    };
+    let mut merged: Option<EdgeAnswer> = None;
+    let mut unknown: Option<EdgeAnswer> = None;
+    let mut denied_reason = String::new();
+    let mut questions = 0;
+    for (gi, group) in groups.iter().enumerate() {
+        let a = finish(
+            ctx,
+            ask(&group.alternatives),
+            group.actions.clone(),
+            started,
+            incomplete,
+        );
+        questions += a.questions;
+        match a.verdict {
+            EdgeVerdict::Allowed => match &mut merged {
+                None => {
+                    let mut a = a;
+                    a.chosen = a.chosen.map(|(_, i)| (gi, i));
+                    merged = Some(a);
+                }
+                Some(m) => {
+                    m.actions.extend(a.actions);
+                    m.witness.extend(a.witness);
+                    m.cites.extend(a.cites);
+                    m.conditions = m.conditions.max(a.conditions);
+                }
+            },
+            EdgeVerdict::Unknown => {
+                if unknown.is_none() {
+                    unknown = Some(a)
+                }
+            }
+            EdgeVerdict::Denied => {
+                if denied_reason.is_empty() {
+                    denied_reason = if groups.len() > 1 {
+                        format!("{}: {}", group.actions.join("+"), a.reason)
+                    } else {
+                        a.reason
+                    };
+                }
+            }
+        }
+    }
+    let mut out = merged.or(unknown).unwrap_or_else(|| {
+        EdgeAnswer::denied(if denied_reason.is_empty() {
+            "not allowed"
+        } else {
+            &denied_reason
+        })
+    });
+    if out.verdict == EdgeVerdict::Unknown && out.actions.is_empty() {
+        out.actions = groups
+            .first()
+            .map(|g| g.actions.clone())
+            .unwrap_or_default();
+    }
+    out.actions.sort();
+    out.actions.dedup();
+    out.cites.dedup();
+    // The outsider's own bucket policy (egress) is not evidence in the export.
+    out.cites.retain(|c| !c.starts_with("leakpath:"));
+    out.questions = questions;
+    out.millis = started.elapsed().as_millis() as u64;
+    out
+}
+
+/// The plan that confirms one edge.
+pub fn edge_plan<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgePlan<'c> {
+    match &edge.kind {
+        EdgeKind::InstanceProfile(_) | EdgeKind::FunctionRole => EdgePlan::Decided(
+            EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new()),
+        ),
         EdgeKind::Network(reach) => {
             let mut w = HopWitness {
                 principal: reach.source_ip.to_string(),
@@ -227,20 +346,20 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
             cites.retain(|c| !c.is_empty());
             let mut a = EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, "", vec![w]);
             a.cites = cites;
-            a
+            EdgePlan::Decided(a)
         }
-        EdgeKind::AssumeRole => confirm_assume(ctx, from, to, started),
-        EdgeKind::WebIdentity => confirm_web_identity(ctx, from, to, started),
-        EdgeKind::FunctionUrl => confirm_function_url(ctx, to, started),
-        EdgeKind::DataRead => confirm_read(ctx, from, to, started),
-        EdgeKind::Egress => confirm_egress(ctx, from, started),
+        EdgeKind::AssumeRole => plan_assume(ctx, from, to),
+        EdgeKind::WebIdentity => plan_web_identity(ctx, from, to),
+        EdgeKind::FunctionUrl => plan_function_url(ctx, to),
+        EdgeKind::DataRead => plan_read(ctx, from, to),
+        EdgeKind::Egress => plan_egress(ctx, from),
         EdgeKind::Escalation(esc) => {
             let Some(p) = source_principal(from) else {
-                return EdgeAnswer::denied("escalation from a non-principal");
+                return EdgePlan::Decided(EdgeAnswer::denied("escalation from a non-principal"));
             };
             let account = principal_account(ctx.model, p);
             let Some(identity) = ctx.identity(from) else {
-                return EdgeAnswer::denied("no identity");
+                return EdgePlan::Decided(EdgeAnswer::denied("no identity"));
             };
             let mut chain = Vec::new();
             for step in &esc.steps {
@@ -268,11 +387,11 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
                     });
                 }
             }
-            let actions = esc.steps.iter().map(|s| s.action.clone()).collect();
+            let actions: Vec<String> = esc.steps.iter().map(|s| s.action.clone()).collect();
             let incomplete = ctx
                 .identity_incomplete(from)
                 .then_some("identity policies not collected");
-            finish(ctx, ask(vec![chain]), actions, started, incomplete)
+            single(actions, vec![chain], incomplete)
         }
     }
 }
@@ -318,15 +437,15 @@ fn trust_inputs<'c>(
     ))
 }
 
-fn confirm_assume(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) -> EdgeAnswer {
+fn plan_assume<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
     let Some(role) = role_of(to) else {
-        return EdgeAnswer::denied("not a role");
+        return EdgePlan::Decided(EdgeAnswer::denied("not a role"));
     };
     let Some(identity) = ctx.identity(from) else {
-        return EdgeAnswer::denied("no identity");
+        return EdgePlan::Decided(EdgeAnswer::denied("no identity"));
     };
     let Some((inputs, arn, account)) = trust_inputs(ctx, identity, role) else {
-        return EdgeAnswer::denied("trust policy not collected");
+        return EdgePlan::Decided(EdgeAnswer::denied("trust policy not collected"));
     };
     let alts = ctx
         .shapes(from, "sts:AssumeRole", StrShape::Exact(arn))
@@ -341,13 +460,7 @@ fn confirm_assume(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) 
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    finish(
-        ctx,
-        ask(alts),
-        vec!["sts:AssumeRole".into()],
-        started,
-        incomplete,
-    )
+    single(vec!["sts:AssumeRole".into()], alts, incomplete)
 }
 
 /// The GitHub subject claim of a trust: `repo:OWNER/REPO:...`. A pattern whose owner part is
@@ -365,21 +478,16 @@ fn github_owner_pinned(pattern: &str) -> bool {
     }
 }
 
-fn confirm_web_identity(
-    ctx: &RouteCtx<'_>,
-    from: &Node,
-    to: &Node,
-    started: Instant,
-) -> EdgeAnswer {
+fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
     let Node::Federated(provider) = from else {
-        return EdgeAnswer::denied("not a provider");
+        return EdgePlan::Decided(EdgeAnswer::denied("not a provider"));
     };
     let Some(role) = role_of(to) else {
-        return EdgeAnswer::denied("not a role");
+        return EdgePlan::Decided(EdgeAnswer::denied("not a role"));
     };
     let Some((inputs, arn, account)) = trust_inputs(ctx, IdentityInputs::Unconstrained, role)
     else {
-        return EdgeAnswer::denied("trust policy not collected");
+        return EdgePlan::Decided(EdgeAnswer::denied("trust policy not collected"));
     };
     // The provider's host, as claim keys name it (`token.actions.githubusercontent.com:sub`).
     let host = provider
@@ -418,9 +526,9 @@ fn confirm_web_identity(
         }
     }
     if any_sub_condition && all_sub_patterns_pinned {
-        let mut a = EdgeAnswer::denied("subject claim pinned to a fixed owner or identity");
-        a.millis = started.elapsed().as_millis() as u64;
-        return a;
+        return EdgePlan::Decided(EdgeAnswer::denied(
+            "subject claim pinned to a fixed owner or identity",
+        ));
     }
     let alts = ctx
         .shapes(from, "sts:AssumeRoleWithWebIdentity", StrShape::Exact(arn))
@@ -433,22 +541,16 @@ fn confirm_web_identity(
             }]
         })
         .collect();
-    finish(
-        ctx,
-        ask(alts),
-        vec!["sts:AssumeRoleWithWebIdentity".into()],
-        started,
-        None,
-    )
+    single(vec!["sts:AssumeRoleWithWebIdentity".into()], alts, None)
 }
 
-fn confirm_function_url(ctx: &RouteCtx<'_>, to: &Node, started: Instant) -> EdgeAnswer {
+fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
     let Node::Lambda(f) = to else {
-        return EdgeAnswer::denied("not a function");
+        return EdgePlan::Decided(EdgeAnswer::denied("not a function"));
     };
     let m = ctx.model;
     let Some(func) = m.lambda_functions.get(f.index()) else {
-        return EdgeAnswer::denied("no function");
+        return EdgePlan::Decided(EdgeAnswer::denied("no function"));
     };
     let account = m.str(func.account).to_string();
     let (policy, incomplete) = match &func.policy {
@@ -479,25 +581,19 @@ fn confirm_function_url(ctx: &RouteCtx<'_>, to: &Node, started: Instant) -> Edge
         inputs,
         shape: ctx.resource_keys(shape, &account),
     }]];
-    finish(
-        ctx,
-        ask(alts),
-        vec!["lambda:InvokeFunctionUrl".into()],
-        started,
-        incomplete,
-    )
+    single(vec!["lambda:InvokeFunctionUrl".into()], alts, incomplete)
 }
 
-fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) -> EdgeAnswer {
+fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
     let Node::Bucket(b) = to else {
-        return EdgeAnswer::denied("not a bucket");
+        return EdgePlan::Decided(EdgeAnswer::denied("not a bucket"));
     };
     let m = ctx.model;
     let Some(bucket) = m.buckets.get(b.index()) else {
-        return EdgeAnswer::denied("no bucket");
+        return EdgePlan::Decided(EdgeAnswer::denied("no bucket"));
     };
     let Some(identity) = ctx.identity(from) else {
-        return EdgeAnswer::denied("no identity");
+        return EdgePlan::Decided(EdgeAnswer::denied("no identity"));
     };
     let arn = m.str(bucket.arn).to_string();
     let account = m.str(bucket.account).to_string();
@@ -510,9 +606,7 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
     } else {
         None
     };
-    let mut merged: Option<EdgeAnswer> = None;
-    let mut unknown: Option<EdgeAnswer> = None;
-    let mut questions = 0;
+    let mut groups = Vec::new();
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
         let resource = if object {
@@ -524,7 +618,7 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
-        let alts = ctx
+        let alternatives = ctx
             .shapes(from, action, resource)
             .into_iter()
             .map(|s| {
@@ -534,44 +628,12 @@ fn confirm_read(ctx: &RouteCtx<'_>, from: &Node, to: &Node, started: Instant) ->
                 }]
             })
             .collect();
-        let a = finish(
-            ctx,
-            ask(alts),
-            vec![action.to_string()],
-            started,
-            incomplete,
-        );
-        questions += a.questions;
-        match a.verdict {
-            EdgeVerdict::Allowed => match &mut merged {
-                None => merged = Some(a),
-                Some(m) => {
-                    m.actions.extend(a.actions);
-                    m.witness.extend(a.witness);
-                    m.cites.extend(a.cites);
-                    m.conditions = m.conditions.max(a.conditions);
-                }
-            },
-            EdgeVerdict::Unknown => {
-                if unknown.is_none() {
-                    unknown = Some(a)
-                }
-            }
-            EdgeVerdict::Denied => {}
-        }
+        groups.push(QuestionGroup {
+            actions: vec![action.to_string()],
+            alternatives,
+        });
     }
-    let mut out = merged
-        .or(unknown)
-        .unwrap_or_else(|| EdgeAnswer::denied("no read action allowed"));
-    if out.verdict == EdgeVerdict::Unknown && out.actions.is_empty() {
-        out.actions = vec!["s3:GetObject".into()];
-    }
-    out.actions.sort();
-    out.actions.dedup();
-    out.cites.dedup();
-    out.questions = questions;
-    out.millis = started.elapsed().as_millis() as u64;
-    out
+    EdgePlan::Ask { groups, incomplete }
 }
 
 /// Destination buckets to try for egress: names the identity policies write to (when not
@@ -623,9 +685,9 @@ fn egress_destinations(ctx: &RouteCtx<'_>, from: &Node) -> Vec<String> {
     out
 }
 
-fn confirm_egress(ctx: &RouteCtx<'_>, from: &Node, started: Instant) -> EdgeAnswer {
+fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
     let Some(identity) = ctx.identity(from) else {
-        return EdgeAnswer::denied("no identity");
+        return EdgePlan::Decided(EdgeAnswer::denied("no identity"));
     };
     let outside_account = ctx.zone.generic_outside_account();
     let our_orgs: Vec<String> = ctx.zone.org_id.iter().cloned().collect();
@@ -660,14 +722,5 @@ fn confirm_egress(ctx: &RouteCtx<'_>, from: &Node, started: Instant) -> EdgeAnsw
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    let mut a = finish(
-        ctx,
-        ask(alts),
-        vec![EGRESS_ACTION.into()],
-        started,
-        incomplete,
-    );
-    // The outsider's own bucket policy is not evidence in the export.
-    a.cites.retain(|c| !c.starts_with("leakpath:"));
-    a
+    single(vec![EGRESS_ACTION.into()], alts, incomplete)
 }

@@ -166,7 +166,9 @@ pub struct Finding {
     pub actions: Vec<String>,
     pub witness: RouteWitness,
     pub solver: SolverOutcome,
-    /// Other confirmed routes for the same dataset and exposure class that need more.
+    /// Other routes for the same dataset and exposure class that the search confirmed and
+    /// that need more (the search stops at the first confirmed reader per dataset and
+    /// class, so this counts what was confirmed, not every route there is).
     pub alternatives: usize,
     /// Number of condition keys the actor must satisfy along the route (for ranking).
     pub conditions_required: usize,

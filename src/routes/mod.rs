@@ -1,10 +1,16 @@
 //! Routes: candidate paths from outside actors to data stores, confirmed by the solver.
 //!
-//! `find_routes` builds the access graph (`graph`), confirms every candidate edge that an
-//! outside actor can reach (and the read/egress edges of inside principals) with one solver
-//! question per request the edge needs (`confirm`, in parallel with rayon, answers cached
-//! per edge), then searches the confirmed graph (`search`) and keeps, per dataset and
-//! exposure class, the route that needs the least, counting the others as alternatives.
+//! A scan (`find_routes`) builds the access graph without the read edges of inside nodes
+//! (`graph::build_without_reads`) and confirms edges as its search reaches them (`scan`):
+//! breadth first from the outside actors, then per dataset and class the nearest reader
+//! until one read is confirmed, then egress bucket by bucket. Each edge is one solver
+//! question per request it needs (`confirm`, in parallel with rayon, answers cached per
+//! edge). The confirmed graph is then searched (`search`) and, per dataset and exposure
+//! class, the route that needs the least is kept, the other routes the search confirmed
+//! counted as alternatives.
+//!
+//! `analyze` (who-can, escalations, tests) confirms a chosen set of edges of the full
+//! candidate graph instead.
 //!
 //! A route is reported when every edge on it is allowed (`solver.result = "sat"`) or when
 //! some edge is `Unknown` and none is denied (`"unknown"`, flagged, never dropped).
@@ -15,16 +21,18 @@ pub mod confirm;
 pub mod context;
 pub mod escalations;
 pub mod finding;
+pub mod scan;
 pub mod search;
 pub mod who_can;
 
 use crate::graph::{node_name, AccessGraph, EdgeKind, Node};
 use crate::model::{Model, SourceMap};
-use confirm::{confirm_edge, EdgeAnswer, EdgeVerdict};
+use crate::smt::question::{check_chain, Answer, KeyShape, Question};
+use confirm::{confirm_edge, edge_plan, hop_witness, EdgeAnswer, EdgePlan, EdgeVerdict};
 use context::RouteCtx;
 use finding::{
-    Dataset, ExposureClass, Finding, FindingStatus, RouteHop, RouteWitness, Sensitivity,
-    SolverOutcome, SolverVerdict,
+    Dataset, ExposureClass, Finding, FindingStatus, HopWitness, RouteHop, RouteWitness,
+    Sensitivity, SolverOutcome, SolverVerdict,
 };
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -91,7 +99,7 @@ pub struct Analysis<'a> {
     pub answers: HashMap<EdgeIndex, EdgeAnswer>,
 }
 
-fn now_iso(opts: &RouteOptions<'_>) -> String {
+pub(crate) fn now_iso(opts: &RouteOptions<'_>) -> String {
     let secs = opts.now_epoch.unwrap_or_else(|| {
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -129,6 +137,7 @@ pub fn analyze<'a>(
                     millis: 0,
                     reason: "no such edge".into(),
                     questions: 0,
+                    chosen: None,
                 },
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -195,7 +204,7 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
-    let an = analyze(model, sources, opts, scan_edges)?;
+    let an = scan::analyze_for_scan(model, sources, opts)?;
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
@@ -248,13 +257,147 @@ pub fn find_routes_with_stats(
 }
 
 /// The finding for the route of `paths` that needs the least.
+/// Routes tried, best first, before a dataset's finding is reported as `unknown` because
+/// every whole-chain check so far was refuted.
+const CHAIN_TRIES: usize = 8;
+
+/// The whole-chain verdict on one route.
+enum ChainOutcome {
+    /// The witness requests of each edge, in route order.
+    Allowed(Vec<Vec<HopWitness>>),
+    Denied,
+    Unknown,
+}
+
+/// Confirms a route's whole chain in one solver call: the request that confirmed each edge,
+/// one request context per hop, with what role sessions carry from hop to hop. A source
+/// identity, once set when a role is assumed (`sts:SourceIdentity`), can never change in
+/// the sessions chained from it, and every request they sign shows it as
+/// `aws:SourceIdentity`: all of these are one variable of the chain. (A session handed out
+/// by EC2 or Lambda starts without one.)
+fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
+    let mut chain: Vec<Question<'_>> = Vec::new();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    const SOURCE_IDENTITY: &str = "route-source-identity";
+    let mut carried = false;
+    for e in &path.edges {
+        let Some(a) = an.answers.get(e) else {
+            return ChainOutcome::Unknown;
+        };
+        let Some((from, to)) = an.graph.graph.edge_endpoints(*e) else {
+            return ChainOutcome::Unknown;
+        };
+        let edge = &an.graph.graph[*e];
+        let start = chain.len();
+        let sets_identity = matches!(edge.kind, EdgeKind::AssumeRole | EdgeKind::WebIdentity);
+        if let Some((gi, ai)) = a.chosen {
+            let plan = edge_plan(&an.ctx, &an.graph.graph[from], &an.graph.graph[to], edge);
+            let EdgePlan::Ask { mut groups, .. } = plan else {
+                return ChainOutcome::Unknown;
+            };
+            if gi >= groups.len() || ai >= groups[gi].alternatives.len() {
+                return ChainOutcome::Unknown;
+            }
+            for mut q in groups.swap_remove(gi).alternatives.swap_remove(ai) {
+                if carried {
+                    q.shape = q.shape.with_key(
+                        "aws:SourceIdentity",
+                        KeyShape::Shared {
+                            name: SOURCE_IDENTITY.to_string(),
+                            inner: Box::new(KeyShape::Free),
+                        },
+                    );
+                }
+                if sets_identity {
+                    q.shape = q.shape.with_key(
+                        "sts:SourceIdentity",
+                        KeyShape::Shared {
+                            name: SOURCE_IDENTITY.to_string(),
+                            inner: Box::new(KeyShape::Free),
+                        },
+                    );
+                }
+                chain.push(q);
+            }
+        } else if a.verdict != EdgeVerdict::Allowed || a.questions > 0 {
+            // Not allowed on its own (unknown): the chain cannot be confirmed either.
+            return ChainOutcome::Unknown;
+        }
+        spans.push((start, chain.len()));
+        carried = sets_identity || (carried && matches!(edge.kind, EdgeKind::Escalation(_)));
+    }
+    if chain.is_empty() {
+        return ChainOutcome::Allowed(
+            path.edges
+                .iter()
+                .map(|e| {
+                    an.answers
+                        .get(e)
+                        .map(|a| a.witness.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+        );
+    }
+    match check_chain(&chain) {
+        Ok(Answer::Allowed(w)) => {
+            let mut out = Vec::new();
+            for (e, (start, end)) in path.edges.iter().zip(spans) {
+                let mut hops: Vec<HopWitness> = w
+                    .requests
+                    .get(start..end)
+                    .unwrap_or(&[])
+                    .iter()
+                    .map(hop_witness)
+                    .collect();
+                if let Some(a) = an.answers.get(e) {
+                    // Other actions the edge allows (a read's second action) keep their
+                    // own witnesses.
+                    hops.extend(a.witness.iter().skip(end - start).cloned());
+                }
+                out.push(hops);
+            }
+            ChainOutcome::Allowed(out)
+        }
+        Ok(Answer::Denied(_)) => ChainOutcome::Denied,
+        Ok(Answer::Unknown(_)) | Err(_) => ChainOutcome::Unknown,
+    }
+}
+
+/// The finding for the route of `paths` that needs the least and whose whole chain the
+/// solver confirms.
 fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
     let mut ranked: Vec<(&RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
         .iter()
         .map(|p| (p, route_cost(p, &an.answers), hops_of(an, p)))
         .collect();
     ranked.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
-    let (best, cost, route) = ranked.first()?;
+    let mut chosen = None;
+    for (i, (p, cost, route)) in ranked.iter().enumerate() {
+        if i == CHAIN_TRIES {
+            // Every route tried was refuted as a whole chain; the rest were not asked.
+            chosen = ranked
+                .first()
+                .map(|(p, c, r)| (*p, (true, c.1, c.2), r.clone(), None));
+            break;
+        }
+        if cost.0 {
+            chosen = Some((*p, *cost, route.clone(), None));
+            break;
+        }
+        match confirm_chain(an, p) {
+            ChainOutcome::Allowed(w) => {
+                chosen = Some((*p, *cost, route.clone(), Some(w)));
+                break;
+            }
+            ChainOutcome::Denied => continue,
+            ChainOutcome::Unknown => {
+                chosen = Some((*p, (true, cost.1, cost.2), route.clone(), None));
+                break;
+            }
+        }
+    }
+    let (best, cost, route, chain_witness) = chosen?;
     let model = an.ctx.model;
     let Node::Bucket(bid) = an.graph.graph[best.bucket] else {
         return None;
@@ -262,9 +405,12 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
     let bucket = model.buckets.get(bid.index())?;
     let mut witness = RouteWitness::default();
     let mut millis = 0;
-    for e in &best.edges {
+    for (i, e) in best.edges.iter().enumerate() {
         if let Some(a) = an.answers.get(e) {
-            witness.hops.extend(a.witness.iter().cloned());
+            match &chain_witness {
+                Some(w) => witness.hops.extend(w.get(i).cloned().unwrap_or_default()),
+                None => witness.hops.extend(a.witness.iter().cloned()),
+            }
             millis += a.millis;
         }
     }

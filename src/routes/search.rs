@@ -40,7 +40,7 @@ pub fn route_cost(
     (unknown, path.edges.len(), conditions)
 }
 
-fn class_of(actor: &Node) -> Option<ExposureClass> {
+pub fn class_of(actor: &Node) -> Option<ExposureClass> {
     match actor {
         Node::Anyone => Some(ExposureClass::Public),
         Node::Account(_) => Some(ExposureClass::CrossAccount),

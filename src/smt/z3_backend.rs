@@ -27,6 +27,9 @@ impl Z3Backend {
 struct ThreadSolver {
     ctx: &'static z3::Context,
     solver: z3::Solver<'static>,
+    /// The timeout last set: setting parameters is costly in Z3 (it re-initializes the
+    /// solver's configuration), so it is set only when it changes.
+    timeout_ms: std::cell::Cell<u32>,
 }
 
 thread_local! {
@@ -43,6 +46,7 @@ fn with_thread_solver<R>(f: impl FnOnce(&ThreadSolver) -> R) -> R {
             ThreadSolver {
                 ctx,
                 solver: z3::Solver::new(ctx),
+                timeout_ms: std::cell::Cell::new(0),
             }
         });
         f(ts)
@@ -255,10 +259,13 @@ impl Solver for Z3Backend {
         with_thread_solver(|ts| {
             let ctx = ts.ctx;
             let solver = &ts.solver;
-            let mut params = z3::Params::new(ctx);
             let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
-            params.set_u32("timeout", ms);
-            solver.set_params(&params);
+            if ts.timeout_ms.get() != ms {
+                let mut params = z3::Params::new(ctx);
+                params.set_u32("timeout", ms);
+                solver.set_params(&params);
+                ts.timeout_ms.set(ms);
+            }
             let mut tr = Translator {
                 ctx,
                 vars,

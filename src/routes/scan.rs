@@ -1,0 +1,318 @@
+//! The scan's search: edges are confirmed as the search reaches them, never all up front.
+//!
+//! A large organization has millions of candidate read edges (every principal that may
+//! read `*` times every bucket), almost none of which a route from outside can use. So:
+//!
+//! 1. **Outside reach**, breadth first from the outside actors: each level's candidate
+//!    edges are confirmed together (rayon); only the targets of edges that are not denied
+//!    are expanded, and a node's read edges are materialized (`graph::data::ReadIndex`)
+//!    when the node is reached.
+//! 2. **Egress coverage**: a bucket needs one inside principal that can read it and write
+//!    outside. Principals with an egress candidate are tried in order (plain principals
+//!    before escalated ones, then by graph order); a principal's egress edge is confirmed
+//!    only when it may read a bucket no earlier principal covered, and then only its reads
+//!    of uncovered buckets are asked. Every candidate pair is still tried until the bucket
+//!    is covered, so no egress route is missed.
+//!
+//! The confirmed edges then feed the same route search as `analyze` (`search`).
+
+use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict};
+use super::context::RouteCtx;
+use super::finding::ExposureClass;
+use super::{Analysis, RouteError, RouteOptions};
+use crate::graph::{EdgeKind, Node};
+use crate::model::{BucketId, Model, SourceMap};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Confirms `edges` (those not answered yet) in parallel and records the answers.
+fn confirm_all(
+    an: &mut Analysis<'_>,
+    edges: &[EdgeIndex],
+    opts: &RouteOptions<'_>,
+    asked: &AtomicUsize,
+) {
+    let todo: Vec<EdgeIndex> = {
+        let mut seen = HashSet::new();
+        edges
+            .iter()
+            .copied()
+            .filter(|e| !an.answers.contains_key(e) && seen.insert(*e))
+            .collect()
+    };
+    if todo.is_empty() {
+        return;
+    }
+    let graph = &an.graph;
+    let ctx = &an.ctx;
+    let base = asked.load(Ordering::Relaxed);
+    let total = base + todo.len();
+    let answered: Vec<(EdgeIndex, EdgeAnswer)> = todo
+        .par_iter()
+        .filter_map(|e| {
+            let (from, to) = graph.graph.edge_endpoints(*e)?;
+            let a = confirm_edge(ctx, &graph.graph[from], &graph.graph[to], &graph.graph[*e]);
+            let n = asked.fetch_add(1, Ordering::Relaxed) + 1;
+            if let Some(p) = opts.progress {
+                p(n, total.max(n));
+            }
+            Some((*e, a))
+        })
+        .collect();
+    an.answers.extend(answered);
+}
+
+fn usable(an: &Analysis<'_>, e: EdgeIndex) -> bool {
+    an.answers
+        .get(&e)
+        .is_some_and(|a| a.verdict != EdgeVerdict::Denied)
+}
+
+/// Per exposure class, the nodes its actors reach over usable edges within `max_depth`
+/// hops, nearest first (ties in graph order).
+fn reach_by_class(
+    an: &Analysis<'_>,
+    actors: &[NodeIndex],
+    max_depth: usize,
+) -> Vec<(ExposureClass, Vec<NodeIndex>)> {
+    let mut out = Vec::new();
+    for class in [
+        ExposureClass::Public,
+        ExposureClass::CrossAccount,
+        ExposureClass::Federated,
+        ExposureClass::InternetCompute,
+    ] {
+        let starts: Vec<NodeIndex> = actors
+            .iter()
+            .copied()
+            .filter(|a| super::search::class_of(&an.graph.graph[*a]) == Some(class))
+            .collect();
+        let mut seen: HashSet<NodeIndex> = starts.iter().copied().collect();
+        let mut order = Vec::new();
+        let mut frontier = starts;
+        for _ in 0..max_depth {
+            let mut next = Vec::new();
+            for n in &frontier {
+                let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
+                    .graph
+                    .graph
+                    .edges(*n)
+                    .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead | EdgeKind::Egress))
+                    .map(|e| (e.target(), e.id()))
+                    .collect();
+                outs.sort();
+                for (t, e) in outs {
+                    if usable(an, e) && seen.insert(t) {
+                        next.push(t);
+                    }
+                }
+            }
+            order.extend(next.iter().copied());
+            frontier = next;
+        }
+        out.push((class, order));
+    }
+    out
+}
+
+/// Builds the graph and confirms what a scan needs: every edge on a path from outside
+/// (breadth first), and egress routes until every bucket an egress-capable principal may
+/// read is covered or refuted.
+pub fn analyze_for_scan<'a>(
+    model: &'a Model,
+    sources: &'a SourceMap,
+    opts: &RouteOptions<'_>,
+) -> Result<Analysis<'a>, RouteError> {
+    let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
+    let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
+    let mut an = Analysis {
+        ctx,
+        graph,
+        answers: HashMap::new(),
+    };
+    let asked = AtomicUsize::new(0);
+
+    // 1. Outside reach, one level at a time, over every edge but reads (reads of accounts
+    //    are their own: an outside account reads what names it).
+    let mut actors: Vec<NodeIndex> = an
+        .graph
+        .graph
+        .node_indices()
+        .filter(|i| an.graph.graph[*i].is_outside_actor())
+        .collect();
+    actors.sort_by_key(|a| an.graph.graph[*a].sort_key());
+    for a in &actors {
+        let node = an.graph.graph[*a].clone();
+        if matches!(node, Node::Account(_)) {
+            reads.add_reads(&mut an.graph, &node);
+        }
+    }
+    let mut reached: HashSet<NodeIndex> = actors.iter().copied().collect();
+    let mut frontier = actors.clone();
+    let mut depth = 0;
+    while !frontier.is_empty() && depth < opts.max_hops.max(1) {
+        depth += 1;
+        let mut edges = Vec::new();
+        for n in &frontier {
+            for e in an.graph.graph.edges(*n) {
+                let kind = &e.weight().kind;
+                let is_actor_read =
+                    matches!(kind, EdgeKind::DataRead) && an.graph.graph[*n].is_outside_actor();
+                if !matches!(kind, EdgeKind::Egress | EdgeKind::DataRead) || is_actor_read {
+                    edges.push(e.id());
+                }
+            }
+        }
+        confirm_all(&mut an, &edges, opts, &asked);
+        let mut next = Vec::new();
+        for n in &frontier {
+            let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
+                .graph
+                .graph
+                .edges(*n)
+                .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
+                .map(|e| (e.target(), e.id()))
+                .collect();
+            outs.sort();
+            for (t, e) in outs {
+                if usable(&an, e) && reached.insert(t) {
+                    next.push(t);
+                }
+            }
+        }
+        frontier = next;
+    }
+
+    // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
+    //     class reaches are tried nearest first until one read is confirmed.
+    let max_depth = opts.max_hops.max(1) - 1;
+    // (bucket, class) -> candidate reader nodes, nearest first.
+    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<NodeIndex>> = BTreeMap::new();
+    let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
+    for (class, nodes) in reach_by_class(&an, &actors, max_depth) {
+        for n in nodes {
+            let node = an.graph.graph[n].clone();
+            if !matches!(node, Node::Principal(_) | Node::Escalated { .. }) {
+                continue;
+            }
+            let buckets = reads_cache
+                .entry(n)
+                .or_insert_with(|| reads.reads_of(&node));
+            for b in buckets.iter() {
+                wanted.entry((*b, class)).or_default().push(n);
+            }
+        }
+    }
+    let mut round = 0;
+    loop {
+        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex)> = Vec::new();
+        for (key, nodes) in &wanted {
+            if let Some(n) = nodes.get(round) {
+                let node = an.graph.graph[*n].clone();
+                let e = an.graph.add_edge(
+                    node,
+                    Node::Bucket(key.0),
+                    EdgeKind::DataRead,
+                    "s3:GetObject",
+                    String::new(),
+                );
+                batch.push((*key, e));
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
+        confirm_all(&mut an, &edges, opts, &asked);
+        for (key, e) in batch {
+            if an
+                .answers
+                .get(&e)
+                .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
+            {
+                wanted.remove(&key);
+            }
+        }
+        round += 1;
+    }
+
+    // 2. Egress coverage.
+    let mut egress_nodes: Vec<(NodeIndex, EdgeIndex)> = an
+        .graph
+        .graph
+        .edge_indices()
+        .filter(|e| matches!(an.graph.graph[*e].kind, EdgeKind::Egress))
+        .filter_map(|e| an.graph.graph.edge_endpoints(e).map(|(from, _)| (from, e)))
+        .collect();
+    egress_nodes.sort_by_key(|(n, _)| {
+        let node = &an.graph.graph[*n];
+        (matches!(node, Node::Escalated { .. }), node.sort_key())
+    });
+    let mut uncovered: HashSet<BucketId> = (0..model.buckets.len())
+        .map(|i| BucketId(i as u32))
+        .collect();
+    for (n, egress) in egress_nodes {
+        if uncovered.is_empty() {
+            break;
+        }
+        let node = an.graph.graph[n].clone();
+        let wanted: Vec<BucketId> = reads
+            .reads_of(&node)
+            .into_iter()
+            .filter(|b| uncovered.contains(b))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        // An escalated node is entered through its principal's escalation.
+        if matches!(node, Node::Escalated { .. }) {
+            let into: Vec<EdgeIndex> = an
+                .graph
+                .graph
+                .edges_directed(n, petgraph::Direction::Incoming)
+                .filter(|e| matches!(e.weight().kind, EdgeKind::Escalation(_)))
+                .map(|e| e.id())
+                .collect();
+            confirm_all(&mut an, &into, opts, &asked);
+            if !into.iter().any(|e| usable(&an, *e)) {
+                continue;
+            }
+        }
+        confirm_all(&mut an, &[egress], opts, &asked);
+        if !usable(&an, egress) {
+            continue;
+        }
+        let read_edges: Vec<(BucketId, EdgeIndex)> = wanted
+            .iter()
+            .map(|b| {
+                let e = an.graph.add_edge(
+                    node.clone(),
+                    Node::Bucket(*b),
+                    EdgeKind::DataRead,
+                    "s3:GetObject",
+                    String::new(),
+                );
+                (*b, e)
+            })
+            .collect();
+        let just_edges: Vec<EdgeIndex> = read_edges.iter().map(|(_, e)| *e).collect();
+        confirm_all(&mut an, &just_edges, opts, &asked);
+        for (b, e) in read_edges {
+            if an
+                .answers
+                .get(&e)
+                .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
+                && an
+                    .answers
+                    .get(&egress)
+                    .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
+            {
+                uncovered.remove(&b);
+            }
+        }
+    }
+    Ok(an)
+}
