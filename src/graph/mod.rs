@@ -165,7 +165,8 @@ pub struct AccessGraph {
 }
 
 impl AccessGraph {
-    fn new(zone: ZoneOfTrust) -> AccessGraph {
+    /// An empty graph for a zone of trust (builders and tests add to it).
+    pub fn new(zone: ZoneOfTrust) -> AccessGraph {
         AccessGraph {
             graph: DiGraph::new(),
             index: HashMap::new(),

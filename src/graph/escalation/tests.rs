@@ -4,9 +4,7 @@
 use super::{detect_all, Ctx};
 use crate::graph::{principals, AccessGraph, Gain, Node, ZoneOfTrust};
 use crate::model::{Model, PrincipalRef};
-use petgraph::graph::DiGraph;
 use serde_json::{json, Value};
-use std::collections::HashMap;
 
 const ACCOUNT: &str = "111122223333";
 
@@ -105,12 +103,9 @@ fn check(input: Value, expect: &[&str]) {
     let bytes = serde_json::to_vec(&input).expect("test JSON");
     let export = crate::ingest::load_gaad_bytes(&bytes, "gaad.json").expect("test GAAD loads");
     let m = &export.model;
-    let mut g = AccessGraph {
-        graph: DiGraph::new(),
-        index: HashMap::new(),
-        zone: ZoneOfTrust::of(m),
-    };
-    principals::add_edges(m, &mut g);
+    let mut g = AccessGraph::new(ZoneOfTrust::of(m));
+    let perms = crate::graph::permissions::PermissionIndex::new(m);
+    principals::add_edges(m, &perms, &mut g);
     let ctx = Ctx::new(m, &g);
     let mut got = Vec::new();
     for (p, _) in &ctx.principals {
