@@ -150,40 +150,61 @@ pub fn analyze_for_scan<'a>(
             reads.add_reads(&mut an.graph, &node);
         }
     }
-    let mut reached: HashSet<NodeIndex> = actors.iter().copied().collect();
-    let mut frontier = actors.clone();
-    let mut depth = 0;
-    while !frontier.is_empty() && depth < opts.max_hops.max(1) {
-        depth += 1;
-        let mut edges = Vec::new();
-        for n in &frontier {
-            for e in an.graph.graph.edges(*n) {
-                let kind = &e.weight().kind;
-                let is_actor_read =
-                    matches!(kind, EdgeKind::DataRead) && an.graph.graph[*n].is_outside_actor();
-                if !matches!(kind, EdgeKind::Egress | EdgeKind::DataRead) || is_actor_read {
-                    edges.push(e.id());
+    // Each exposure class is searched on its own: a node one class reached first must
+    // still be reachable for the others.
+    for class in [
+        ExposureClass::Public,
+        ExposureClass::CrossAccount,
+        ExposureClass::Federated,
+        ExposureClass::InternetCompute,
+    ] {
+        let starts: Vec<NodeIndex> = actors
+            .iter()
+            .copied()
+            .filter(|a| super::search::class_of(&an.graph.graph[*a]) == Some(class))
+            .collect();
+        let mut reached: HashSet<NodeIndex> = starts.iter().copied().collect();
+        let mut frontier = starts;
+        let mut depth = 0;
+        while !frontier.is_empty() && depth < opts.max_hops.max(1) {
+            depth += 1;
+            let mut edges = Vec::new();
+            for n in &frontier {
+                for e in an.graph.graph.edges(*n) {
+                    let kind = &e.weight().kind;
+                    let is_actor_read =
+                        matches!(kind, EdgeKind::DataRead) && an.graph.graph[*n].is_outside_actor();
+                    // A node an earlier level reached is reached: another way in at a
+                    // greater depth would only be an alternative (an admin role reached from
+                    // outside has escalation edges to every user and role of its account).
+                    let reached_earlier = reached.contains(&e.target());
+                    if is_actor_read
+                        || (!matches!(kind, EdgeKind::Egress | EdgeKind::DataRead)
+                            && !reached_earlier)
+                    {
+                        edges.push(e.id());
+                    }
                 }
             }
-        }
-        confirm_all(&mut an, &edges, opts, &asked);
-        let mut next = Vec::new();
-        for n in &frontier {
-            let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
-                .graph
-                .graph
-                .edges(*n)
-                .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
-                .map(|e| (e.target(), e.id()))
-                .collect();
-            outs.sort();
-            for (t, e) in outs {
-                if usable(&an, e) && reached.insert(t) {
-                    next.push(t);
+            confirm_all(&mut an, &edges, opts, &asked);
+            let mut next = Vec::new();
+            for n in &frontier {
+                let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
+                    .graph
+                    .graph
+                    .edges(*n)
+                    .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
+                    .map(|e| (e.target(), e.id()))
+                    .collect();
+                outs.sort();
+                for (t, e) in outs {
+                    if usable(&an, e) && reached.insert(t) {
+                        next.push(t);
+                    }
                 }
             }
+            frontier = next;
         }
-        frontier = next;
     }
 
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
