@@ -772,44 +772,10 @@ impl Slots {
         })
     }
 
-    /// Whether a slot constrained to `literal*` (any object of a bucket) can hold no
-    /// string `g` matches: then `g` is false outright and stays out of the string domain,
-    /// which would otherwise carry every other bucket's pattern of the policies.
-    fn shape_excludes(&self, name: &str, g: &Glob) -> bool {
-        let Some(Slot {
-            shape: SlotShape::Matching(shape),
-            ..
-        }) = self.slots.get(name)
-        else {
-            return false;
-        };
-        let toks = shape.toks();
-        let Some((Tok::Star { colon_ok: true }, lits)) = toks.split_last() else {
-            return false;
-        };
-        if shape.is_case_insensitive() || !lits.iter().all(|t| matches!(t, Tok::Lit(_))) {
-            return false;
-        }
-        let n = g.words();
-        let mut cur = vec![0u64; n];
-        let mut next = vec![0u64; n];
-        g.start(&mut cur);
-        for t in lits {
-            let Tok::Lit(c) = t else { return false };
-            g.step(&cur, *c, &mut next);
-            std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(&cur) {
-                return true;
-            }
-        }
-        false
-    }
-
     /// Does the (single) value of a string slot match `g`?
     pub fn str_matches(&mut self, v: &StrVal, g: &Glob) -> Enc<Term> {
         match v {
             StrVal::Concrete(s) => Ok(Term::Const(g.matches(s))),
-            StrVal::Slot(name) if self.shape_excludes(name, g) => Ok(FALSE),
             StrVal::Slot(name) => {
                 let collect = self.collect;
                 let slot = self.slot(name)?;
