@@ -226,7 +226,10 @@ impl Wildcard {
     /// The pattern with policy variables (`${aws:username}`) widened to `*`: the variable
     /// may take any value.
     pub fn widened(pattern: &str, case_insensitive: bool) -> Wildcard {
-        Wildcard::new(&widen_variables(pattern), case_insensitive)
+        Wildcard::new(
+            &crate::graph::permissions::widen_variables(pattern),
+            case_insensitive,
+        )
     }
 
     pub fn is_star(&self) -> bool {
@@ -269,27 +272,6 @@ impl Wildcard {
             ti = st + c.len_utf8();
         }
     }
-}
-
-/// Replaces policy variables (`${aws:username}`) by `*`, as `graph::patterns` does.
-fn widen_variables(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut rest = p;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        match rest[start..].find('}') {
-            Some(end) => {
-                out.push('*');
-                rest = &rest[start + end + 1..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// An `Allow` statement's resource side, compiled.
