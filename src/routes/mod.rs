@@ -204,7 +204,9 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
+    let start = std::time::Instant::now();
     let an = scan::analyze_for_scan(model, sources, opts)?;
+    eprintln!("TRACE analysis done at {:?}", start.elapsed());
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
@@ -225,6 +227,7 @@ pub fn find_routes_with_stats(
     for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
+    eprintln!("TRACE search done at {:?}", start.elapsed());
     let mut findings = Vec::new();
     for ((_, _), paths) in groups {
         stats.routes_considered += paths.len();
@@ -232,6 +235,7 @@ pub fn find_routes_with_stats(
             findings.push(f);
         }
     }
+    eprintln!("TRACE best findings done at {:?}", start.elapsed());
     // Anyone subsumes every other actor: a dataset readable by anyone gets no second
     // finding for a narrower class that reads nothing more.
     let public: Vec<(String, Vec<String>)> = findings
@@ -280,6 +284,7 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
     let mut spans: Vec<(usize, usize)> = Vec::new();
     const SOURCE_IDENTITY: &str = "route-source-identity";
     let mut carried = false;
+    let mut shared_hops = 0;
     for e in &path.edges {
         let Some(a) = an.answers.get(e) else {
             return ChainOutcome::Unknown;
@@ -323,10 +328,16 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
             // Not allowed on its own (unknown): the chain cannot be confirmed either.
             return ChainOutcome::Unknown;
         }
+        if (carried || sets_identity) && chain.len() > start {
+            shared_hops += 1;
+        }
         spans.push((start, chain.len()));
         carried = sets_identity || (carried && matches!(edge.kind, EdgeKind::Escalation(_)));
     }
-    if chain.is_empty() {
+    // Hops share nothing but the source identity: when at most one hop's questions carry
+    // it, the chain is the conjunction of independent questions, each already confirmed
+    // with a witness eval accepted, so those witnesses are the chain's.
+    if chain.is_empty() || shared_hops <= 1 {
         return ChainOutcome::Allowed(
             path.edges
                 .iter()

@@ -28,22 +28,55 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Confirms `edges` (those not answered yet) in parallel and records the answers.
+/// Escalation edges from one node with the same steps ask the same questions whatever
+/// their target (the steps name every resource they need): an admin reached from outside
+/// has one such edge per principal of its account, and each is one (often large) question.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct QuestionKey(NodeIndex, EdgeKind);
+
+fn question_key(an: &Analysis<'_>, e: EdgeIndex) -> Option<QuestionKey> {
+    let kind = &an.graph.graph[e].kind;
+    if !matches!(kind, EdgeKind::Escalation(_)) {
+        return None;
+    }
+    let (from, _) = an.graph.graph.edge_endpoints(e)?;
+    Some(QuestionKey(from, kind.clone()))
+}
+
+/// Confirms `edges` (those not answered yet) in parallel and records the answers; edges
+/// that ask the same questions as one already answered (`QuestionKey`) share its answer.
 fn confirm_all(
     an: &mut Analysis<'_>,
     edges: &[EdgeIndex],
     opts: &RouteOptions<'_>,
     asked: &AtomicUsize,
+    shared: &mut HashMap<QuestionKey, EdgeAnswer>,
 ) {
-    let todo: Vec<EdgeIndex> = {
+    let mut todo: Vec<EdgeIndex> = Vec::new();
+    // Edges waiting for the answer of another edge with the same questions.
+    let mut followers: Vec<(EdgeIndex, QuestionKey)> = Vec::new();
+    {
         let mut seen = HashSet::new();
-        edges
-            .iter()
-            .copied()
-            .filter(|e| !an.answers.contains_key(e) && seen.insert(*e))
-            .collect()
-    };
-    if todo.is_empty() {
+        let mut leaders: HashSet<QuestionKey> = HashSet::new();
+        for e in edges.iter().copied() {
+            if an.answers.contains_key(&e) || !seen.insert(e) {
+                continue;
+            }
+            match question_key(an, e) {
+                Some(k) if shared.contains_key(&k) => {
+                    let a = shared[&k].clone();
+                    an.answers.insert(e, a);
+                }
+                Some(k) if leaders.contains(&k) => followers.push((e, k)),
+                Some(k) => {
+                    leaders.insert(k);
+                    todo.push(e);
+                }
+                None => todo.push(e),
+            }
+        }
+    }
+    if todo.is_empty() && followers.is_empty() {
         return;
     }
     let graph = &an.graph;
@@ -62,7 +95,17 @@ fn confirm_all(
             Some((*e, a))
         })
         .collect();
-    an.answers.extend(answered);
+    for (e, a) in answered {
+        if let Some(k) = question_key(an, e) {
+            shared.insert(k, a.clone());
+        }
+        an.answers.insert(e, a);
+    }
+    for (e, k) in followers {
+        if let Some(a) = shared.get(&k) {
+            an.answers.insert(e, a.clone());
+        }
+    }
 }
 
 fn usable(an: &Analysis<'_>, e: EdgeIndex) -> bool {
@@ -126,7 +169,9 @@ pub fn analyze_for_scan<'a>(
     sources: &'a SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<Analysis<'a>, RouteError> {
+    let start = std::time::Instant::now();
     let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
+    eprintln!("TRACE graph built at {:?}", start.elapsed());
     let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
     let mut an = Analysis {
         ctx,
@@ -134,6 +179,7 @@ pub fn analyze_for_scan<'a>(
         answers: HashMap::new(),
     };
     let asked = AtomicUsize::new(0);
+    let mut shared: HashMap<QuestionKey, EdgeAnswer> = HashMap::new();
 
     // 1. Outside reach, one level at a time, over every edge but reads (reads of accounts
     //    are their own: an outside account reads what names it).
@@ -186,7 +232,11 @@ pub fn analyze_for_scan<'a>(
                     }
                 }
             }
-            confirm_all(&mut an, &edges, opts, &asked);
+            let t0 = std::time::Instant::now();
+            let n_edges = edges.len();
+            eprintln!("TRACE class {:?} depth {} frontier {} edges {} ...", class, depth, frontier.len(), n_edges);
+            confirm_all(&mut an, &edges, opts, &asked, &mut shared);
+            eprintln!("TRACE class {:?} depth {} frontier {} edges {} asked {} in {:?}", class, depth, frontier.len(), n_edges, asked.load(Ordering::Relaxed), t0.elapsed());
             let mut next = Vec::new();
             for n in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
@@ -247,7 +297,9 @@ pub fn analyze_for_scan<'a>(
             break;
         }
         let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
-        confirm_all(&mut an, &edges, opts, &asked);
+        let t0 = std::time::Instant::now();
+        confirm_all(&mut an, &edges, opts, &asked, &mut shared);
+        if round % 20 == 0 { eprintln!("TRACE reads round {} batch {} asked {} in {:?} at {:?}", round, edges.len(), asked.load(Ordering::Relaxed), t0.elapsed(), start.elapsed()); }
         for (key, e) in batch {
             if an
                 .answers
@@ -260,6 +312,7 @@ pub fn analyze_for_scan<'a>(
         round += 1;
     }
 
+    eprintln!("TRACE egress start asked {} at {:?}", asked.load(Ordering::Relaxed), start.elapsed());
     // 2. Egress coverage.
     let mut egress_nodes: Vec<(NodeIndex, EdgeIndex)> = an
         .graph
@@ -297,12 +350,12 @@ pub fn analyze_for_scan<'a>(
                 .filter(|e| matches!(e.weight().kind, EdgeKind::Escalation(_)))
                 .map(|e| e.id())
                 .collect();
-            confirm_all(&mut an, &into, opts, &asked);
+            confirm_all(&mut an, &into, opts, &asked, &mut shared);
             if !into.iter().any(|e| usable(&an, *e)) {
                 continue;
             }
         }
-        confirm_all(&mut an, &[egress], opts, &asked);
+        confirm_all(&mut an, &[egress], opts, &asked, &mut shared);
         if !usable(&an, egress) {
             continue;
         }
@@ -320,7 +373,7 @@ pub fn analyze_for_scan<'a>(
             })
             .collect();
         let just_edges: Vec<EdgeIndex> = read_edges.iter().map(|(_, e)| *e).collect();
-        confirm_all(&mut an, &just_edges, opts, &asked);
+        confirm_all(&mut an, &just_edges, opts, &asked, &mut shared);
         for (b, e) in read_edges {
             if an
                 .answers
@@ -335,5 +388,6 @@ pub fn analyze_for_scan<'a>(
             }
         }
     }
+    eprintln!("TRACE egress done asked {} at {:?}", asked.load(Ordering::Relaxed), start.elapsed());
     Ok(an)
 }

@@ -9,7 +9,7 @@
 //! representative, which becomes the witness value. The region where no matcher accepts
 //! ("anything else") is found the same way when it is non-empty.
 
-use super::glob::{get_bit, Glob, Tok};
+use super::glob::Glob;
 use std::collections::HashMap;
 
 /// Exploration limit: product states visited before giving up (the question goes Unknown).
@@ -27,6 +27,9 @@ pub struct DomainBuilder {
     matchers: Vec<Glob>,
     index: HashMap<Glob, usize>,
     hints: Vec<String>,
+    /// A matcher every value of the key must match (the request's own shape, e.g. the
+    /// objects of one bucket): strings outside it are never explored and get no region.
+    guard: Option<usize>,
 }
 
 impl DomainBuilder {
@@ -52,6 +55,17 @@ impl DomainBuilder {
         }
     }
 
+    /// Restricts the domain to strings matcher `m` accepts. Sound only when the key's
+    /// value is constrained to `m` anyway: the regions outside it could never be taken, and
+    /// a matcher that accepts no string inside `m` simply accepts no region. Exploring a
+    /// resource ARN inside `arn:aws:s3:::bucket/*` kills every pattern of other buckets at
+    /// the first differing character instead of following each of them.
+    pub fn guard(&mut self, m: usize) {
+        if m < self.matchers.len() {
+            self.guard = Some(m);
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.matchers.len()
     }
@@ -61,7 +75,7 @@ impl DomainBuilder {
     }
 
     pub fn build(self, limit: usize) -> Result<Domain, DomainError> {
-        Domain::explore(self.matchers, &self.hints, limit)
+        Domain::explore(self.matchers, &self.hints, limit, self.guard)
     }
 }
 
@@ -80,75 +94,108 @@ pub struct Domain {
     matchers: Vec<Glob>,
     regions: Vec<Region>,
     by_signature: HashMap<Vec<bool>, u32>,
+    /// Matcher index by glob (encoding looks matchers up once per predicate).
+    index: HashMap<Glob, usize>,
+}
+
+/// A product state, sparse: for each matcher still alive (in increasing index), its index
+/// followed by its `words()` state words. Matchers not listed are dead (they can never
+/// accept again), which is most of them a few characters into a resource ARN.
+type ProductState = Vec<u64>;
+
+/// The live matchers of a product state: (matcher index, its state words).
+fn live<'s>(
+    matchers: &'s [Glob],
+    state: &'s [u64],
+) -> impl Iterator<Item = (usize, &'s [u64])> + 's {
+    let mut pos = 0;
+    std::iter::from_fn(move || {
+        let i = *state.get(pos)? as usize;
+        let w = matchers.get(i)?.words();
+        let words = state.get(pos + 1..pos + 1 + w)?;
+        pos += 1 + w;
+        Some((i, words))
+    })
 }
 
 impl Domain {
-    fn explore(matchers: Vec<Glob>, hints: &[String], limit: usize) -> Result<Domain, DomainError> {
-        let offsets: Vec<usize> = matchers
-            .iter()
-            .scan(0usize, |acc, g| {
-                let o = *acc;
-                *acc += g.words();
-                Some(o)
-            })
-            .collect();
-        let total_words: usize = matchers.iter().map(Glob::words).sum();
-        let slice = |state: &[u64], i: usize| -> std::ops::Range<usize> {
-            let o = offsets.get(i).copied().unwrap_or(0);
-            let w = matchers.get(i).map(Glob::words).unwrap_or(0);
-            let _ = state;
-            o..o + w
+    fn explore(
+        matchers: Vec<Glob>,
+        hints: &[String],
+        limit: usize,
+        guard: Option<usize>,
+    ) -> Result<Domain, DomainError> {
+        let guarded = |sparse: &[u32]| guard.is_none_or(|g| sparse.contains(&(g as u32)));
+        let guard_alive = |state: &[u64]| {
+            guard.is_none_or(|g| live(&matchers, state).any(|(i, _)| i == g))
         };
-        let signature_of = |state: &[u64]| -> Vec<bool> {
-            matchers
-                .iter()
-                .enumerate()
-                .map(|(i, g)| g.accepts(&state[slice(state, i)]))
+        // Signatures are kept sparse (the accepting matchers) while exploring.
+        let accepting_of = |state: &[u64]| -> Vec<u32> {
+            live(&matchers, state)
+                .filter(|(i, words)| matchers[*i].accepts(words))
+                .map(|(i, _)| i as u32)
                 .collect()
+        };
+        let dense = |sparse: &[u32]| -> Vec<bool> {
+            let mut sig = vec![false; matchers.len()];
+            for i in sparse {
+                if let Some(b) = sig.get_mut(*i as usize) {
+                    *b = true;
+                }
+            }
+            sig
         };
 
         let mut regions: Vec<Region> = Vec::new();
-        let mut by_signature: HashMap<Vec<bool>, u32> = HashMap::new();
+        let mut by_sparse: HashMap<Vec<u32>, u32> = HashMap::new();
         // Hints first, so regions they fall in get them as representatives.
         for h in hints {
-            let sig: Vec<bool> = matchers.iter().map(|g| g.matches(h)).collect();
-            if !by_signature.contains_key(&sig) {
-                by_signature.insert(sig.clone(), regions.len() as u32);
+            let sparse: Vec<u32> = matchers
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| g.matches(h))
+                .map(|(i, _)| i as u32)
+                .collect();
+            if guarded(&sparse) && !by_sparse.contains_key(&sparse) {
+                by_sparse.insert(sparse.clone(), regions.len() as u32);
                 regions.push(Region {
-                    signature: sig,
+                    signature: dense(&sparse),
                     representative: h.clone(),
                 });
             }
         }
 
         let fresh = fresh_char(&matchers);
-        let mut start = vec![0u64; total_words];
+        let mut start: ProductState = Vec::new();
         for (i, g) in matchers.iter().enumerate() {
-            let r = slice(&start, i);
-            g.start(&mut start[r]);
+            let mut words = vec![0u64; g.words()];
+            g.start(&mut words);
+            start.push(i as u64);
+            start.extend(words);
         }
         // Breadth-first over product states; parent links rebuild the shortest string.
-        let mut seen: HashMap<Vec<u64>, usize> = HashMap::new();
-        let mut nodes: Vec<(Vec<u64>, Option<(usize, char)>)> = Vec::new();
+        let mut seen: HashMap<ProductState, usize> = HashMap::new();
+        let mut nodes: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
         seen.insert(start.clone(), 0);
         nodes.push((start, None));
         let mut head = 0;
         let mut chars: Vec<char> = Vec::new();
+        let mut scratch: Vec<u64> = Vec::new();
         while head < nodes.len() {
             if nodes.len() > limit {
                 return Err(DomainError::TooLarge(limit));
             }
             let state = nodes[head].0.clone();
-            let sig = signature_of(&state);
-            if !by_signature.contains_key(&sig) {
+            let sparse = accepting_of(&state);
+            if guarded(&sparse) && !by_sparse.contains_key(&sparse) {
                 let rep = rebuild(&nodes, head);
-                by_signature.insert(sig.clone(), regions.len() as u32);
+                by_sparse.insert(sparse.clone(), regions.len() as u32);
                 regions.push(Region {
-                    signature: sig,
+                    signature: dense(&sparse),
                     representative: rep,
                 });
             }
-            if Glob::is_dead(&state) {
+            if state.is_empty() {
                 head += 1;
                 continue;
             }
@@ -156,54 +203,53 @@ impl Domain {
             // where a wildcard excludes it); every other character acts like `fresh`.
             chars.clear();
             chars.push(fresh);
-            for (i, g) in matchers.iter().enumerate() {
-                let set = &state[slice(&state, i)];
-                for (k, t) in g.toks().iter().enumerate() {
-                    if !get_bit(set, k) {
-                        continue;
-                    }
-                    match *t {
-                        Tok::Lit(c) => {
-                            chars.push(c);
-                            if g.is_case_insensitive() {
-                                chars.extend(c.to_uppercase());
-                                chars.extend(c.to_lowercase());
-                            }
-                        }
-                        Tok::One { colon_ok: false } | Tok::Star { colon_ok: false } => {
-                            chars.push(':')
-                        }
-                        _ => {}
-                    }
-                }
+            for (i, words) in live(&matchers, &state) {
+                matchers[i].live_chars(words, &mut chars);
             }
             chars.sort_unstable();
             chars.dedup();
             for &c in &chars {
-                let mut next = vec![0u64; total_words];
-                for (i, g) in matchers.iter().enumerate() {
-                    let r = slice(&state, i);
-                    g.step(&state[r.clone()], c, &mut next[r]);
+                let mut next: ProductState = Vec::with_capacity(state.len());
+                for (i, words) in live(&matchers, &state) {
+                    scratch.clear();
+                    scratch.resize(words.len(), 0);
+                    matchers[i].step(words, c, &mut scratch);
+                    if !Glob::is_dead(&scratch) {
+                        next.push(i as u64);
+                        next.extend_from_slice(&scratch);
+                    }
                 }
-                if !seen.contains_key(&next) {
+                if guard_alive(&next) && !seen.contains_key(&next) {
                     seen.insert(next.clone(), nodes.len());
                     nodes.push((next, Some((head, c))));
                 }
             }
             head += 1;
         }
-        // A region must exist even with no matchers: the whole string space.
+        let mut by_signature: HashMap<Vec<bool>, u32> = by_sparse
+            .into_iter()
+            .map(|(sparse, r)| (dense(&sparse), r))
+            .collect();
+        // A region must exist even with no matchers (the whole string space) or when the
+        // guard admits nothing (then no matcher accepts it and the shape cannot be met).
         if regions.is_empty() {
+            let signature = vec![false; matchers.len()];
+            by_signature.insert(signature.clone(), 0);
             regions.push(Region {
-                signature: Vec::new(),
+                signature,
                 representative: String::new(),
             });
-            by_signature.insert(Vec::new(), 0);
         }
+        let index = matchers
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.clone(), i))
+            .collect();
         Ok(Domain {
             matchers,
             regions,
             by_signature,
+            index,
         })
     }
 
@@ -222,6 +268,11 @@ impl Domain {
 
     pub fn matchers(&self) -> &[Glob] {
         &self.matchers
+    }
+
+    /// The index of matcher `g`.
+    pub fn index_of(&self, g: &Glob) -> Option<usize> {
+        self.index.get(g).copied()
     }
 
     /// The regions whose strings matcher `m` accepts.

@@ -124,20 +124,25 @@ impl Glob {
     /// ε-closure: a `*` may match the empty string, so state `i` before a star implies
     /// state `i + 1`.
     fn close(&self, set: &mut [u64]) {
-        for (i, t) in self.toks.iter().enumerate() {
-            if matches!(t, Tok::Star { .. }) && get_bit(set, i) {
+        // Only set bits are visited; a bit set here is visited next (stars in a row).
+        let mut from = 0;
+        while let Some(i) = next_bit(set, from) {
+            if matches!(self.toks.get(i), Some(Tok::Star { .. })) {
                 set_bit(set, i + 1);
             }
+            from = i + 1;
         }
     }
 
-    /// One step on character `c` from `from` into `to` (both `words()` long).
+    /// One step on character `c` from `from` into `to` (both `words()` long). Only the
+    /// states in `from` are visited: a product exploration steps hundreds of globs of which
+    /// a few are alive at a time.
     pub fn step(&self, from: &[u64], c: char, to: &mut [u64]) {
         to.iter_mut().for_each(|w| *w = 0);
-        for (i, t) in self.toks.iter().enumerate() {
-            if !get_bit(from, i) {
-                continue;
-            }
+        for_each_bit(from, |i| {
+            let Some(t) = self.toks.get(i) else {
+                return;
+            };
             match *t {
                 Tok::Lit(l) => {
                     // Case-insensitive: whole lowercase mappings compared, as eval does.
@@ -161,8 +166,25 @@ impl Glob {
                     }
                 }
             }
-        }
+        });
         self.close(to);
+    }
+
+    /// The characters that can move the glob on from the states in `set` (both cases of a
+    /// case-insensitive literal; `:` where a wildcard excludes it). Every other character
+    /// acts alike.
+    pub fn live_chars(&self, set: &[u64], out: &mut Vec<char>) {
+        for_each_bit(set, |k| match self.toks.get(k) {
+            Some(Tok::Lit(c)) => {
+                out.push(*c);
+                if self.case_insensitive {
+                    out.extend(c.to_uppercase());
+                    out.extend(c.to_lowercase());
+                }
+            }
+            Some(Tok::One { colon_ok: false } | Tok::Star { colon_ok: false }) => out.push(':'),
+            _ => {}
+        });
     }
 
     pub fn accepts(&self, set: &[u64]) -> bool {
@@ -215,6 +237,31 @@ impl fmt::Display for Glob {
             write!(f, " (ignoring case)")?;
         }
         Ok(())
+    }
+}
+
+/// The first set bit at or after `from`.
+fn next_bit(set: &[u64], from: usize) -> Option<usize> {
+    let mut wi = from / 64;
+    let mut w = set.get(wi)? & (u64::MAX << (from % 64));
+    loop {
+        if w != 0 {
+            return Some(wi * 64 + w.trailing_zeros() as usize);
+        }
+        wi += 1;
+        w = *set.get(wi)?;
+    }
+}
+
+/// Calls `f` with the index of every set bit, in increasing order.
+pub fn for_each_bit(set: &[u64], mut f: impl FnMut(usize)) {
+    for (wi, w) in set.iter().enumerate() {
+        let mut w = *w;
+        while w != 0 {
+            let b = w.trailing_zeros() as usize;
+            f(wi * 64 + b);
+            w &= w - 1;
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use super::values::{self, Decimal};
 use crate::eval::ContextValue;
 use crate::policy::{Condition, OperatorBase, SetQualifier};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// Why encoding stopped: the question is `Unknown`, or a real error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -343,13 +344,14 @@ enum SlotShape {
 /// The built form of a slot.
 #[derive(Debug, Clone)]
 pub enum SlotKind {
+    // Shared: the encode pass clones a slot's kind for every predicate on it.
     Str {
         var: VarId,
-        domain: Domain,
+        domain: Arc<Domain>,
     },
     StrSet {
         has: Vec<VarId>,
-        domain: Domain,
+        domain: Arc<Domain>,
     },
     Num {
         var: VarId,
@@ -639,11 +641,19 @@ impl Slots {
         };
         let kind = match family {
             Family::Str => {
-                let domain = slot
-                    .builder
-                    .clone()
-                    .build(limit)
-                    .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))?;
+                let mut builder = slot.builder.clone();
+                // A single-valued key whose shape requires a pattern (the request's
+                // resource) never takes a value outside it.
+                if let (false, SlotShape::Matching(_), [m]) =
+                    (slot.multi, &slot.shape, slot.shape_matchers.as_slice())
+                {
+                    builder.guard(*m);
+                }
+                let domain = Arc::new(
+                    builder
+                        .build(limit)
+                        .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))?,
+                );
                 let n = domain.len();
                 if slot.multi {
                     let has: Vec<VarId> = (0..n)
@@ -787,10 +797,7 @@ impl Slots {
                 match &slot.kind {
                     Some(SlotKind::Str { var, domain }) => {
                         let idx =
-                            domain
-                                .matchers()
-                                .iter()
-                                .position(|m| m == g)
+                            domain.index_of(g)
                                 .ok_or_else(|| {
                                     Stop::Unknown(format!(
                                         "internal: pattern {g} not collected for {name}"
@@ -839,10 +846,7 @@ impl Slots {
             (Some(SlotKind::Str { var, domain }), Pred::Globs(gs)) => {
                 let mut regions = Vec::new();
                 for g in gs {
-                    let idx = domain
-                        .matchers()
-                        .iter()
-                        .position(|m| m == g)
+                    let idx = domain.index_of(g)
                         .ok_or_else(|| {
                             Stop::Unknown(format!("internal: pattern {g} not collected"))
                         })?;
@@ -975,7 +979,7 @@ impl Slots {
                         };
                         let idx: Vec<usize> = gs
                             .iter()
-                            .map(|g| domain.matchers().iter().position(|m| m == g))
+                            .map(|g| domain.index_of(g))
                             .collect::<Option<_>>()
                             .ok_or_else(|| {
                                 Stop::Unknown("internal: pattern not collected".into())
