@@ -204,9 +204,7 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
-    let start = std::time::Instant::now();
     let an = scan::analyze_for_scan(model, sources, opts)?;
-    eprintln!("TRACE analysis done at {:?}", start.elapsed());
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
@@ -227,15 +225,12 @@ pub fn find_routes_with_stats(
     for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
-    eprintln!("TRACE search done at {:?}", start.elapsed());
-    let mut findings = Vec::new();
-    for ((_, _), paths) in groups {
-        stats.routes_considered += paths.len();
-        if let Some(f) = best_finding(&an, &paths) {
-            findings.push(f);
-        }
-    }
-    eprintln!("TRACE best findings done at {:?}", start.elapsed());
+    stats.routes_considered = groups.iter().map(|(_, paths)| paths.len()).sum();
+    // Each dataset and class is decided on its own (whole-chain checks are independent).
+    let mut findings: Vec<Finding> = groups
+        .par_iter()
+        .filter_map(|(_, paths)| best_finding(&an, paths))
+        .collect();
     // Anyone subsumes every other actor: a dataset readable by anyone gets no second
     // finding for a narrower class that reads nothing more.
     let public: Vec<(String, Vec<String>)> = findings
@@ -328,7 +323,12 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
             // Not allowed on its own (unknown): the chain cannot be confirmed either.
             return ChainOutcome::Unknown;
         }
-        if (carried || sets_identity) && chain.len() > start {
+        // Only hops whose policies can constrain the source identity tie the hops together.
+        if (carried || sets_identity)
+            && chain[start..]
+                .iter()
+                .any(|q| crate::smt::question::mentions_key(q, "sourceidentity"))
+        {
             shared_hops += 1;
         }
         spans.push((start, chain.len()));

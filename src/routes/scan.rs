@@ -169,9 +169,7 @@ pub fn analyze_for_scan<'a>(
     sources: &'a SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<Analysis<'a>, RouteError> {
-    let start = std::time::Instant::now();
     let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
-    eprintln!("TRACE graph built at {:?}", start.elapsed());
     let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
     let mut an = Analysis {
         ctx,
@@ -232,11 +230,7 @@ pub fn analyze_for_scan<'a>(
                     }
                 }
             }
-            let t0 = std::time::Instant::now();
-            let n_edges = edges.len();
-            eprintln!("TRACE class {:?} depth {} frontier {} edges {} ...", class, depth, frontier.len(), n_edges);
             confirm_all(&mut an, &edges, opts, &asked, &mut shared);
-            eprintln!("TRACE class {:?} depth {} frontier {} edges {} asked {} in {:?}", class, depth, frontier.len(), n_edges, asked.load(Ordering::Relaxed), t0.elapsed());
             let mut next = Vec::new();
             for n in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
@@ -297,9 +291,7 @@ pub fn analyze_for_scan<'a>(
             break;
         }
         let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
-        let t0 = std::time::Instant::now();
         confirm_all(&mut an, &edges, opts, &asked, &mut shared);
-        if round % 20 == 0 { eprintln!("TRACE reads round {} batch {} asked {} in {:?} at {:?}", round, edges.len(), asked.load(Ordering::Relaxed), t0.elapsed(), start.elapsed()); }
         for (key, e) in batch {
             if an
                 .answers
@@ -312,7 +304,6 @@ pub fn analyze_for_scan<'a>(
         round += 1;
     }
 
-    eprintln!("TRACE egress start asked {} at {:?}", asked.load(Ordering::Relaxed), start.elapsed());
     // 2. Egress coverage.
     let mut egress_nodes: Vec<(NodeIndex, EdgeIndex)> = an
         .graph
@@ -388,6 +379,5 @@ pub fn analyze_for_scan<'a>(
             }
         }
     }
-    eprintln!("TRACE egress done asked {} at {:?}", asked.load(Ordering::Relaxed), start.elapsed());
     Ok(an)
 }

@@ -10,7 +10,8 @@
 //! ("anything else") is found the same way when it is non-empty.
 
 use super::glob::Glob;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 /// Exploration limit: product states visited before giving up (the question goes Unknown).
 pub const DEFAULT_STATE_LIMIT: usize = 50_000;
@@ -125,111 +126,38 @@ impl Domain {
         limit: usize,
         guard: Option<usize>,
     ) -> Result<Domain, DomainError> {
-        let guarded = |sparse: &[u32]| guard.is_none_or(|g| sparse.contains(&(g as u32)));
-        let guard_alive = |state: &[u64]| {
-            guard.is_none_or(|g| live(&matchers, state).any(|(i, _)| i == g))
-        };
-        // Signatures are kept sparse (the accepting matchers) while exploring.
-        let accepting_of = |state: &[u64]| -> Vec<u32> {
-            live(&matchers, state)
-                .filter(|(i, words)| matchers[*i].accepts(words))
-                .map(|(i, _)| i as u32)
-                .collect()
-        };
-        let dense = |sparse: &[u32]| -> Vec<bool> {
-            let mut sig = vec![false; matchers.len()];
-            for i in sparse {
-                if let Some(b) = sig.get_mut(*i as usize) {
-                    *b = true;
-                }
-            }
-            sig
-        };
+        let explored = explore_regions(&matchers, limit, guard)?;
+        Ok(Domain::assemble(matchers, &explored, hints, guard))
+    }
 
+    /// The domain from explored regions: the regions hints fall in first (in hint order,
+    /// each with its first hint as representative), then the others in the order the
+    /// exploration found them.
+    fn assemble(
+        matchers: Vec<Glob>,
+        explored: &[Region],
+        hints: &[String],
+        guard: Option<usize>,
+    ) -> Domain {
         let mut regions: Vec<Region> = Vec::new();
-        let mut by_sparse: HashMap<Vec<u32>, u32> = HashMap::new();
-        // Hints first, so regions they fall in get them as representatives.
+        let mut by_signature: HashMap<Vec<bool>, u32> = HashMap::new();
         for h in hints {
-            let sparse: Vec<u32> = matchers
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| g.matches(h))
-                .map(|(i, _)| i as u32)
-                .collect();
-            if guarded(&sparse) && !by_sparse.contains_key(&sparse) {
-                by_sparse.insert(sparse.clone(), regions.len() as u32);
+            let sig: Vec<bool> = matchers.iter().map(|g| g.matches(h)).collect();
+            let inside = guard.is_none_or(|g| sig.get(g).copied().unwrap_or(false));
+            if inside && !by_signature.contains_key(&sig) {
+                by_signature.insert(sig.clone(), regions.len() as u32);
                 regions.push(Region {
-                    signature: dense(&sparse),
+                    signature: sig,
                     representative: h.clone(),
                 });
             }
         }
-
-        let fresh = fresh_char(&matchers);
-        let mut start: ProductState = Vec::new();
-        for (i, g) in matchers.iter().enumerate() {
-            let mut words = vec![0u64; g.words()];
-            g.start(&mut words);
-            start.push(i as u64);
-            start.extend(words);
+        for r in explored {
+            if !by_signature.contains_key(&r.signature) {
+                by_signature.insert(r.signature.clone(), regions.len() as u32);
+                regions.push(r.clone());
+            }
         }
-        // Breadth-first over product states; parent links rebuild the shortest string.
-        let mut seen: HashMap<ProductState, usize> = HashMap::new();
-        let mut nodes: Vec<(ProductState, Option<(usize, char)>)> = Vec::new();
-        seen.insert(start.clone(), 0);
-        nodes.push((start, None));
-        let mut head = 0;
-        let mut chars: Vec<char> = Vec::new();
-        let mut scratch: Vec<u64> = Vec::new();
-        while head < nodes.len() {
-            if nodes.len() > limit {
-                return Err(DomainError::TooLarge(limit));
-            }
-            let state = nodes[head].0.clone();
-            let sparse = accepting_of(&state);
-            if guarded(&sparse) && !by_sparse.contains_key(&sparse) {
-                let rep = rebuild(&nodes, head);
-                by_sparse.insert(sparse.clone(), regions.len() as u32);
-                regions.push(Region {
-                    signature: dense(&sparse),
-                    representative: rep,
-                });
-            }
-            if state.is_empty() {
-                head += 1;
-                continue;
-            }
-            // Characters that can make a difference from here: live literals (and `:`
-            // where a wildcard excludes it); every other character acts like `fresh`.
-            chars.clear();
-            chars.push(fresh);
-            for (i, words) in live(&matchers, &state) {
-                matchers[i].live_chars(words, &mut chars);
-            }
-            chars.sort_unstable();
-            chars.dedup();
-            for &c in &chars {
-                let mut next: ProductState = Vec::with_capacity(state.len());
-                for (i, words) in live(&matchers, &state) {
-                    scratch.clear();
-                    scratch.resize(words.len(), 0);
-                    matchers[i].step(words, c, &mut scratch);
-                    if !Glob::is_dead(&scratch) {
-                        next.push(i as u64);
-                        next.extend_from_slice(&scratch);
-                    }
-                }
-                if guard_alive(&next) && !seen.contains_key(&next) {
-                    seen.insert(next.clone(), nodes.len());
-                    nodes.push((next, Some((head, c))));
-                }
-            }
-            head += 1;
-        }
-        let mut by_signature: HashMap<Vec<bool>, u32> = by_sparse
-            .into_iter()
-            .map(|(sparse, r)| (dense(&sparse), r))
-            .collect();
         // A region must exist even with no matchers (the whole string space) or when the
         // guard admits nothing (then no matcher accepts it and the shape cannot be met).
         if regions.is_empty() {
@@ -245,12 +173,12 @@ impl Domain {
             .enumerate()
             .map(|(i, g)| (g.clone(), i))
             .collect();
-        Ok(Domain {
+        Domain {
             matchers,
             regions,
             by_signature,
             index,
-        })
+        }
     }
 
     /// Number of regions (the enum size of the key).
@@ -298,7 +226,104 @@ impl Domain {
     }
 }
 
-fn rebuild(nodes: &[(Vec<u64>, Option<(usize, char)>)], mut i: usize) -> String {
+/// Every region inside the guard, breadth first over product states (the shortest string
+/// that reaches a region is its representative).
+fn explore_regions(
+    matchers: &[Glob],
+    limit: usize,
+    guard: Option<usize>,
+) -> Result<Vec<Region>, DomainError> {
+    // Signatures are kept sparse (the accepting matchers) while exploring.
+    let accepting_of = |state: &[u64]| -> Vec<u32> {
+        live(matchers, state)
+            .filter(|(i, words)| matchers[*i].accepts(words))
+            .map(|(i, _)| i as u32)
+            .collect()
+    };
+    let dense = |sparse: &[u32]| -> Vec<bool> {
+        let mut sig = vec![false; matchers.len()];
+        for i in sparse {
+            if let Some(b) = sig.get_mut(*i as usize) {
+                *b = true;
+            }
+        }
+        sig
+    };
+    let guarded = |sparse: &[u32]| guard.is_none_or(|g| sparse.contains(&(g as u32)));
+    let guard_alive =
+        |state: &[u64]| guard.is_none_or(|g| live(matchers, state).any(|(i, _)| i == g));
+
+    let mut regions: Vec<Region> = Vec::new();
+    let mut found: HashSet<Vec<u32>> = HashSet::new();
+    let fresh = fresh_char(matchers);
+    let mut start: ProductState = Vec::new();
+    for (i, g) in matchers.iter().enumerate() {
+        let mut words = vec![0u64; g.words()];
+        g.start(&mut words);
+        start.push(i as u64);
+        start.extend(words);
+    }
+    // Breadth-first over product states; parent links rebuild the shortest string. Each
+    // state is stored once, shared by the queue and the seen set (large explorations hold
+    // tens of thousands of states).
+    let start: Rc<[u64]> = start.into();
+    let mut seen: HashSet<Rc<[u64]>> = HashSet::new();
+    let mut nodes: Vec<(Rc<[u64]>, Option<(usize, char)>)> = Vec::new();
+    seen.insert(start.clone());
+    nodes.push((start, None));
+    let mut head = 0;
+    let mut chars: Vec<char> = Vec::new();
+    let mut scratch: Vec<u64> = Vec::new();
+    while head < nodes.len() {
+        if nodes.len() > limit {
+            return Err(DomainError::TooLarge(limit));
+        }
+        let state = nodes[head].0.clone();
+        let sparse = accepting_of(&state);
+        if guarded(&sparse) && !found.contains(&sparse) {
+            let rep = rebuild(&nodes, head);
+            regions.push(Region {
+                signature: dense(&sparse),
+                representative: rep,
+            });
+            found.insert(sparse);
+        }
+        if state.is_empty() {
+            head += 1;
+            continue;
+        }
+        // Characters that can make a difference from here: live literals (and `:` where a
+        // wildcard excludes it); every other character acts like `fresh`.
+        chars.clear();
+        chars.push(fresh);
+        for (i, words) in live(matchers, &state) {
+            matchers[i].live_chars(words, &mut chars);
+        }
+        chars.sort_unstable();
+        chars.dedup();
+        for &c in &chars {
+            let mut next: ProductState = Vec::with_capacity(state.len());
+            for (i, words) in live(matchers, &state) {
+                scratch.clear();
+                scratch.resize(words.len(), 0);
+                matchers[i].step(words, c, &mut scratch);
+                if !Glob::is_dead(&scratch) {
+                    next.push(i as u64);
+                    next.extend_from_slice(&scratch);
+                }
+            }
+            if guard_alive(&next) && !seen.contains(next.as_slice()) {
+                let next: Rc<[u64]> = next.into();
+                seen.insert(next.clone());
+                nodes.push((next, Some((head, c))));
+            }
+        }
+        head += 1;
+    }
+    Ok(regions)
+}
+
+fn rebuild(nodes: &[(Rc<[u64]>, Option<(usize, char)>)], mut i: usize) -> String {
     let mut out = Vec::new();
     while let Some((_, Some((parent, c)))) = nodes.get(i) {
         out.push(*c);

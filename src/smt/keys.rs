@@ -796,13 +796,9 @@ impl Slots {
                 }
                 match &slot.kind {
                     Some(SlotKind::Str { var, domain }) => {
-                        let idx =
-                            domain.index_of(g)
-                                .ok_or_else(|| {
-                                    Stop::Unknown(format!(
-                                        "internal: pattern {g} not collected for {name}"
-                                    ))
-                                })?;
+                        let idx = domain.index_of(g).ok_or_else(|| {
+                            Stop::Unknown(format!("internal: pattern {g} not collected for {name}"))
+                        })?;
                         Ok(Term::enum_in(*var, domain.len(), domain.accepting(idx)))
                     }
                     other => unknown(format!("internal: {name} is not a string slot: {other:?}")),
@@ -846,10 +842,9 @@ impl Slots {
             (Some(SlotKind::Str { var, domain }), Pred::Globs(gs)) => {
                 let mut regions = Vec::new();
                 for g in gs {
-                    let idx = domain.index_of(g)
-                        .ok_or_else(|| {
-                            Stop::Unknown(format!("internal: pattern {g} not collected"))
-                        })?;
+                    let idx = domain.index_of(g).ok_or_else(|| {
+                        Stop::Unknown(format!("internal: pattern {g} not collected"))
+                    })?;
                     regions.extend(domain.accepting(idx));
                 }
                 Ok(Term::enum_in(var, domain.len(), regions))

@@ -238,3 +238,22 @@ pub fn check_chain_with(
 ) -> Result<Answer, SolverError> {
     encode::decide_chain(hops, solver, opts)
 }
+
+/// Whether any policy of `q` refers to a condition key whose lowercase name contains
+/// `needle` (lowercase), as a condition key or as a policy variable in a condition value or
+/// resource pattern. Over-approximates on purpose: a key the question's policies never
+/// mention cannot constrain its requests.
+pub fn mentions_key(q: &Question<'_>, needle: &str) -> bool {
+    let hit = |s: &str| s.to_ascii_lowercase().contains(needle);
+    super::principals::policies(q).iter().any(|p| {
+        p.doc.statements.iter().any(|st| {
+            st.conditions
+                .iter()
+                .any(|c| hit(&c.key) || c.values.iter().any(|v| v.contains("${") && hit(v)))
+                || st
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.patterns.iter().any(|v| v.contains("${") && hit(v)))
+        })
+    })
+}

@@ -30,7 +30,13 @@ struct ThreadSolver {
     /// The timeout last set: setting parameters is costly in Z3 (it re-initializes the
     /// solver's configuration), so it is set only when it changes.
     timeout_ms: std::cell::Cell<u32>,
+    /// Checks since the solver was made: Z3 keeps what it learned in popped scopes, so a
+    /// thread answering thousands of questions starts a fresh solver now and then.
+    checks: std::cell::Cell<u32>,
 }
+
+/// Checks one solver answers before it is replaced (bounds Z3's memory on large scans).
+const CHECKS_PER_SOLVER: u32 = 2_000;
 
 thread_local! {
     static THREAD_SOLVER: RefCell<Option<ThreadSolver>> = const { RefCell::new(None) };
@@ -47,8 +53,15 @@ fn with_thread_solver<R>(f: impl FnOnce(&ThreadSolver) -> R) -> R {
                 ctx,
                 solver: z3::Solver::new(ctx),
                 timeout_ms: std::cell::Cell::new(0),
+                checks: std::cell::Cell::new(0),
             }
         });
+        if ts.checks.get() >= CHECKS_PER_SOLVER {
+            ts.solver = z3::Solver::new(ts.ctx);
+            ts.timeout_ms.set(0);
+            ts.checks.set(0);
+        }
+        ts.checks.set(ts.checks.get() + 1);
         f(ts)
     })
 }
