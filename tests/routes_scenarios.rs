@@ -202,3 +202,74 @@ fn escalation_by_pass_role() {
     );
     check("escalation_pass_role_incomplete", &[]);
 }
+
+/// The `aws:SourceVpce` values the witness of a finding shows (over every hop).
+fn witness_endpoints(f: &Finding) -> Vec<String> {
+    let mut out: Vec<String> = f
+        .witness
+        .hops
+        .iter()
+        .filter_map(|h| h.context.get("aws:sourcevpce"))
+        .flatten()
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A finding of `fixture` by class, which must exist.
+fn finding_of(fixture: &str, class: &str) -> Finding {
+    findings(fixture)
+        .into_iter()
+        .find(|f| f.exposure.as_str() == class)
+        .unwrap_or_else(|| panic!("{fixture}: no {class} finding"))
+}
+
+/// A bucket that admits only requests through our S3 endpoint is read through it by the
+/// instance's role (the witness names the endpoint); the endpoint's own policy is a gate.
+#[test]
+fn vpc_endpoint_lock_down() {
+    let route: &[&str] = &["network:tcp/443", "ec2:InstanceProfile", "s3:GetObject"];
+    for fixture in [
+        "vpce_locked_instance",
+        "vpce_locked_instance_default_policy",
+    ] {
+        check(fixture, &[(DATA, "internet-compute", "internet", route)]);
+        assert_eq!(
+            witness_endpoints(&finding_of(fixture, "internet-compute")),
+            vec!["vpce-0a1".to_string()],
+            "{fixture}"
+        );
+    }
+    check("vpce_locked_instance_endpoint_denies", &[]);
+    // The read hop of the plain scenario needs no endpoint, so its witness names none.
+    assert!(witness_endpoints(&finding_of("internet_instance", "internet-compute")).is_empty());
+}
+
+/// A bucket locked to an endpoint the export does not hold: the route is kept as unknown.
+#[test]
+fn vpc_endpoint_not_held_is_unknown() {
+    let got = findings("vpce_locked_unheld");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].exposure.as_str(), "internet-compute");
+    assert_eq!(got[0].solver.verdict, SolverVerdict::Unknown);
+}
+
+/// An endpoint policy that admits only our account's buckets blocks egress only for
+/// requests through it: without an SCP forcing the endpoint the write goes direct.
+#[test]
+fn vpc_endpoint_egress() {
+    let egress: &[&str] = &["s3:PutObject", "s3:GetObject"];
+    check("vpce_egress_open", &[(DATA, "egress", "*", egress)]);
+    assert!(witness_endpoints(&finding_of("vpce_egress_open", "egress")).is_empty());
+    check("vpce_egress_forced", &[]);
+    check(
+        "vpce_egress_forced_open_endpoint",
+        &[(DATA, "egress", "*", egress)],
+    );
+    assert_eq!(
+        witness_endpoints(&finding_of("vpce_egress_forced_open_endpoint", "egress")),
+        vec!["vpce-0a1".to_string()]
+    );
+}

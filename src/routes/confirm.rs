@@ -6,7 +6,7 @@
 //! Edges decided by the graph builder (instance profiles, function roles, network
 //! reachability) are confirmed as they come, with their evidence.
 
-use super::context::RouteCtx;
+use super::context::{NetworkPath, RouteCtx};
 use super::finding::HopWitness;
 use crate::eval::{
     AuthzInputs, ContextValue, IdentityInputs, Request, RequestPrincipal, ResourcePolicyMode,
@@ -15,7 +15,7 @@ use crate::eval::{
 use crate::graph::data::READ_ACTIONS;
 use crate::graph::egress::EGRESS_ACTION;
 use crate::graph::{principal_account, Edge, EdgeKind, Node};
-use crate::model::{Collected, PrincipalRef};
+use crate::model::{Collected, PolicyKind, PrincipalRef};
 use crate::smt::question::{check_chain, Answer, KeyShape, Question, RequestShape, StrShape};
 use std::time::Instant;
 
@@ -120,8 +120,9 @@ struct Asked {
 }
 
 /// Asks each alternative chain in turn: a chain is a list of (inputs, shape) that must all
-/// be allowed together.
-fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
+/// be allowed together. Alternatives from `unknown_from` on (requests through an endpoint
+/// the export does not hold) can only make the answer unknown.
+fn ask(alternatives: &[Vec<Question<'_>>], unknown_from: usize) -> Asked {
     let mut out = Asked {
         answer: None,
         chosen: None,
@@ -132,6 +133,13 @@ fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
     for (i, chain) in alternatives.iter().enumerate() {
         out.questions += chain.len();
         match check_chain(chain) {
+            Ok(Answer::Allowed(w)) if i >= unknown_from => {
+                out.unknown = Some(format!(
+                    "allowed only through a VPC endpoint or VPC the export does not hold{}",
+                    w.requests.first().map(network_keys_of).unwrap_or_default()
+                ));
+                return out;
+            }
             Ok(Answer::Allowed(w)) => {
                 out.answer = Some((w.requests, w.decided_by));
                 out.chosen = Some(i);
@@ -145,26 +153,48 @@ fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
     out
 }
 
+/// ` (aws:SourceVpce=…, aws:SourceVpc=…)` of a request, for reasons.
+fn network_keys_of(req: &Request) -> String {
+    let parts: Vec<String> = req
+        .context
+        .iter()
+        .filter(|(k, _)| {
+            k.eq_ignore_ascii_case("aws:SourceVpce") || k.eq_ignore_ascii_case("aws:SourceVpc")
+        })
+        .map(|(k, v)| format!("{k}={}", v.values().join(",")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
 fn cites_and_conditions(ctx: &RouteCtx<'_>, decided: &[Vec<StatementRef>]) -> (Vec<String>, usize) {
     let mut cites = Vec::new();
     let mut conditions = 0;
     for hop in decided {
         for s in hop {
-            cites.push(ctx.cite_statement(&s.policy, s.statement));
-            if let Some(pid) = ctx.by_label.get(&s.policy) {
-                if let Some(st) = ctx
-                    .model
-                    .policy(*pid)
-                    .and_then(|p| p.document.statements.get(s.statement))
-                {
-                    conditions += st.conditions.len();
-                }
+            let policy = ctx
+                .by_label
+                .get(&s.policy)
+                .and_then(|pid| ctx.model.policy(*pid));
+            let cite = ctx.cite_statement(&s.policy, s.statement);
+            // The grant (resource, trust, identity policy) first; the VPC endpoint policy and
+            // the SCP/RCP levels that merely let it through last.
+            let rank = match policy.map(|p| p.kind) {
+                Some(PolicyKind::VpcEndpoint) => 1,
+                _ if cite.starts_with("organizations/") => 2,
+                _ => 0,
+            };
+            cites.push((rank, cite));
+            if let Some(st) = policy.and_then(|p| p.document.statements.get(s.statement)) {
+                conditions += st.conditions.len();
             }
         }
     }
-    // The grant (resource, trust, identity policy) first; the SCP/RCP levels that merely
-    // let it through last.
-    cites.sort_by_key(|c| c.starts_with("organizations/"));
+    cites.sort_by_key(|(rank, _)| *rank);
+    let mut cites: Vec<String> = cites.into_iter().map(|(_, c)| c).collect();
     cites.dedup();
     (cites, conditions)
 }
@@ -218,6 +248,9 @@ fn finish(
 pub struct QuestionGroup<'c> {
     pub actions: Vec<String>,
     pub alternatives: Vec<Vec<Question<'c>>>,
+    /// Alternatives from this index on only make the answer unknown when allowed (a path
+    /// through a VPC endpoint a policy pins but the export does not hold); never chosen.
+    pub unknown_from: usize,
 }
 
 /// What confirms an edge: an answer the graph already decided, or the questions to ask
@@ -239,6 +272,7 @@ fn single<'c>(
     EdgePlan::Ask {
         groups: vec![QuestionGroup {
             actions,
+            unknown_from: alternatives.len(),
             alternatives,
         }],
         incomplete,
@@ -262,7 +296,7 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
     for (gi, group) in groups.iter().enumerate() {
         let a = finish(
             ctx,
-            ask(&group.alternatives),
+            ask(&group.alternatives, group.unknown_from),
             group.actions.clone(),
             started,
             incomplete,
@@ -606,6 +640,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
     } else {
         None
     };
+    let region = bucket.region.present().map(String::as_str);
     let mut groups = Vec::new();
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
@@ -618,19 +653,16 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
-        let alternatives = ctx
+        let base = ctx
             .shapes(from, action, resource)
             .into_iter()
-            .map(|s| {
-                vec![Question {
-                    inputs: inputs.clone(),
-                    shape: ctx.resource_keys(s, &account),
-                }]
-            })
+            .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
+        let (alternatives, unknown_from) = s3_alternatives(ctx, from, region, base);
         groups.push(QuestionGroup {
             actions: vec![action.to_string()],
             alternatives,
+            unknown_from,
         });
     }
     EdgePlan::Ask { groups, incomplete }
@@ -704,7 +736,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         s3: Some(S3Inputs::default()),
         kms: None,
     };
-    let mut alts = Vec::new();
+    let mut base = Vec::new();
     for dest in egress_destinations(ctx, from) {
         for s in ctx.shapes(from, EGRESS_ACTION, StrShape::Exact(dest.clone())) {
             let s = s
@@ -713,14 +745,57 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
                     KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
                 )
                 .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()));
-            alts.push(vec![Question {
-                inputs: inputs.clone(),
-                shape: s,
-            }]);
+            base.push((inputs.clone(), s));
         }
     }
+    // The outsider picks a destination bucket in whichever region suits the endpoint.
+    let (alternatives, unknown_from) = s3_alternatives(ctx, from, None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    single(vec![EGRESS_ACTION.into()], alts, incomplete)
+    EdgePlan::Ask {
+        groups: vec![QuestionGroup {
+            actions: vec![EGRESS_ACTION.into()],
+            alternatives,
+            unknown_from,
+        }],
+        incomplete,
+    }
+}
+
+/// The alternatives of one S3 request by `from`: every base question sent directly first,
+/// in the order they were always asked (so the index of a direct answer does not move),
+/// then through each VPC endpoint worth asking (`RouteCtx::network_paths`), then through
+/// endpoints a policy pins that the export does not hold. Returns the alternatives and the
+/// index from which they only make the answer unknown.
+///
+/// An endpoint is one more alternative, never a replacement: a requester that may send
+/// through an endpoint may also send without one, unless a policy (an SCP, a bucket
+/// condition on `aws:SourceVpce`) forces the endpoint, and then only the endpoint
+/// alternatives, each with its endpoint's policy as a gate, can be allowed.
+fn s3_alternatives<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    bucket_region: Option<&str>,
+    base: Vec<(AuthzInputs<'c>, RequestShape)>,
+) -> (Vec<Vec<Question<'c>>>, usize) {
+    let inside = matches!(from, Node::Principal(_) | Node::Escalated { .. });
+    let mut direct = Vec::new();
+    let mut through = Vec::new();
+    let mut unheld = Vec::new();
+    for (inputs, shape) in base {
+        for path in ctx.network_paths(inside, bucket_region, &inputs) {
+            let (inputs, shape) = ctx.along_path(&path, inputs.clone(), shape.clone());
+            let q = vec![Question { inputs, shape }];
+            match path {
+                NetworkPath::Direct => direct.push(q),
+                NetworkPath::Endpoint(_) | NetworkPath::Foreign => through.push(q),
+                NetworkPath::Unheld { .. } => unheld.push(q),
+            }
+        }
+    }
+    let unknown_from = direct.len() + through.len();
+    direct.extend(through);
+    direct.extend(unheld);
+    (direct, unknown_from)
 }
