@@ -223,6 +223,21 @@ fn iam_path(r: &Resource) -> String {
     r.str("path").unwrap_or_else(|| "/".to_string())
 }
 
+/// IAM resources AWS names by their `name` and `path`: (Terraform type, ARN resource type,
+/// unique-id prefix). Roles are also read as data sources.
+const NAMED_IAM: &[(&str, &str, &str)] = &[
+    ("aws_iam_user", "user", "AIDA"),
+    ("aws_iam_role", "role", "AROA"),
+    ("aws_iam_group", "group", "AGPA"),
+    ("aws_iam_instance_profile", "instance-profile", "AIPA"),
+];
+
+/// EC2 resources with a generated id: (Terraform type, id prefix, ARN resource type).
+const EC2_IDS: &[(&str, &str, &str)] = &[
+    ("aws_instance", "i", "instance"),
+    ("aws_security_group", "sg", "security-group"),
+];
+
 /// The attributes AWS computes for a resource, from those written (when they are known).
 fn computed(r: &Resource) -> Vec<(&'static str, String)> {
     let acct = r.account();
@@ -231,40 +246,32 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
         r.str("name")
             .map(|n| format!("arn:aws:iam::{acct}:{kind}{}{n}", iam_path(r)))
     };
+    let iam = NAMED_IAM
+        .iter()
+        .find(|(t, ..)| *t == r.kind && (r.mode == Mode::Managed || *t == "aws_iam_role"));
+    if let Some((_, kind, prefix)) = iam {
+        if let (Some(arn), Some(n)) = (named(kind), r.str("name")) {
+            out.push(("unique_id", unique_id(prefix, &arn)));
+            out.push(("arn", arn));
+            out.push(("id", n));
+        }
+        return out;
+    }
+    let ec2 = EC2_IDS
+        .iter()
+        .find(|(t, ..)| *t == r.kind && r.mode == Mode::Managed);
+    if let Some((_, prefix, kind)) = ec2 {
+        let id = format!("{prefix}-{}", hex_id(&r.label(), 17));
+        out.push(("arn", format!("arn:aws:ec2:{REGION}:{acct}:{kind}/{id}")));
+        out.push(("id", id));
+        return out;
+    }
     match (r.mode, r.kind.as_str()) {
-        (Mode::Managed, "aws_iam_user") => {
-            if let (Some(arn), Some(n)) = (named("user"), r.str("name")) {
-                out.push(("unique_id", unique_id("AIDA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
-        (Mode::Managed, "aws_iam_role") | (Mode::Data, "aws_iam_role") => {
-            if let (Some(arn), Some(n)) = (named("role"), r.str("name")) {
-                out.push(("unique_id", unique_id("AROA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
-        (Mode::Managed, "aws_iam_group") => {
-            if let (Some(arn), Some(n)) = (named("group"), r.str("name")) {
-                out.push(("unique_id", unique_id("AGPA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
         (Mode::Managed, "aws_iam_policy") => {
             if let Some(arn) = named("policy") {
                 out.push(("policy_id", unique_id("ANPA", &arn)));
                 out.push(("id", arn.clone()));
                 out.push(("arn", arn));
-            }
-        }
-        (Mode::Managed, "aws_iam_instance_profile") => {
-            if let (Some(arn), Some(n)) = (named("instance-profile"), r.str("name")) {
-                out.push(("unique_id", unique_id("AIPA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
             }
         }
         (Mode::Managed, "aws_iam_openid_connect_provider") => {
@@ -281,19 +288,6 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
                 out.push(("id", b.clone()));
                 out.push(("bucket_domain_name", format!("{b}.s3.amazonaws.com")));
             }
-        }
-        (Mode::Managed, "aws_instance") => {
-            let id = format!("i-{}", hex_id(&r.label(), 17));
-            out.push(("arn", format!("arn:aws:ec2:{REGION}:{acct}:instance/{id}")));
-            out.push(("id", id));
-        }
-        (Mode::Managed, "aws_security_group") => {
-            let id = format!("sg-{}", hex_id(&r.label(), 17));
-            out.push((
-                "arn",
-                format!("arn:aws:ec2:{REGION}:{acct}:security-group/{id}"),
-            ));
-            out.push(("id", id));
         }
         (Mode::Managed, "aws_iam_access_key") => {
             out.push(("id", unique_id("AKIA", &r.label())));

@@ -8,38 +8,40 @@
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::Node;
-use crate::model::PrincipalRef;
+use crate::model::{PrincipalRef, RoleId};
 
 pub const NAME: &str = "update-assume-role-policy";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let m = ctx.model;
+    for (rid, arn) in rewritable_trusts(ctx, p) {
+        out.push(Found {
+            target: Node::Principal(PrincipalRef::Role(rid)),
+            escalation: Escalation {
+                detector: NAME,
+                steps: trust_rewrite_steps(arn),
+            },
+        });
+    }
+}
+
+/// The roles of `p`'s account (other than `p`) whose trust `p` may rewrite and which it may
+/// then assume, with their ARNs (also what `modify_role_then_assume` rewrites first).
+pub fn rewritable_trusts<'c>(ctx: &'c Ctx<'_>, p: PrincipalRef) -> Vec<(RoleId, &'c str)> {
     let (Some(update), Some(assume)) = (
         ctx.grant(p, "iam:UpdateAssumeRolePolicy"),
         ctx.grant(p, "sts:AssumeRole"),
     ) else {
-        return;
+        return Vec::new();
     };
-    for rid in ctx.roles_beside(p) {
-        let target = PrincipalRef::Role(*rid);
-        let Some(role) = m.roles.get(rid.index()) else {
-            continue;
-        };
-        if target == p {
-            continue;
-        }
-        let arn = m.str(role.arn);
-        if update.covers(arn) && assume.covers(arn) {
-            out.push(Found {
-                target: Node::Principal(target),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![
-                        Step::new("iam:UpdateAssumeRolePolicy", arn),
-                        Step::new("sts:AssumeRole", arn),
-                    ],
-                },
-            });
-        }
-    }
+    ctx.other_roles(p)
+        .filter(|(_, arn)| update.covers(arn) && assume.covers(arn))
+        .collect()
+}
+
+/// The calls that make role `arn` trust the caller and assume it.
+pub fn trust_rewrite_steps(arn: &str) -> Vec<Step> {
+    vec![
+        Step::new("iam:UpdateAssumeRolePolicy", arn),
+        Step::new("sts:AssumeRole", arn),
+    ]
 }
