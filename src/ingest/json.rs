@@ -41,6 +41,13 @@ pub(crate) fn read_json_file_sized(
     path: &Path,
     rel: &str,
 ) -> Result<(FileContent, u64), IngestError> {
+    let bytes = read_file_bytes(path, rel)?;
+    Ok((parse_json_bytes(&bytes, rel)?, bytes.len() as u64))
+}
+
+/// Reads one file whole, refusing files over `MAX_FILE_BYTES`; `rel` is its path relative
+/// to the export root (used in errors).
+pub(crate) fn read_file_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, IngestError> {
     let io_err = |e: std::io::Error| IngestError::Io {
         path: rel.to_string(),
         message: e.to_string(),
@@ -64,11 +71,20 @@ pub(crate) fn read_json_file_sized(
         .take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io_err)?;
-    Ok((parse_json_bytes(&bytes, rel)?, bytes.len() as u64))
+    Ok(bytes)
 }
 
 /// Parses JSON bytes (see `read_json_file`).
 pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestError> {
+    match json_text(bytes, rel)? {
+        None => Ok(FileContent::Empty),
+        Some(text) => parse_json_text(text, rel).map(FileContent::Json),
+    }
+}
+
+/// The JSON text of a file's bytes: the size cap, UTF-8 and a byte-order mark dealt with;
+/// `None` when the file is empty or whitespace only (see `FileContent::Empty`).
+pub(crate) fn json_text<'b>(bytes: &'b [u8], rel: &str) -> Result<Option<&'b str>, IngestError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge {
             file: rel.to_string(),
@@ -83,13 +99,18 @@ pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestEr
     // Windows tools write a byte-order mark; JSON forbids it but it carries no meaning.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
-        return Ok(FileContent::Empty);
+        return Ok(None);
     }
+    Ok(Some(text))
+}
+
+/// Parses non-empty JSON text (from `json_text`) into a `Value`.
+pub(crate) fn parse_json_text(text: &str, rel: &str) -> Result<Value, IngestError> {
     // One pass that parses and enforces the nesting limit. Only when it fails are the
     // checks made one by one, in their documented order (nesting first, then serde_json's
     // own error), so a bad file gets exactly the error it always got.
     if let Ok(value) = value_from_str(text) {
-        return Ok(FileContent::Json(value));
+        return Ok(value);
     }
     if !text_within_depth(text, MAX_JSON_DEPTH) {
         return Err(IngestError::TooDeep {
@@ -97,14 +118,12 @@ pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestEr
             limit: MAX_JSON_DEPTH,
         });
     }
-    serde_json::from_str::<Value>(text)
-        .map(FileContent::Json)
-        .map_err(|e| IngestError::InvalidJson {
-            file: rel.to_string(),
-            line: e.line(),
-            column: e.column(),
-            message: e.to_string(),
-        })
+    serde_json::from_str::<Value>(text).map_err(|e| IngestError::InvalidJson {
+        file: rel.to_string(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string(),
+    })
 }
 
 /// Parses JSON text into the `Value` `serde_json::from_str` gives, failing past
@@ -125,16 +144,16 @@ pub(crate) fn value_from_str(text: &str) -> Result<Value, serde_json::Error> {
 
 /// Values and object entries parsed but not yet placed in their parent.
 #[derive(Default)]
-struct Scratch {
+pub(crate) struct Scratch {
     values: Vec<Value>,
     entries: Vec<(String, Value)>,
 }
 
 /// Deserializes one value; mirrors serde_json's own `Value` visitor case by case.
-struct ValueSeed<'s> {
-    scratch: &'s mut Scratch,
+pub(crate) struct ValueSeed<'s> {
+    pub(crate) scratch: &'s mut Scratch,
     /// Lists/objects around this value.
-    depth: usize,
+    pub(crate) depth: usize,
 }
 
 impl ValueSeed<'_> {
