@@ -273,3 +273,74 @@ fn vpc_endpoint_egress() {
         vec!["vpce-0a1".to_string()]
     );
 }
+
+/// Public reads limited to one prefix expose that prefix (`dataset.arn` is the bucket's ARN
+/// and the prefix, kind `s3-prefix`); reads that also reach keys outside it expose the
+/// bucket, and so does a whole-bucket grant.
+#[test]
+fn prefix_datasets() {
+    let check_dataset = |fixture: &str, arn: &str, kind: &str| {
+        let got = findings(fixture);
+        assert_eq!(got.len(), 1, "{fixture}: {got:#?}");
+        assert_eq!(got[0].dataset.arn, arn, "{fixture}");
+        assert_eq!(got[0].dataset.kind, kind, "{fixture}");
+        assert_eq!(got[0].solver.verdict, SolverVerdict::Sat, "{fixture}");
+        assert_eq!(got[0].dataset.account, "111111111111", "{fixture}");
+    };
+    check(
+        "public_prefix",
+        &[(
+            "arn:aws:s3:::data/public/",
+            "public",
+            "*",
+            &["s3:GetObject"],
+        )],
+    );
+    check_dataset("public_prefix", "arn:aws:s3:::data/public/", "s3-prefix");
+    check_dataset("public_prefix_and_bucket", DATA, "s3-bucket");
+    check_dataset("public_policy", DATA, "s3-bucket");
+}
+
+/// The prefix check asks the solver, not the witness: with the witness's key under
+/// `public/`, a grant that also reaches `reports-*` keys is found and the bucket stays the
+/// dataset.
+#[test]
+fn prefix_check_is_refuted_by_the_solver() {
+    use leakpath::graph::{EdgeKind, Node};
+    use leakpath::routes::confirm::{read_prefix, EdgeVerdict};
+    let prefix_with_public_witness = |fixture: &str| {
+        let root = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/routes"
+        ))
+        .join(fixture);
+        let export = leakpath::ingest::load_export(&root).expect("export loads");
+        let an = leakpath::routes::analyze(
+            &export.model,
+            &export.sources,
+            &RouteOptions::default(),
+            |g| g.graph.edge_indices().collect(),
+        )
+        .expect("analysis");
+        let g = &an.graph.graph;
+        let e = g
+            .edge_indices()
+            .find(|e| {
+                let (from, _) = g.edge_endpoints(*e).expect("edge");
+                matches!(g[*e].kind, EdgeKind::DataRead) && matches!(g[from], Node::Anyone)
+            })
+            .expect("a read by anyone");
+        let mut answer = an.answers.get(&e).expect("answered").clone();
+        assert_eq!(answer.verdict, EdgeVerdict::Allowed, "{fixture}");
+        for w in &mut answer.witness {
+            w.resource = "arn:aws:s3:::data/public/x".into();
+        }
+        let (from, to) = g.edge_endpoints(e).expect("edge");
+        read_prefix(&an.ctx, &g[from], &g[to], &g[e], &answer)
+    };
+    assert_eq!(
+        prefix_with_public_witness("public_prefix"),
+        Some("public/".to_string())
+    );
+    assert_eq!(prefix_with_public_witness("public_prefix_and_bucket"), None);
+}

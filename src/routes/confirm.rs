@@ -799,3 +799,162 @@ fn s3_alternatives<'c>(
     direct.extend(unheld);
     (direct, unknown_from)
 }
+
+/// The key prefix (`public/`, always ending in `/`) that every object read a data edge
+/// allows is limited to, if there is one: the route then exposes that prefix, not the
+/// whole bucket.
+///
+/// Decided soundly: a candidate prefix (from the resource patterns of the edge's policies
+/// and the witness's object key) counts only if the solver refutes, for every alternative
+/// of the edge's `s3:GetObject` question, a read of a key outside it. The question is the
+/// same with one more gate that lets through only keys outside the prefix (the endpoint
+/// gate: the request's own endpoint policy, when it has one, plus a deny of the prefix).
+/// Anything but `Denied` (allowed, unknown, an error) means "not limited". An edge that
+/// also allows `s3:ListBucket` lists the whole bucket, and one not confirmed may allow
+/// more than its answer says: both expose the bucket.
+pub fn read_prefix(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    edge: &Edge,
+    answer: &EdgeAnswer,
+) -> Option<String> {
+    const GET: &str = "s3:GetObject";
+    if !matches!(edge.kind, EdgeKind::DataRead)
+        || answer.verdict != EdgeVerdict::Allowed
+        || answer.actions.iter().any(|a| a != GET)
+        || answer.actions.is_empty()
+    {
+        return None;
+    }
+    let Node::Bucket(b) = to else { return None };
+    let bucket = ctx.model.buckets.get(b.index())?;
+    let objects = format!("{}/", ctx.model.str(bucket.arn));
+    let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
+        return None;
+    };
+    let group = groups.iter().find(|g| g.actions.iter().any(|a| a == GET))?;
+    let key = answer
+        .witness
+        .iter()
+        .find(|w| w.action == GET)
+        .and_then(|w| w.resource.strip_prefix(&objects));
+    let mut candidates: Vec<String> = Vec::new();
+    for q in group.alternatives.iter().flatten() {
+        for doc in super::context::input_docs(&q.inputs) {
+            for st in &doc.statements {
+                let Some(r) = &st.resource else { continue };
+                for p in &r.patterns {
+                    let Some(rest) = p.strip_prefix(&objects) else {
+                        continue;
+                    };
+                    let literal = rest.split(['*', '?', '$']).next().unwrap_or("");
+                    candidates.extend(folder_prefixes(literal));
+                }
+            }
+        }
+    }
+    candidates.retain(|c| key.map_or(true, |k| k.starts_with(c.as_str())));
+    candidates.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    candidates.dedup();
+    candidates.truncate(MAX_PREFIX_CANDIDATES);
+    candidates
+        .into_iter()
+        .find(|prefix| only_under(&group.alternatives, &format!("{objects}{prefix}*")))
+}
+
+/// Candidate prefixes tried per route, longest first.
+const MAX_PREFIX_CANDIDATES: usize = 4;
+
+/// Every prefix of `literal` that ends in `/`, longest first (`a/b/c` → `a/b/`, `a/`).
+fn folder_prefixes(literal: &str) -> Vec<String> {
+    let mut out: Vec<String> = literal
+        .match_indices('/')
+        .map(|(i, _)| literal[..=i].to_string())
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Whether no alternative allows a read outside `pattern` (a glob naming the prefix's
+/// objects): each is asked with a gate that denies `pattern`.
+fn only_under(alternatives: &[Vec<Question<'_>>], pattern: &str) -> bool {
+    alternatives.iter().all(|alt| {
+        let guards: Option<Vec<crate::policy::PolicyDocument>> = alt
+            .iter()
+            .map(|q| prefix_guard(q.inputs.vpc_endpoint_policy.map(|p| p.doc), pattern))
+            .collect();
+        let Some(guards) = guards else {
+            return false;
+        };
+        let chain: Vec<Question<'_>> = alt
+            .iter()
+            .zip(&guards)
+            .map(|(q, g)| {
+                let mut q = q.clone();
+                q.inputs.vpc_endpoint_policy = Some(crate::eval::PolicyRef {
+                    label: "leakpath:prefix-guard",
+                    doc: g,
+                });
+                q
+            })
+            .collect();
+        matches!(check_chain(&chain), Ok(Answer::Denied(_)))
+    })
+}
+
+/// The gate of a prefix check: the request's own endpoint policy (or allow-all where it
+/// has none) plus a deny of every object `pattern` names.
+fn prefix_guard(
+    endpoint: Option<&crate::policy::PolicyDocument>,
+    pattern: &str,
+) -> Option<crate::policy::PolicyDocument> {
+    use crate::policy::parse::parse_policy_text;
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": pattern}]});
+    let mut deny = parse_policy_text(&deny.to_string()).ok()?;
+    let mut doc = match endpoint {
+        Some(d) => d.clone(),
+        None => parse_policy_text(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        )
+        .ok()?,
+    };
+    let mut st = deny.statements.pop()?;
+    st.index = doc.statements.len();
+    doc.statements.push(st);
+    Some(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(literal: &str, expect: &[&str]) {
+        assert_eq!(folder_prefixes(literal), expect, "{literal:?}");
+    }
+
+    #[test]
+    fn folder_prefixes_longest_first() {
+        check("public/", &["public/"]);
+        check("a/b/c", &["a/b/", "a/"]);
+        check("reports-", &[]);
+        check("", &[]);
+    }
+
+    #[test]
+    fn prefix_guard_keeps_the_endpoint_policy_and_denies_the_prefix() {
+        let ep = crate::policy::parse::parse_policy_text(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+        )
+        .expect("valid policy");
+        let g = prefix_guard(Some(&ep), "arn:aws:s3:::b/public/*").expect("guard");
+        assert_eq!(g.statements.len(), 2);
+        assert_eq!(g.statements[0], ep.statements[0]);
+        assert_eq!(g.statements[1].effect, crate::policy::Effect::Deny);
+        assert_eq!(g.statements[1].index, 1);
+        let open = prefix_guard(None, "arn:aws:s3:::b/public/*").expect("guard");
+        assert_eq!(open.statements[0].effect, crate::policy::Effect::Allow);
+        assert_eq!(open.statements.len(), 2);
+    }
+}

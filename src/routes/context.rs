@@ -142,7 +142,7 @@ pub fn doc_mentions_keys(doc: &PolicyDocument, keys: &[&str]) -> bool {
 
 /// Every policy document of a question (the KMS key's policy aside: S3's call to KMS
 /// carries no network keys).
-fn input_docs<'x>(inputs: &'x AuthzInputs<'_>) -> Vec<&'x PolicyDocument> {
+pub fn input_docs<'x>(inputs: &'x AuthzInputs<'_>) -> Vec<&'x PolicyDocument> {
     let mut docs: Vec<&PolicyDocument> = Vec::new();
     let org = |o: &'x OrgPolicies<'_>, docs: &mut Vec<&'x PolicyDocument>| {
         for level in &o.levels {
