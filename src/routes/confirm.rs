@@ -481,20 +481,24 @@ fn plan_assume<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c
     let Some((inputs, arn, account)) = trust_inputs(ctx, identity, role) else {
         return EdgePlan::Decided(EdgeAnswer::denied("trust policy not collected"));
     };
-    let alts = ctx
+    let base = ctx
         .shapes(from, "sts:AssumeRole", StrShape::Exact(arn))
         .into_iter()
-        .map(|s| {
-            vec![Question {
-                inputs: inputs.clone(),
-                shape: ctx.resource_keys(s, &account),
-            }]
-        })
+        .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
         .collect();
+    // Roles are global; STS takes the call in any region.
+    let (alternatives, unknown_from) = network_alternatives(ctx, from, "sts", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    single(vec!["sts:AssumeRole".into()], alts, incomplete)
+    EdgePlan::Ask {
+        groups: vec![QuestionGroup {
+            actions: vec!["sts:AssumeRole".into()],
+            alternatives,
+            unknown_from,
+        }],
+        incomplete,
+    }
 }
 
 /// The GitHub subject claim of a trust: `repo:OWNER/REPO:...`. A pattern whose owner part is
@@ -658,7 +662,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
-        let (alternatives, unknown_from) = s3_alternatives(ctx, from, region, base);
+        let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", region, base);
         groups.push(QuestionGroup {
             actions: vec![action.to_string()],
             alternatives,
@@ -749,7 +753,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         }
     }
     // The outsider picks a destination bucket in whichever region suits the endpoint.
-    let (alternatives, unknown_from) = s3_alternatives(ctx, from, None, base);
+    let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
@@ -763,7 +767,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
     }
 }
 
-/// The alternatives of one S3 request by `from`: every base question sent directly first,
+/// The alternatives of one request to `service` by `from`: every base question sent directly first,
 /// in the order they were always asked (so the index of a direct answer does not move),
 /// then through each VPC endpoint worth asking (`RouteCtx::network_paths`), then through
 /// endpoints a policy pins that the export does not hold. Returns the alternatives and the
@@ -773,10 +777,11 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
 /// through an endpoint may also send without one, unless a policy (an SCP, a bucket
 /// condition on `aws:SourceVpce`) forces the endpoint, and then only the endpoint
 /// alternatives, each with its endpoint's policy as a gate, can be allowed.
-fn s3_alternatives<'c>(
+fn network_alternatives<'c>(
     ctx: &'c RouteCtx<'_>,
     from: &Node,
-    bucket_region: Option<&str>,
+    service: &str,
+    resource_region: Option<&str>,
     base: Vec<(AuthzInputs<'c>, RequestShape)>,
 ) -> (Vec<Vec<Question<'c>>>, usize) {
     let inside = matches!(from, Node::Principal(_) | Node::Escalated { .. });
@@ -784,7 +789,7 @@ fn s3_alternatives<'c>(
     let mut through = Vec::new();
     let mut unheld = Vec::new();
     for (inputs, shape) in base {
-        for path in ctx.network_paths(inside, bucket_region, &inputs) {
+        for path in ctx.network_paths(inside, service, resource_region, &inputs) {
             let (inputs, shape) = ctx.along_path(&path, inputs.clone(), shape.clone());
             let q = vec![Question { inputs, shape }];
             match path {

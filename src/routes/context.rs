@@ -6,7 +6,7 @@
 //! Policy labels are the evidence strings of the `SourceMap` (`file#/json/pointer`), so a
 //! witness's deciding statements cite where they were written.
 //!
-//! S3 requests may travel through a VPC endpoint (`NetworkPath`): AWS then sets
+//! S3 requests and role assumptions may travel through a VPC endpoint (`NetworkPath`): AWS then sets
 //! `aws:SourceVpce` and `aws:SourceVpc`, drops `aws:SourceIp` ("always included, except for
 //! requests that use a VPC endpoint") and sets `aws:VpcSourceIp`, and the endpoint's policy
 //! must allow the request too. A route may take any such path; which ones are worth asking
@@ -47,9 +47,9 @@ pub struct RouteCtx<'a> {
     /// fixed org id the policies pin (Block Public Access counts a fixed org id as
     /// non-public; an outsider cannot join an organization it does not run).
     pub foreign_org_exclusions: Vec<String>,
-    /// The S3 VPC endpoints the model holds (every one is in an exported account, so in the
-    /// zone).
-    pub s3_endpoints: Vec<S3Endpoint>,
+    /// The VPC endpoints the model holds (every one is in an exported account, so in the
+    /// zone), with the service each serves.
+    pub endpoints: Vec<ServiceEndpoint>,
     /// Endpoint ids an outsider's own endpoint cannot have: every endpoint the model holds,
     /// and every fixed `aws:SourceVpce` value our policies pin (AWS assigns endpoint ids; an
     /// outsider cannot pick one that a policy of ours names).
@@ -65,28 +65,30 @@ pub struct RouteCtx<'a> {
     pub unheld_vpcs: Vec<String>,
 }
 
-/// An S3 VPC endpoint (gateway or interface) the model holds.
+/// A VPC endpoint (gateway or interface) the model holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct S3Endpoint {
+pub struct ServiceEndpoint {
+    /// The service prefix of the actions it carries (`s3`, `sts`, …).
+    pub service: String,
     /// `vpce-…`: the request's `aws:SourceVpce`.
     pub id: String,
     /// The request's `aws:SourceVpc` (`None` if the export does not say; then any).
     pub vpc: Option<String>,
     pub region: String,
-    /// Gateway endpoints serve buckets of their own region only (S3 does not take
-    /// cross-region requests through a gateway endpoint).
+    /// Gateway endpoints (S3, DynamoDB) serve resources of their own region only (S3 does
+    /// not take cross-region requests through a gateway endpoint).
     pub gateway: bool,
     /// The endpoint policy; `None` = the endpoint has none, which is AWS's default full
     /// access (no gate).
     pub policy: Option<PolicyId>,
 }
 
-/// How an S3 request reaches S3.
+/// How a request reaches the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NetworkPath {
     /// Not through any VPC endpoint: the network keys as each shape always set them.
     Direct,
-    /// Through `RouteCtx::s3_endpoints[i]`: its id and VPC in the request, its policy a gate.
+    /// Through `RouteCtx::endpoints[i]`: its id and VPC in the request, its policy a gate.
     Endpoint(usize),
     /// Through an endpoint of someone outside the zone (credentials can be used from any
     /// VPC, an outsider's too): an id and a VPC none of ours, and a policy we cannot see,
@@ -113,13 +115,16 @@ fn endpoint_gone(state: Option<&str>) -> bool {
     })
 }
 
-/// Whether an endpoint's service is S3 itself (`com.amazonaws.<region>.s3`, and the FIPS
-/// variant); not S3 Express, access points or other services.
-fn is_s3_service(service_name: &str) -> bool {
-    matches!(
-        service_name.rsplit('.').next(),
-        Some("s3") | Some("s3-fips")
-    )
+/// The service prefix an AWS service endpoint carries (`com.amazonaws.<region>.s3` and its
+/// FIPS variant `…s3-fips` → `s3`; `…sts` → `sts`); `None` for endpoint services that are
+/// not AWS's own (`com.amazonaws.vpce.<region>.vpce-svc-…`, Marketplace).
+fn endpoint_service(service_name: &str) -> Option<&str> {
+    let rest = service_name.strip_prefix("com.amazonaws.")?;
+    if rest.starts_with("vpce.") {
+        return None;
+    }
+    let last = rest.rsplit('.').next()?;
+    Some(last.strip_suffix("-fips").unwrap_or(last))
 }
 
 /// Whether a policy conditions on (or names as a policy variable) any of `keys`
@@ -218,7 +223,7 @@ impl<'a> RouteCtx<'a> {
         let endpoints = network_endpoints(model);
         RouteCtx {
             foreign_org_exclusions,
-            s3_endpoints: endpoints.s3_endpoints,
+            endpoints: endpoints.endpoints,
             foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
             foreign_vpc_exclusions: endpoints.foreign_vpc_exclusions,
             unheld_vpces: endpoints.unheld_vpces,
@@ -579,10 +584,10 @@ impl<'a> RouteCtx<'a> {
         })
     }
 
-    /// The network paths worth asking for an S3 request with `inputs` (always `Direct`
-    /// first). `inside`: the requester is a principal of the zone; `bucket_region`: the
-    /// region of the bucket the request is for (`None`: any, e.g. egress to a bucket the
-    /// outsider picks).
+    /// The network paths worth asking for a request to `service` (the action's prefix:
+    /// `s3`, `sts`) with `inputs` (always `Direct` first). `inside`: the requester is a
+    /// principal of the zone; `resource_region`: the region of the resource (`None`: any,
+    /// e.g. egress to a bucket the outsider picks, or a global resource like a role).
     ///
     /// Which endpoints an inside principal may use: an endpoint serves only requests from
     /// its own VPC (gateway: the subnets whose route tables it is on; interface: the VPC),
@@ -590,10 +595,10 @@ impl<'a> RouteCtx<'a> {
     /// sessions are handed to code on any instance, function or container the organization
     /// runs, users' keys sit on any host, and credentials read from one host can be used from
     /// another; the export does not tell which VPCs those are. The sound choice (a route
-    /// must never be missed) is every S3 endpoint of the zone, in the bucket's region for
-    /// gateway endpoints (interface endpoints are left unrestricted, conservatively).
-    /// Credentials can also be used from an outsider's VPC through the outsider's endpoint
-    /// (`Foreign`), for inside and outside requesters alike.
+    /// must never be missed) is every endpoint of the service in the zone, gateway endpoints
+    /// only in the resource's region (interface endpoints are left unrestricted,
+    /// conservatively). Credentials can also be used from an outsider's VPC through the
+    /// outsider's endpoint (`Foreign`), for inside and outside requesters alike.
     ///
     /// Only paths that can change the answer are asked: an endpoint only adds a gate and
     /// the keys `aws:SourceVpce`, `aws:SourceVpc`, `aws:VpcSourceIp` (and drops
@@ -603,7 +608,8 @@ impl<'a> RouteCtx<'a> {
     pub fn network_paths(
         &self,
         inside: bool,
-        bucket_region: Option<&str>,
+        service: &str,
+        resource_region: Option<&str>,
         inputs: &AuthzInputs<'_>,
     ) -> Vec<NetworkPath> {
         let mut out = vec![NetworkPath::Direct];
@@ -614,8 +620,10 @@ impl<'a> RouteCtx<'a> {
             return out;
         }
         if inside {
-            for (i, e) in self.s3_endpoints.iter().enumerate() {
-                if e.gateway && bucket_region.is_some_and(|r| r != e.region) {
+            for (i, e) in self.endpoints.iter().enumerate() {
+                if e.service != service
+                    || (e.gateway && resource_region.is_some_and(|r| r != e.region))
+                {
                     continue;
                 }
                 out.push(NetworkPath::Endpoint(i));
@@ -637,7 +645,7 @@ impl<'a> RouteCtx<'a> {
         out
     }
 
-    /// The question of one S3 request sent along `path`: the network keys it sets and the
+    /// The question of one request sent along `path`: the network keys it sets and the
     /// endpoint policy it must pass.
     pub fn along_path<'c>(
         &'c self,
@@ -648,7 +656,7 @@ impl<'a> RouteCtx<'a> {
         let (vpce, vpc) = match path {
             NetworkPath::Direct => return (inputs, shape),
             NetworkPath::Endpoint(i) => {
-                let Some(e) = self.s3_endpoints.get(*i) else {
+                let Some(e) = self.endpoints.get(*i) else {
                     return (inputs, shape);
                 };
                 inputs.vpc_endpoint_policy = e.policy.and_then(|p| self.policy_ref(p));
@@ -714,7 +722,7 @@ impl<'a> RouteCtx<'a> {
 
 /// The endpoint side of a `RouteCtx`.
 struct Endpoints {
-    s3_endpoints: Vec<S3Endpoint>,
+    endpoints: Vec<ServiceEndpoint>,
     foreign_vpce_exclusions: Vec<String>,
     foreign_vpc_exclusions: Vec<String>,
     unheld_vpces: Vec<String>,
@@ -722,7 +730,7 @@ struct Endpoints {
 }
 
 fn network_endpoints(model: &Model) -> Endpoints {
-    let mut s3_endpoints = Vec::new();
+    let mut endpoints = Vec::new();
     let mut held_vpces = Vec::new();
     let mut held_vpcs: Vec<String> = model
         .vpcs
@@ -734,10 +742,14 @@ fn network_endpoints(model: &Model) -> Endpoints {
         let vpc = e.vpc.map(|v| model.str(v).to_string());
         held_vpces.push(id.clone());
         held_vpcs.extend(vpc.iter().cloned());
-        if !is_s3_service(&e.service_name) || endpoint_gone(e.state.as_deref()) {
+        let Some(service) = endpoint_service(&e.service_name) else {
+            continue;
+        };
+        if endpoint_gone(e.state.as_deref()) {
             continue;
         }
-        s3_endpoints.push(S3Endpoint {
+        endpoints.push(ServiceEndpoint {
+            service: service.to_string(),
             id,
             vpc,
             region: model.str(e.region).to_string(),
@@ -792,7 +804,7 @@ fn network_endpoints(model: &Model) -> Endpoints {
             .collect(),
         foreign_vpce_exclusions: sorted(held_vpces.into_iter().chain(pinned_vpces).collect()),
         foreign_vpc_exclusions: sorted(held_vpcs.into_iter().chain(pinned_vpcs).collect()),
-        s3_endpoints,
+        endpoints,
     }
 }
 
@@ -859,7 +871,7 @@ mod tests {
     }
 }
 
-/// VPC endpoints: which are S3's, which keys a policy must name for endpoints to matter,
+/// VPC endpoints: which service each serves, which keys a policy must name for endpoints to matter,
 /// and the paths a question gets.
 #[cfg(test)]
 mod endpoint_tests {
@@ -952,10 +964,21 @@ mod endpoint_tests {
 
     #[test]
     fn s3_services_and_dead_endpoints() {
-        assert!(is_s3_service("com.amazonaws.us-east-1.s3"));
-        assert!(is_s3_service("com.amazonaws.us-east-1.s3-fips"));
-        assert!(!is_s3_service("com.amazonaws.us-east-1.s3express"));
-        assert!(!is_s3_service("com.amazonaws.us-east-1.dynamodb"));
+        assert_eq!(endpoint_service("com.amazonaws.us-east-1.s3"), Some("s3"));
+        assert_eq!(
+            endpoint_service("com.amazonaws.us-east-1.s3-fips"),
+            Some("s3")
+        );
+        assert_eq!(
+            endpoint_service("com.amazonaws.us-east-1.s3express"),
+            Some("s3express")
+        );
+        assert_eq!(endpoint_service("com.amazonaws.us-east-1.sts"), Some("sts"));
+        assert_eq!(
+            endpoint_service("com.amazonaws.vpce.us-east-1.vpce-svc-0123"),
+            None
+        );
+        assert_eq!(endpoint_service("aws.sagemaker.us-east-1.notebook"), None);
         assert!(endpoint_gone(Some("Deleted")));
         assert!(!endpoint_gone(Some("available")));
         assert!(!endpoint_gone(Some("pendingAcceptance")));
@@ -984,9 +1007,11 @@ mod endpoint_tests {
             ],
         );
         let e = network_endpoints(&m);
-        assert_eq!(e.s3_endpoints.len(), 1);
-        assert_eq!(e.s3_endpoints[0].id, "vpce-a");
-        assert!(e.s3_endpoints[0].gateway);
+        assert_eq!(e.endpoints.len(), 2);
+        assert_eq!(e.endpoints[0].id, "vpce-a");
+        assert_eq!(e.endpoints[0].service, "s3");
+        assert!(e.endpoints[0].gateway);
+        assert_eq!(e.endpoints[1].service, "dynamodb");
         assert_eq!(e.unheld_vpces, vec!["vpce-z".to_string()]);
         assert_eq!(e.unheld_vpcs, vec!["vpc-9".to_string()]);
         assert_eq!(
@@ -1018,7 +1043,7 @@ mod endpoint_tests {
             kms: None,
         };
         assert_eq!(
-            ctx.network_paths(inside, bucket_region, &inputs),
+            ctx.network_paths(inside, "s3", bucket_region, &inputs),
             expect,
             "{bucket_policy} inside={inside} region={bucket_region:?}"
         );
@@ -1048,6 +1073,13 @@ mod endpoint_tests {
                 "eu-west-1",
                 "Interface",
                 "com.amazonaws.eu-west-1.s3",
+            ),
+            // Another service's endpoint: never a path for S3.
+            (
+                "vpce-s",
+                "us-east-1",
+                "Interface",
+                "com.amazonaws.us-east-1.sts",
             ),
         ];
         use NetworkPath::*;
