@@ -313,7 +313,24 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
         }
         (Mode::Data, "aws_ami") => out.push(("id", "ami-0pathfinding0001".to_string())),
         (Mode::Data, "http") => out.push(("response_body", "203.0.113.10\n".to_string())),
-        (Mode::Data, "aws_region") => out.push(("name", REGION.to_string())),
+        (Mode::Data, "aws_region") => {
+            out.push(("name", REGION.to_string()));
+            out.push(("id", REGION.to_string()));
+        }
+        (Mode::Managed, "aws_lambda_function") => {
+            if let Some(n) = r.str("function_name") {
+                let arn = format!("arn:aws:lambda:{REGION}:{acct}:function:{n}");
+                out.push((
+                    "invoke_arn",
+                    format!(
+                        "arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{arn}/invocations"
+                    ),
+                ));
+                out.push(("qualified_arn", format!("{arn}:$LATEST")));
+                out.push(("arn", arn));
+                out.push(("id", n));
+            }
+        }
         _ => out.push(("id", format!("{}-{}", r.kind, hex_id(&r.label(), 8)))),
     }
     out
@@ -409,6 +426,8 @@ fn fixed_variable(name: &str) -> Option<String> {
             "attacker_account_id" => ATTACKER_ACCOUNT,
             "resource_suffix" => SUFFIX,
             "region" | "aws_region" => REGION,
+            // Only orders the deployment; any value does.
+            "apprunner_service_linked_role_id" => "AWSServiceRoleForAppRunner",
             "github_repo" => GITHUB_REPO,
             _ => return None,
         }
@@ -853,6 +872,7 @@ pub fn write_export(
         )?;
         write_s3(&sc, acct, &base, &exported, &mut summary)?;
         write_ec2(&sc, acct, &base, &exported, &mut summary)?;
+        write_lambda(&sc, acct, &base, &exported)?;
     }
 
     const HANDLED: &[&str] = &[
@@ -876,6 +896,8 @@ pub fn write_export(
         "aws_s3_object",
         "aws_instance",
         "aws_security_group",
+        "aws_lambda_function",
+        "aws_lambda_function_url",
         // Credentials and settings that a GAAD does not show and no route needs.
         "aws_iam_access_key",
         "aws_iam_user_login_profile",
@@ -985,6 +1007,47 @@ fn write_s3(
     write_json(
         &base.join("s3/list-buckets.json"),
         &json!({"Buckets": listed, "Owner": {"ID": OWNER_ID}}),
+    )
+}
+
+/// The account's Lambda functions (name, ARN, execution role, runtime), each with its URL
+/// configuration (`aws_lambda_function_url`) and no resource policy.
+fn write_lambda(
+    sc: &Scenario,
+    acct: &str,
+    base: &Path,
+    exported: &dyn Fn(&Resource) -> bool,
+) -> Result<(), ConvertError> {
+    let dir = base.join("lambda").join(REGION);
+    let mine = |kind: &str| -> Vec<&Resource> {
+        sc.resources
+            .iter()
+            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
+            .collect()
+    };
+    let mut functions = Vec::new();
+    for f in mine("aws_lambda_function") {
+        let name = f.need("function_name")?;
+        functions.push(json!({"FunctionName": name, "FunctionArn": f.need("arn")?,
+            "Role": f.need("role")?, "Runtime": f.str("runtime"),
+            "LastModified": DATE}));
+        let fdir = dir.join("functions").join(&name);
+        let url = mine("aws_lambda_function_url").into_iter().find(|u| {
+            u.str("function_name")
+                .is_some_and(|n| n == name || n == f.str("arn").unwrap_or_default())
+        });
+        let url_json = match url {
+            Some(u) => json!({"FunctionUrl": format!("https://{}.lambda-url.{REGION}.on.aws/",
+                    hex_id(&u.label(), 16)),
+                "FunctionArn": f.need("arn")?, "AuthType": u.need("authorization_type")?}),
+            None => json!({}),
+        };
+        write_json(&fdir.join("get-function-url-config.json"), &url_json)?;
+        write_json(&fdir.join("get-policy.json"), &json!({}))?;
+    }
+    write_json(
+        &dir.join("list-functions.json"),
+        &json!({ "Functions": functions }),
     )
 }
 

@@ -3,10 +3,11 @@
 //! **What it finds:** a principal allowed to attach a managed policy to, or put an inline
 //! policy on, a role — or to write a new default version of a customer-managed policy
 //! attached to the role — that it can also assume: because the role's trust already lets
-//! it, or because it may rewrite that trust too (`iam:UpdateAssumeRolePolicy`).
+//! it, or because it may rewrite that trust too (`iam:UpdateAssumeRolePolicy`: the new trust
+//! names the principal's own ARN, which admits it in its account without `sts:AssumeRole`).
 //! **Why it matters:** the role's sessions then hold whatever the principal wrote: any
 //! action its boundary and the SCPs leave (pathfinding.cloud `iam-014`, `-016`, `-017`,
-//! `-019`, `-020`, `-021`; iam-vulnerable `privesc9`/`privesc12` users against a role they
+//! `-019`, `-020`, `-021` (no `sts:AssumeRole` needed); iam-vulnerable `privesc9`/`privesc12` users against a role they
 //! can assume).
 //! **Example:** `aws iam attach-role-policy --role-name target --policy-arn
 //! arn:aws:iam::aws:policy/AdministratorAccess && aws sts assume-role --role-arn ...target`.
@@ -17,7 +18,7 @@
 //! `routes` confirms on its own.
 
 use super::rewrite::{may_rewrite, push_rewrites};
-use super::update_assume_role_policy::{rewritable_trusts, trust_rewrite_steps};
+use super::update_assume_role_policy::{rewritable_trusts, trust_rewrite};
 use super::{Ctx, Found, Step};
 use crate::model::PrincipalRef;
 
@@ -43,7 +44,7 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     // Roles whose trust the principal rewrites first.
     for (rid, arn) in rewritable_trusts(ctx, p) {
         if !trusted.contains(&rid) {
-            let then = trust_rewrite_steps(arn);
+            let then = [trust_rewrite(arn)];
             push_rewrites(ctx, NAME, p, PrincipalRef::Role(rid), &then, out);
         }
     }

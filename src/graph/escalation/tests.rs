@@ -253,11 +253,12 @@ fn modify_role_then_assume() {
             vec![],
         ),
         &[
-            "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy+sts:AssumeRole]-> target+any",
-            "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy+sts:AssumeRole]-> target",
+            "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy]-> target+any",
+            "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy]-> target",
         ],
     );
-    // Blocked: it can rewrite the trust but not assume the role afterwards.
+    // iam-019 exactly: no sts:AssumeRole permission at all. The rewritten trust names the
+    // attacker's ARN, which admits it in its own account without one.
     check(
         gaad(
             vec![user(
@@ -266,6 +267,32 @@ fn modify_role_then_assume() {
                     &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
                     &target,
                 )],
+                &[],
+            )],
+            vec![role(
+                "target",
+                trust_aws(&format!("arn:aws:iam::{ACCOUNT}:root")),
+                &[],
+                false,
+            )],
+            vec![],
+            vec![],
+        ),
+        &[
+            "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy]-> target+any",
+            "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy]-> target",
+        ],
+    );
+    // Blocked: it can rewrite the permissions of the role, but not its trust, and the
+    // trust does not admit it.
+    check(
+        gaad(
+            vec![user(
+                "attacker",
+                &[
+                    allow(&["iam:AttachRolePolicy"], &target),
+                    allow(&["iam:UpdateAssumeRolePolicy"], &arn("role", "other")),
+                ],
                 &[],
             )],
             vec![role(
