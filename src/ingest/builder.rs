@@ -1,7 +1,7 @@
 //! `Builder`: the model under construction, with its source map, coverage report,
 //! warnings, duplicate detection and the set of files read.
 
-use super::json::{read_file_bytes, read_json_file, FileContent, Node};
+use super::json::{parse_json_bytes, read_file_bytes, read_file_into, FileContent, Node};
 use super::layout::Listings;
 use super::{IngestError, IngestWarning, LoadedExport};
 use crate::model::{
@@ -41,7 +41,12 @@ pub struct Builder {
     missing_seen: HashSet<MissingItem>,
     /// Folder listings read so far (existence checks without system calls).
     pub(crate) listings: Listings,
+    /// The bytes of the file `read` is parsing, reused from file to file.
+    read_buf: Vec<u8>,
 }
+
+/// Largest read buffer kept between files (bytes).
+const KEPT_READ_BUFFER_BYTES: usize = 1 << 20;
 
 impl Builder {
     pub fn new(root: PathBuf, layout: ExportLayout) -> Builder {
@@ -55,6 +60,7 @@ impl Builder {
             consumed: HashSet::new(),
             missing_seen: HashSet::new(),
             listings: Listings::default(),
+            read_buf: Vec::new(),
         }
     }
 
@@ -68,7 +74,13 @@ impl Builder {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        match read_json_file(&self.model.root.join(rel), rel)? {
+        read_file_into(&self.model.root.join(rel), rel, &mut self.read_buf)?;
+        let content = parse_json_bytes(&self.read_buf, rel);
+        if self.read_buf.capacity() > KEPT_READ_BUFFER_BYTES {
+            // A large file's buffer is not kept for the small ones that follow.
+            self.read_buf = Vec::new();
+        }
+        match content? {
             FileContent::Empty => {
                 self.note_empty(rel);
                 Ok(Read::Empty)
@@ -111,6 +123,8 @@ impl Builder {
     /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
     pub(crate) fn prefill_listings(&mut self) {
         self.listings.prefill(&self.model.root);
+        // Most files are read once each; sized up front, the set never rehashes.
+        self.consumed.reserve(self.listings.file_count());
     }
 
     /// Records something the export lacks (once per identical item).

@@ -48,13 +48,36 @@ pub(crate) fn read_json_file_sized(
 /// Reads one file whole, refusing files over `MAX_FILE_BYTES`; `rel` is its path relative
 /// to the export root (used in errors).
 pub(crate) fn read_file_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, IngestError> {
+    let mut bytes = Vec::new();
+    read_file_into(path, rel, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Files up to this size (nearly every file of an export) are read without asking for
+/// their size first: at 15,000 files the extra `statx` per file was measurable.
+const SMALL_FILE_BYTES: usize = 64 * 1024;
+
+/// `read_file_bytes` into `buf` (cleared first), so that a caller reading many files
+/// reuses one buffer.
+pub(crate) fn read_file_into(path: &Path, rel: &str, buf: &mut Vec<u8>) -> Result<(), IngestError> {
     let io_err = |e: std::io::Error| IngestError::Io {
         path: rel.to_string(),
         message: e.to_string(),
     };
-    // One open; size from the open file (a path lookup per check is measurable at 15,000
-    // files).
+    // One open per file.
     let mut file = std::fs::File::open(path).map_err(io_err)?;
+    buf.clear();
+    buf.reserve(SMALL_FILE_BYTES + 1);
+    let head = (&mut file)
+        .take(SMALL_FILE_BYTES as u64 + 1)
+        .read_to_end(buf)
+        .map_err(io_err)?;
+    if head <= SMALL_FILE_BYTES {
+        // The whole file.
+        return Ok(());
+    }
+    // A large file: its size from the open file, checked against the cap before reading
+    // the rest.
     let len = file.metadata().map_err(io_err)?.len();
     if len > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge {
@@ -65,13 +88,13 @@ pub(crate) fn read_file_bytes(path: &Path, rel: &str) -> Result<Vec<u8>, IngestE
     }
     // `len` <= MAX_FILE_BYTES fits in memory by the cap's own reasoning; +1 lets the final
     // zero-length read land without growing the buffer.
-    let mut bytes = Vec::with_capacity(len as usize + 1);
+    buf.reserve((len as usize + 1).saturating_sub(buf.len()));
     // The cap again while reading: the file may grow after `metadata`.
     (&mut file)
-        .take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
+        .take(MAX_FILE_BYTES + 1 - head as u64)
+        .read_to_end(buf)
         .map_err(io_err)?;
-    Ok(bytes)
+    Ok(())
 }
 
 /// Parses JSON bytes (see `read_json_file`).
