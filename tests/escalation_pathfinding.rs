@@ -10,6 +10,9 @@
 //! of its account). A self-escalation (only the start documented) must reach the start
 //! escalated.
 //!
+//! The lab's shared starting users (`pl-pathfinding-starting-user-<env>`) come from its
+//! environment module; the converter writes those a scenario's trust names, with no policies.
+//!
 //! Only users and roles are matched: documented functions, instances, projects, groups and
 //! policies are the means of a hop (leakpath names them in the hop's calls), not nodes.
 //!
@@ -23,34 +26,15 @@ mod pathfinding;
 
 use leakpath::routes::escalations::{escalation_reach, PrincipalEscalation};
 use leakpath::routes::RouteOptions;
-use pathfinding::{fill, IndexEntry, ManagedPolicies};
+use pathfinding::{fill, Expect, IndexEntry, ManagedPolicies, DATA, LABS, MANAGED};
 use std::path::Path;
 use std::time::Instant;
-
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
-const LABS: &str = "scenarios/pathfinding-labs";
-const MANAGED: &str = "policies/managed/iam-dataset_managed_policies.jsonl";
-
-/// What the test expects leakpath to do with a scenario's path.
-#[derive(Debug, Clone, Copy)]
-enum Expect {
-    /// The documented path is found.
-    Found,
-    /// leakpath should find it and does not; the reason names the missing edge or detector.
-    /// (No scenario is pinned so today; kept for when a change in src/ loses one.)
-    #[allow(dead_code)]
-    KnownMiss(&'static str),
-    /// An export cannot show this path, or it is not an escalation between principals.
-    NotModelled(&'static str),
-}
 
 /// The pinned expectation of every scenario not ending at a bucket, by its index path
 /// (`modules/scenarios/` left out), and the path when scenario.yaml's is not what the .tf
 /// builds.
 fn expectations() -> Vec<(&'static str, Expect, Option<Override>)> {
     use Expect::*;
-    const ENV_USER: &str = "the starting user (and its policy) is created by the lab's \
-        environment module, not by the scenario's Terraform: the export has no such principal";
     let cfn_role_created = "the escalated role is created by the stack during the attack, so \
         no export holds it beforehand: the path ends at the admin role the stack runs as";
     let one_hop = |s: &str| format!("single-account/privesc-one-hop/to-admin/{s}");
@@ -65,17 +49,22 @@ fn expectations() -> Vec<(&'static str, Expect, Option<Override>)> {
         ),
         (
             "cross-account/dev-to-prod/multi-hop/lambda-invoke-update".into(),
-            NotModelled(ENV_USER),
+            KnownMiss(
+                "the prod function's resource policy (aws_lambda_permission) lets the dev \
+                 account call lambda:UpdateFunctionCode on it: the converter writes no function \
+                 resource policies, and update-lambda-code looks only at functions of the \
+                 principal's own account",
+            ),
             None,
         ),
         (
             "cross-account/dev-to-prod/multi-hop/multi-hop-both-sides".into(),
-            NotModelled(ENV_USER),
+            Found,
             None,
         ),
         (
             "cross-account/dev-to-prod/multi-hop/passrole-lambda-admin".into(),
-            NotModelled(ENV_USER),
+            Found,
             None,
         ),
         (
@@ -90,7 +79,11 @@ fn expectations() -> Vec<(&'static str, Expect, Option<Override>)> {
         ),
         (
             "cross-account/ops-to-prod/one-hop/simple-role-assumption".into(),
-            NotModelled(ENV_USER),
+            NotModelled(
+                "the .tf gives no prod role admin rights (two hold SecurityAudit, \
+                 pl-x-account-prod-admin-role nothing): leakpath reaches all three (ops user \
+                 -> ops role -> each prod role), but there is no admin to gain",
+            ),
             None,
         ),
         (
@@ -121,7 +114,11 @@ fn expectations() -> Vec<(&'static str, Expect, Option<Override>)> {
         ),
         (
             "single-account/privesc-multi-hop/to-admin/multiple-paths-combined".into(),
-            NotModelled(ENV_USER),
+            NotModelled(
+                "the starting user pl-pathfinding-starting-user-prod and its policy come from \
+                 the lab's environment module, and no role of the scenario trusts it by ARN: \
+                 the export has no such principal",
+            ),
             None,
         ),
         (
@@ -285,9 +282,14 @@ fn node_matches(node: &str, doc: &str) -> bool {
 /// Does `reach` (one principal's path to one node) show the documented path? `want` holds
 /// the documented users and roles after the start; an empty `want` asks for the start
 /// escalated (a self-escalation).
-/// `target_is_admin`: the target holds admin rights itself, so reaching its session is
-/// enough; otherwise it must be reached escalated.
-fn shows(reach: &PrincipalEscalation, start: &str, want: &[String], target_is_admin: bool) -> bool {
+/// `admin`: whether a reached principal (by node name) holds admin rights itself, so reaching
+/// its session is enough; otherwise the target must be reached escalated.
+fn shows(
+    reach: &PrincipalEscalation,
+    start: &str,
+    want: &[String],
+    admin: impl Fn(&str) -> bool,
+) -> bool {
     let nodes: Vec<&str> = reach.path.iter().map(|h| h.to.as_str()).collect();
     let Some(last) = nodes.last() else {
         return false;
@@ -298,7 +300,7 @@ fn shows(reach: &PrincipalEscalation, start: &str, want: &[String], target_is_ad
         Some((target, middle)) => {
             let mut it = nodes.iter();
             node_matches(last, target)
-                && (escalated || target_is_admin)
+                && (escalated || admin(last))
                 && middle
                     .iter()
                     .all(|w| it.by_ref().any(|n| node_matches(n, w)))
@@ -309,7 +311,8 @@ fn shows(reach: &PrincipalEscalation, start: &str, want: &[String], target_is_ad
 /// Whether the user or role `arn` holds admin rights through its own identity policies: they
 /// may allow `iam:AttachRolePolicy` and `iam:CreateAccessKey` on any role and user of its
 /// account (so it can give itself anything).
-fn holds_admin(m: &leakpath::model::Model, arn: &str) -> bool {
+fn holds_admin(m: &leakpath::model::Model, node: &str) -> bool {
+    let arn = node.split(" (").next().unwrap_or(node);
     use leakpath::graph::patterns::{doc_may_allow, ResourceTarget};
     use leakpath::model::{Collected, PrincipalRef};
     let p = match (m.user_by_arn(arn), m.role_by_arn(arn)) {
@@ -382,13 +385,12 @@ fn run(
         want = o.path.iter().map(|p| fill(p)).collect();
         want.extend(o.target.map(fill));
     }
-    let target_is_admin = want.last().is_some_and(|t| holds_admin(m, t));
     let reach = escalation_reach(m, &export.sources, &RouteOptions::default())
         .map_err(|e| format!("escalation analysis: {e}"))?;
     let mine: Vec<&PrincipalEscalation> = reach.iter().filter(|r| r.principal == *start).collect();
     match mine
         .iter()
-        .find(|r| shows(r, start, &want, target_is_admin))
+        .find(|r| shows(r, start, &want, |node| holds_admin(m, node)))
     {
         Some(r) => {
             if let Some(h) = r.path.iter().find(|h| h.policy.is_empty()) {
@@ -397,7 +399,7 @@ fn run(
             Ok(render(r))
         }
         None => Err(format!(
-            "{start} does not reach {:?} (holds admin: {target_is_admin}); it reaches: {:#?}",
+            "{start} does not reach {:?} with admin rights; it reaches: {:#?}",
             want.last().unwrap_or(start),
             mine.iter().map(|r| render(r)).collect::<Vec<_>>()
         )),
@@ -511,7 +513,7 @@ fn reached_nodes_match_documented_principals() {
     ];
     for (tos, w, admin, ok) in table {
         assert_eq!(
-            shows(&reach(tos), u, &want(w), *admin),
+            shows(&reach(tos), u, &want(w), |_| *admin),
             *ok,
             "{tos:?} vs {w:?}"
         );

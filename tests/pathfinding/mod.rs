@@ -19,6 +19,24 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The shared test corpora, the scenarios and the AWS managed policies within it.
+pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+pub const LABS: &str = "scenarios/pathfinding-labs";
+pub const MANAGED: &str = "policies/managed/iam-dataset_managed_policies.jsonl";
+
+/// What a scenario test expects leakpath to do with a scenario's path(s).
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    /// Every path is found, confirmed (`sat`).
+    Found,
+    /// leakpath should find it and does not; the reason names the missing edge or detector.
+    /// (No scenario is pinned so today; kept for when a change in src/ loses one.)
+    KnownMiss(&'static str),
+    /// An export cannot show this path (or leakpath does not model the service, or it is not
+    /// the kind of path the test checks).
+    NotModelled(&'static str),
+}
+
 pub const ACCOUNT: &str = "123456789012";
 pub const OPERATIONS_ACCOUNT: &str = "210987654321";
 pub const DEV_ACCOUNT: &str = "111122223333";
@@ -715,6 +733,8 @@ pub fn write_export(
     for r in sc.resources.iter().filter(|r| exported(r)) {
         accounts.insert(r.account());
     }
+    let env_users = environment_users(&of("aws_iam_role"), &of("aws_iam_user"));
+    accounts.extend(env_users.iter().map(|(a, _)| a.clone()));
 
     let inline_list = |p: Option<&PrincipalPolicies>| -> Json {
         Json::Array(
@@ -775,6 +795,14 @@ pub fn write_export(
                 boundary(r, obj);
             }
             users.push(u);
+        }
+        for (_, name) in env_users.iter().filter(|(a, _)| a == acct) {
+            let arn = format!("arn:aws:iam::{acct}:user/{name}");
+            users.push(json!({
+                "Path": "/", "UserName": name, "UserId": unique_id("AIDA", &arn), "Arn": arn,
+                "CreateDate": DATE, "GroupList": [], "UserPolicyList": [],
+                "AttachedManagedPolicies": [], "Tags": []
+            }));
         }
 
         let mut groups = Vec::new();
@@ -913,6 +941,42 @@ pub fn write_export(
     }
     summary.accounts = accounts.into_iter().collect();
     Ok(summary)
+}
+
+/// The lab's shared starting users (`pl-pathfinding-starting-user-<environment>`), created by
+/// its environment module rather than by a scenario, that a scenario's role trusts by ARN:
+/// (account, name). The export holds them with no policies (theirs are not in the data), so
+/// only what names them by ARN admits them, as a same-account trust does.
+fn environment_users(roles: &[&Resource], users: &[&Resource]) -> BTreeSet<(String, String)> {
+    fn strings<'j>(v: &'j Json, out: &mut Vec<&'j str>) {
+        match v {
+            Json::String(s) => out.push(s),
+            Json::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Json::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for r in roles {
+        let Ok(doc) = r.need_doc("assume_role_policy") else {
+            continue;
+        };
+        let mut named = Vec::new();
+        strings(&doc, &mut named);
+        for arn in named {
+            let Some((head, name)) = arn.split_once(":user/") else {
+                continue;
+            };
+            let acct = head.rsplit(':').next().unwrap_or("").to_string();
+            let created = users
+                .iter()
+                .any(|u| u.account() == acct && u.str("name").as_deref() == Some(name));
+            if name.starts_with("pl-pathfinding-starting-user-") && !created {
+                out.insert((acct, name.to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn write_json(path: &Path, v: &Json) -> Result<(), ConvertError> {
