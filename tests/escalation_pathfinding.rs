@@ -52,8 +52,9 @@ fn expectations() -> Vec<(&'static str, Expect, Option<Override>)> {
             KnownMiss(
                 "the prod function's resource policy (aws_lambda_permission) lets the dev \
                  account call lambda:UpdateFunctionCode on it: the converter writes no function \
-                 resource policies, and update-lambda-code looks only at functions of the \
-                 principal's own account",
+                 resource policies, update-lambda-code looks only at functions of the \
+                 principal's own account, and the dev role's policy names the function in \
+                 us-west-2 while the converter deploys to us-east-1",
             ),
             None,
         ),
