@@ -2,18 +2,17 @@
 //! 5,000-role / 5,000-user export (5,000 policies, 2,000 buckets, 3 accounts, seed 1 — the
 //! same bytes as `leakpath synth --roles 5000 --users 5000 --policies 5000 --buckets 2000
 //! --accounts 3 --seed 1`, AWS managed policies from the shared corpus when present;
-//! `ESC_SIZE=n` for another size).
+//! `ESC_SIZE=n` for another size, `ESC_EXPORT=<folder>` for an export on disk).
 //!
 //! The graph is built once up to the assume-role edges (which the detectors read); each
 //! iteration times the detectors on a fresh copy of it. One run is reported first with the
 //! number of escalation edges it added.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use leakpath::graph::permissions::PermissionIndex;
 use leakpath::graph::{escalation, principals, AccessGraph, ZoneOfTrust};
 use leakpath::ingest::{load_export, LoadedExport};
 use leakpath::synth::{generate, parse_managed_jsonl, SynthConfig};
-use petgraph::graph::DiGraph;
-use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 const MANAGED: &str = concat!(
@@ -22,6 +21,18 @@ const MANAGED: &str = concat!(
 );
 
 fn synth_export() -> Option<(tempfile::TempDir, LoadedExport)> {
+    // `ESC_EXPORT=<folder>` benches an export on disk instead (e.g. the `leakpath synth`
+    // output above).
+    if let Some(path) = std::env::var_os("ESC_EXPORT") {
+        let dir = tempfile::tempdir().ok()?;
+        return match load_export(std::path::Path::new(&path)) {
+            Ok(export) => Some((dir, export)),
+            Err(e) => {
+                eprintln!("load: {e}");
+                None
+            }
+        };
+    }
     // `ESC_SIZE=n` scales the export (n roles, n users, n policies, 2n/5 buckets) to see how
     // the detectors grow.
     let n: usize = std::env::var("ESC_SIZE")
@@ -70,12 +81,9 @@ fn synth_export() -> Option<(tempfile::TempDir, LoadedExport)> {
 /// The graph as `graph::build` has it when the detectors run: principals and assume-role
 /// edges.
 fn base_graph(export: &LoadedExport) -> AccessGraph {
-    let mut g = AccessGraph {
-        graph: DiGraph::new(),
-        index: HashMap::new(),
-        zone: ZoneOfTrust::of(&export.model),
-    };
-    principals::add_edges(&export.model, &mut g);
+    let mut g = AccessGraph::new(ZoneOfTrust::of(&export.model));
+    let perms = PermissionIndex::new(&export.model);
+    principals::add_edges(&export.model, &perms, &mut g);
     g
 }
 
@@ -108,11 +116,20 @@ fn measure(export: &LoadedExport, base: &AccessGraph, runs: u32) {
         }
         edges = g.edge_count() - base.edge_count();
     }
+    // The compile step alone (every identity policy, the account tables), in the same runs.
+    let mut compile = Duration::ZERO;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let ctx = escalation::Ctx::new(&export.model, base);
+        compile += started.elapsed();
+        drop(ctx);
+    }
     eprintln!(
-        "escalation::add_edges on {} users + {} roles: mean of {runs} runs {:?} wall, {:?} CPU (all threads); {edges} escalation edges",
+        "escalation::add_edges on {} users + {} roles: mean of {runs} runs {:?} wall ({:?} of it Ctx::new), {:?} CPU (all threads); {edges} escalation edges",
         export.model.users.len(),
         export.model.roles.len(),
         wall / runs,
+        compile / runs,
         cpu / runs,
     );
 }

@@ -19,27 +19,10 @@ mod pathfinding;
 use leakpath::routes::finding::SolverVerdict;
 use leakpath::routes::who_can::{who_can, WhoCanEntry};
 use leakpath::routes::{find_routes, RouteOptions};
-use pathfinding::{fill, IndexEntry, ManagedPolicies};
+use pathfinding::{fill, Expect, IndexEntry, ManagedPolicies, DATA, LABS, MANAGED};
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Instant;
-
-const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
-const LABS: &str = "scenarios/pathfinding-labs";
-const MANAGED: &str = "policies/managed/iam-dataset_managed_policies.jsonl";
-
-/// What the test expects leakpath to do with a scenario's path(s).
-#[derive(Debug, Clone, Copy)]
-enum Expect {
-    /// Every path is found, confirmed (`sat`).
-    Found,
-    /// leakpath should find it and does not; the reason names the missing edge or detector.
-    /// (No scenario is pinned so today; kept for when a change in src/ loses one.)
-    #[allow(dead_code)]
-    KnownMiss(&'static str),
-    /// An export cannot show this path (or leakpath does not model the service).
-    NotModelled(&'static str),
-}
 
 /// Which paths a scenario must show (ARN templates with scenario.yaml's placeholders).
 #[derive(Debug, Clone, Copy)]

@@ -202,3 +202,166 @@ fn escalation_by_pass_role() {
     );
     check("escalation_pass_role_incomplete", &[]);
 }
+
+/// The `aws:SourceVpce` values the witness of a finding shows (over every hop).
+fn witness_endpoints(f: &Finding) -> Vec<String> {
+    let mut out: Vec<String> = f
+        .witness
+        .hops
+        .iter()
+        .filter_map(|h| h.context.get("aws:sourcevpce"))
+        .flatten()
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A finding of `fixture` by class, which must exist.
+fn finding_of(fixture: &str, class: &str) -> Finding {
+    findings(fixture)
+        .into_iter()
+        .find(|f| f.exposure.as_str() == class)
+        .unwrap_or_else(|| panic!("{fixture}: no {class} finding"))
+}
+
+/// A bucket that admits only requests through our S3 endpoint is read through it by the
+/// instance's role (the witness names the endpoint); the endpoint's own policy is a gate.
+#[test]
+fn vpc_endpoint_lock_down() {
+    let route: &[&str] = &["network:tcp/443", "ec2:InstanceProfile", "s3:GetObject"];
+    for fixture in [
+        "vpce_locked_instance",
+        "vpce_locked_instance_default_policy",
+    ] {
+        check(fixture, &[(DATA, "internet-compute", "internet", route)]);
+        assert_eq!(
+            witness_endpoints(&finding_of(fixture, "internet-compute")),
+            vec!["vpce-0a1".to_string()],
+            "{fixture}"
+        );
+    }
+    check("vpce_locked_instance_endpoint_denies", &[]);
+    // The read hop of the plain scenario needs no endpoint, so its witness names none.
+    assert!(witness_endpoints(&finding_of("internet_instance", "internet-compute")).is_empty());
+}
+
+/// A bucket locked to an endpoint the export does not hold: the route is kept as unknown.
+#[test]
+fn vpc_endpoint_not_held_is_unknown() {
+    let got = findings("vpce_locked_unheld");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].exposure.as_str(), "internet-compute");
+    assert_eq!(got[0].solver.verdict, SolverVerdict::Unknown);
+}
+
+/// An endpoint policy that admits only our account's buckets blocks egress only for
+/// requests through it: without an SCP forcing the endpoint the write goes direct.
+#[test]
+fn vpc_endpoint_egress() {
+    let egress: &[&str] = &["s3:PutObject", "s3:GetObject"];
+    check("vpce_egress_open", &[(DATA, "egress", "*", egress)]);
+    assert!(witness_endpoints(&finding_of("vpce_egress_open", "egress")).is_empty());
+    check("vpce_egress_forced", &[]);
+    check(
+        "vpce_egress_forced_open_endpoint",
+        &[(DATA, "egress", "*", egress)],
+    );
+    assert_eq!(
+        witness_endpoints(&finding_of("vpce_egress_forced_open_endpoint", "egress")),
+        vec!["vpce-0a1".to_string()]
+    );
+}
+
+/// Public reads limited to one prefix expose that prefix (`dataset.arn` is the bucket's ARN
+/// and the prefix, kind `s3-prefix`); reads that also reach keys outside it expose the
+/// bucket, and so does a whole-bucket grant.
+#[test]
+fn prefix_datasets() {
+    let check_dataset = |fixture: &str, arn: &str, kind: &str| {
+        let got = findings(fixture);
+        assert_eq!(got.len(), 1, "{fixture}: {got:#?}");
+        assert_eq!(got[0].dataset.arn, arn, "{fixture}");
+        assert_eq!(got[0].dataset.kind, kind, "{fixture}");
+        assert_eq!(got[0].solver.verdict, SolverVerdict::Sat, "{fixture}");
+        assert_eq!(got[0].dataset.account, "111111111111", "{fixture}");
+    };
+    check(
+        "public_prefix",
+        &[(
+            "arn:aws:s3:::data/public/",
+            "public",
+            "*",
+            &["s3:GetObject"],
+        )],
+    );
+    check_dataset("public_prefix", "arn:aws:s3:::data/public/", "s3-prefix");
+    check_dataset("public_prefix_and_bucket", DATA, "s3-bucket");
+    check_dataset("public_policy", DATA, "s3-bucket");
+}
+
+/// The prefix check asks the solver, not the witness: with the witness's key under
+/// `public/`, a grant that also reaches `reports-*` keys is found and the bucket stays the
+/// dataset.
+#[test]
+fn prefix_check_is_refuted_by_the_solver() {
+    use leakpath::graph::{EdgeKind, Node};
+    use leakpath::routes::confirm::{read_prefix, EdgeVerdict};
+    let prefix_with_public_witness = |fixture: &str| {
+        let root = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/routes"
+        ))
+        .join(fixture);
+        let export = leakpath::ingest::load_export(&root).expect("export loads");
+        let an = leakpath::routes::analyze(
+            &export.model,
+            &export.sources,
+            &RouteOptions::default(),
+            |g| g.graph.edge_indices().collect(),
+        )
+        .expect("analysis");
+        let g = &an.graph.graph;
+        let e = g
+            .edge_indices()
+            .find(|e| {
+                let (from, _) = g.edge_endpoints(*e).expect("edge");
+                matches!(g[*e].kind, EdgeKind::DataRead) && matches!(g[from], Node::Anyone)
+            })
+            .expect("a read by anyone");
+        let mut answer = an.answers.get(&e).expect("answered").clone();
+        assert_eq!(answer.verdict, EdgeVerdict::Allowed, "{fixture}");
+        for w in &mut answer.witness {
+            w.resource = "arn:aws:s3:::data/public/x".into();
+        }
+        let (from, to) = g.edge_endpoints(e).expect("edge");
+        read_prefix(&an.ctx, &g[from], &g[to], &g[e], &answer)
+    };
+    assert_eq!(
+        prefix_with_public_witness("public_prefix"),
+        Some("public/".to_string())
+    );
+    assert_eq!(prefix_with_public_witness("public_prefix_and_bucket"), None);
+}
+
+/// A network perimeter SCP on a chain: the role assumption goes through the STS endpoint
+/// and the read through the S3 endpoint of the VPC; without an STS endpoint there is no
+/// route.
+#[test]
+fn vpc_endpoint_perimeter_on_a_chain() {
+    check(
+        "vpce_assume_chain",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "sts:AssumeRole", "s3:GetObject"],
+        )],
+    );
+    assert_eq!(
+        witness_endpoints(&finding_of("vpce_assume_chain", "cross-account")),
+        vec!["vpce-0a1".to_string(), "vpce-0b2".to_string()]
+    );
+    check("vpce_assume_chain_no_sts_endpoint", &[]);
+}

@@ -4,8 +4,9 @@
 
 use super::builder::{Builder, Read};
 use super::ec2::{ec2_consequence, EC2_CALLS};
+use super::gaad::{load_gaad_doc, parse_gaad};
 use super::iam::{home_account, load_gaad};
-use super::json::Node;
+use super::json::{json_text, parse_json_text, Node};
 use super::layout::{list_dir, walk_files, AccountPaths};
 use super::{kms, lambda, s3, IngestError};
 use crate::model::{
@@ -135,28 +136,62 @@ fn load_iam(
     from_folder: bool,
 ) -> Result<(), IngestError> {
     let rel = paths.gaad();
-    let value = match gaad {
-        Some(v) => Some(v),
-        None => match b.read(&rel)? {
-            Read::Json(v) => Some(v),
-            Read::Absent | Read::Empty => None,
+    let collected = match gaad {
+        Some(v) => {
+            load_gaad_value(b, &v, &rel, account, from_folder)?;
+            true
+        }
+        None => match b.read_bytes(&rel)? {
+            None => false,
+            Some(bytes) => match json_text(&bytes, &rel)? {
+                None => {
+                    b.note_empty(&rel);
+                    false
+                }
+                // The typed fast path; a file it refuses goes through the `Value` path,
+                // which gives the error (or loads what only the typed records refuse).
+                Some(text) => {
+                    match parse_gaad(text) {
+                        Ok(doc) => {
+                            if doc.truncated() {
+                                b.truncated(&rel, Some(account), None);
+                            }
+                            load_gaad_doc(b, doc, &rel, account, from_folder)?;
+                        }
+                        Err(_) => {
+                            let v = parse_json_text(text, &rel)?;
+                            load_gaad_value(b, &v, &rel, account, from_folder)?;
+                        }
+                    }
+                    true
+                }
+            },
         },
     };
-    match value {
-        Some(v) => {
-            b.note_truncation(&Node::root(&v, &rel), Some(account), None)?;
-            load_gaad(b, &Node::root(&v, &rel), account, from_folder)?;
-            b.coverage.collected(Some(account), None, "iam", &rel);
-        }
-        None => b.missing(
+    if collected {
+        b.coverage.collected(Some(account), None, "iam", &rel);
+    } else {
+        b.missing(
             Some(account),
             None,
             None,
             &rel,
             "IAM users, groups, roles and policies unknown",
-        ),
+        );
     }
     Ok(())
+}
+
+/// A GAAD already parsed as a `Value`, loaded through `Node`s.
+fn load_gaad_value(
+    b: &mut Builder,
+    v: &serde_json::Value,
+    rel: &str,
+    account: &str,
+    from_folder: bool,
+) -> Result<(), IngestError> {
+    b.note_truncation(&Node::root(v, rel), Some(account), None)?;
+    load_gaad(b, &Node::root(v, rel), account, from_folder)
 }
 
 const BUCKET_CALLS: [&str; 7] = [

@@ -1,7 +1,7 @@
 //! `Builder`: the model under construction, with its source map, coverage report,
 //! warnings, duplicate detection and the set of files read.
 
-use super::json::{read_json_file, FileContent, Node};
+use super::json::{parse_json_bytes, read_file_bytes, read_file_into, FileContent, Node};
 use super::layout::Listings;
 use super::{IngestError, IngestWarning, LoadedExport};
 use crate::model::{
@@ -23,6 +23,9 @@ pub enum Read {
     Json(serde_json::Value),
 }
 
+/// The list-output fields that say more pages follow (any non-null value).
+pub(crate) const TRUNCATION_TOKENS: [&str; 3] = ["NextToken", "Marker", "ContinuationToken"];
+
 /// The model under construction. Public so per-kind parsers can be driven directly from
 /// tests and fuzz targets; `load_export` is the normal entry point.
 pub struct Builder {
@@ -38,7 +41,12 @@ pub struct Builder {
     missing_seen: HashSet<MissingItem>,
     /// Folder listings read so far (existence checks without system calls).
     pub(crate) listings: Listings,
+    /// The bytes of the file `read` is parsing, reused from file to file.
+    read_buf: Vec<u8>,
 }
+
+/// Largest read buffer kept between files (bytes).
+const KEPT_READ_BUFFER_BYTES: usize = 1 << 20;
 
 impl Builder {
     pub fn new(root: PathBuf, layout: ExportLayout) -> Builder {
@@ -52,6 +60,7 @@ impl Builder {
             consumed: HashSet::new(),
             missing_seen: HashSet::new(),
             listings: Listings::default(),
+            read_buf: Vec::new(),
         }
     }
 
@@ -65,17 +74,39 @@ impl Builder {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        match read_json_file(&self.model.root.join(rel), rel)? {
+        read_file_into(&self.model.root.join(rel), rel, &mut self.read_buf)?;
+        let content = parse_json_bytes(&self.read_buf, rel);
+        if self.read_buf.capacity() > KEPT_READ_BUFFER_BYTES {
+            // A large file's buffer is not kept for the small ones that follow.
+            self.read_buf = Vec::new();
+        }
+        match content? {
             FileContent::Empty => {
-                self.warn(
-                    rel,
-                    None,
-                    "file is empty (the CLI printed nothing): treated as not collected",
-                );
+                self.note_empty(rel);
                 Ok(Read::Empty)
             }
             FileContent::Json(v) => Ok(Read::Json(v)),
         }
+    }
+
+    /// Reads `rel`'s bytes unparsed (`None` when there is no such file), remembering it was
+    /// consumed. For the typed fast paths, which parse the text themselves (`json::json_text`
+    /// and `note_empty` keep them to `read`'s rules).
+    pub(crate) fn read_bytes(&mut self, rel: &str) -> Result<Option<Vec<u8>>, IngestError> {
+        if !self.is_file(rel) {
+            return Ok(None);
+        }
+        self.consumed.insert(rel.to_string());
+        read_file_bytes(&self.model.root.join(rel), rel).map(Some)
+    }
+
+    /// The warning for a file that is empty: the CLI printed nothing.
+    pub(crate) fn note_empty(&mut self, rel: &str) {
+        self.warn(
+            rel,
+            None,
+            "file is empty (the CLI printed nothing): treated as not collected",
+        );
     }
 
     /// Whether `rel` (relative to the export root) is a file, like `Path::is_file`, from
@@ -92,6 +123,8 @@ impl Builder {
     /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
     pub(crate) fn prefill_listings(&mut self) {
         self.listings.prefill(&self.model.root);
+        // Most files are read once each; sized up front, the set never rehashes.
+        self.consumed.reserve(self.listings.file_count());
     }
 
     /// Records something the export lacks (once per identical item).
@@ -127,19 +160,24 @@ impl Builder {
             return Ok(());
         };
         let truncated = map.get("IsTruncated").and_then(|v| v.as_bool()) == Some(true)
-            || ["NextToken", "Marker", "ContinuationToken"]
+            || TRUNCATION_TOKENS
                 .iter()
                 .any(|k| map.get(*k).is_some_and(|v| !v.is_null()));
         if truncated {
-            self.missing(
-                account,
-                region,
-                None,
-                node.file,
-                "output is only a first page (IsTruncated/NextToken/Marker): the items beyond it are unknown",
-            );
+            self.truncated(node.file, account, region);
         }
         Ok(())
+    }
+
+    /// Records that `file` is only a first page (see `note_truncation`).
+    pub(crate) fn truncated(&mut self, file: &str, account: Option<&str>, region: Option<&str>) {
+        self.missing(
+            account,
+            region,
+            None,
+            file,
+            "output is only a first page (IsTruncated/NextToken/Marker): the items beyond it are unknown",
+        );
     }
 
     pub fn warn(&mut self, file: &str, pointer: Option<&str>, message: impl Into<String>) {
@@ -187,16 +225,28 @@ impl Builder {
         id: Sym,
         node: &Node,
     ) -> Result<(), IngestError> {
+        self.claim_at(what, scope, id, node.file, &node.ptr())
+    }
+
+    /// `claim` for an item at `pointer` in `file`.
+    pub(crate) fn claim_at(
+        &mut self,
+        what: &'static str,
+        scope: Option<Sym>,
+        id: Sym,
+        file: &str,
+        pointer: &str,
+    ) -> Result<(), IngestError> {
         match self.claimed.entry((what, scope, id)) {
             Entry::Occupied(first) => Err(IngestError::Duplicate {
-                file: node.file.to_string(),
-                pointer: node.ptr(),
+                file: file.to_string(),
+                pointer: pointer.to_string(),
                 what: what.to_string(),
                 id: self.model.interner.resolve(id).to_string(),
                 first: first.get().to_string(),
             }),
             Entry::Vacant(slot) => {
-                slot.insert(SourceLoc::new(node.file, node.ptr()));
+                slot.insert(SourceLoc::new(file, pointer));
                 Ok(())
             }
         }
@@ -211,10 +261,22 @@ impl Builder {
         account: Option<Sym>,
         node: &Node,
     ) -> Result<PolicyId, IngestError> {
-        let pointer = node.ptr();
+        self.add_policy_at(kind, name, account, node.file, node.ptr(), node.v)
+    }
+
+    /// `add_policy` for the document `v` at `pointer` in `file`.
+    pub(crate) fn add_policy_at(
+        &mut self,
+        kind: PolicyKind,
+        name: Option<String>,
+        account: Option<Sym>,
+        file: &str,
+        pointer: String,
+        v: &serde_json::Value,
+    ) -> Result<PolicyId, IngestError> {
         let (document, layout) =
-            parse_policy_value_located(node.v).map_err(|source| IngestError::Policy {
-                file: node.file.to_string(),
+            parse_policy_value_located(v).map_err(|source| IngestError::Policy {
+                file: file.to_string(),
                 pointer: pointer.clone(),
                 source,
             })?;
@@ -228,24 +290,28 @@ impl Builder {
         for (i, sp) in layout.statement_pointers.into_iter().enumerate() {
             let loc = if layout.embedded {
                 SourceLoc {
-                    file: node.file.to_string(),
+                    file: file.to_string(),
                     pointer: pointer.clone(),
                     inner: Some(sp),
                 }
             } else {
-                SourceLoc::new(node.file, format!("{pointer}{sp}"))
+                SourceLoc::new(file, format!("{pointer}{sp}"))
             };
             self.sources.insert(ItemRef::Statement(id, i), loc);
         }
         self.sources
-            .insert(ItemRef::Policy(id), SourceLoc::new(node.file, pointer));
+            .insert(ItemRef::Policy(id), SourceLoc::new(file, pointer));
         Ok(id)
     }
 
     /// Records a source location for an item.
     pub fn source(&mut self, item: ItemRef, node: &Node) {
-        self.sources
-            .insert(item, SourceLoc::new(node.file, node.ptr()));
+        self.source_at(item, node.file, node.ptr());
+    }
+
+    /// Records that `item` is at `pointer` in `file`.
+    pub(crate) fn source_at(&mut self, item: ItemRef, file: &str, pointer: String) {
+        self.sources.insert(item, SourceLoc::new(file, pointer));
     }
 
     /// Finishes the model: sorts per-account region lists and builds the lookup index.

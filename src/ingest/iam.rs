@@ -19,6 +19,9 @@ pub const GAAD_KEYS: [&str; 4] = [
     "Policies",
 ];
 
+/// What a document that is not a GAAD was expected to be (a shape error's `expected`).
+pub(crate) const GAAD_EXPECTED: &str = "a get-account-authorization-details output (UserDetailList, GroupDetailList, RoleDetailList, Policies)";
+
 /// Whether a JSON value looks like a GAAD.
 pub fn looks_like_gaad(v: &serde_json::Value) -> bool {
     v.as_object()
@@ -34,14 +37,20 @@ fn iam_arn<'a>(
 ) -> Result<(&'a str, String), IngestError> {
     let n = node.req(key)?;
     let s = n.str()?;
-    let arn = Arn::parse(s).ok_or_else(|| n.invalid(format!("invalid ARN {s:?}")))?;
+    let account = check_iam_arn(s, resource_prefix).map_err(|m| n.invalid(m))?;
+    Ok((s, account))
+}
+
+/// The account of `s`, an IAM ARN of the expected resource type, or what is wrong with it.
+pub(crate) fn check_iam_arn(s: &str, resource_prefix: &str) -> Result<String, String> {
+    let arn = Arn::parse(s).ok_or_else(|| format!("invalid ARN {s:?}"))?;
     if arn.service != "iam" || !arn.resource.starts_with(resource_prefix) {
-        return Err(n.invalid(format!(
+        return Err(format!(
             "expected an IAM {} ARN, found {s:?}",
             resource_prefix.trim_end_matches('/')
-        )));
+        ));
     }
-    Ok((s, arn.account.to_string()))
+    Ok(arn.account.to_string())
 }
 
 /// The account that owns most principals and customer policies of a GAAD: the account a
@@ -80,7 +89,7 @@ pub fn load_gaad(
 ) -> Result<(), IngestError> {
     let map = doc.obj()?;
     if !GAAD_KEYS.iter().any(|k| map.contains_key(*k)) {
-        return Err(doc.shape_err("a get-account-authorization-details output (UserDetailList, GroupDetailList, RoleDetailList, Policies)"));
+        return Err(doc.shape_err(GAAD_EXPECTED));
     }
     let home_sym = b.intern(home);
     {
@@ -305,7 +314,17 @@ pub fn load_gaad(
         });
         b.source(ItemRef::Role(id), &r);
     }
-    // Link instance profiles to the roles of this file by ARN.
+    link_profiles(b, first_role, profile_links);
+    Ok(())
+}
+
+/// Links the instance profiles of one GAAD (with their roles' ARNs) to the roles of that
+/// file (`first_role..`) by ARN; a role not in the file is `Missing`.
+pub(crate) fn link_profiles(
+    b: &mut Builder,
+    first_role: usize,
+    profile_links: Vec<(InstanceProfileId, Vec<Sym>)>,
+) {
     let roles_by_arn: HashMap<Sym, RoleId> = b.model.roles[first_role..]
         .iter()
         .enumerate()
@@ -326,7 +345,6 @@ pub fn load_gaad(
             p.roles = roles;
         }
     }
-    Ok(())
 }
 
 /// The principal's account from its ARN; warns when it differs from the folder's account.
@@ -337,11 +355,23 @@ fn note_account(
     home_from_folder: bool,
     node: &Node,
 ) -> Sym {
+    note_account_at(b, acct, home, home_from_folder, node.file, || node.ptr())
+}
+
+/// `note_account` for the item at `pointer()` in `file`.
+pub(crate) fn note_account_at(
+    b: &mut Builder,
+    acct: &str,
+    home: &str,
+    home_from_folder: bool,
+    file: &str,
+    pointer: impl FnOnce() -> String,
+) -> Sym {
     let account = if is_account_id(acct) { acct } else { home };
     if home_from_folder && account != home {
         b.warn(
-            node.file,
-            Some(&node.ptr()),
+            file,
+            Some(&pointer()),
             format!("ARN names account {account}, but the file is in account {home}'s folder"),
         );
     }
@@ -383,14 +413,14 @@ fn attached(
     for a in node.list(key)? {
         let (arn_s, _) = iam_arn(&a, "PolicyArn", "policy/")?;
         let name = a.opt_str("PolicyName")?.unwrap_or("").to_string();
-        out.push(resolve_attached(b, &a, arn_s, name, managed, account));
+        out.push(resolve_attached(b, a.file, arn_s, name, managed, account));
     }
     Ok(out)
 }
 
-fn resolve_attached(
+pub(crate) fn resolve_attached(
     b: &mut Builder,
-    node: &Node,
+    file: &str,
     arn_s: &str,
     name: String,
     managed: &HashMap<Sym, ManagedPolicyId>,
@@ -405,7 +435,7 @@ fn resolve_attached(
                 Some(&acct_s),
                 None,
                 Some(arn_s),
-                node.file,
+                file,
                 "attached managed policy is not in the export's Policies list: its permissions are unknown",
             );
             Collected::Missing
@@ -426,7 +456,7 @@ fn boundary(
     let (arn_s, _) = iam_arn(&pb, "PermissionsBoundaryArn", "policy/")?;
     let name = arn_s.rsplit('/').next().unwrap_or("").to_string();
     Ok(Some(resolve_attached(
-        b, &pb, arn_s, name, managed, account,
+        b, pb.file, arn_s, name, managed, account,
     )))
 }
 

@@ -159,14 +159,16 @@ impl Listing {
     fn read(root: &Path, rel: &str) -> Listing {
         let path = root.join(rel);
         let mut skipped = Vec::new();
-        if !path.is_dir() {
-            return Listing {
-                entries: Ok(Vec::new()),
-                skipped,
-            };
-        }
         let rd = match std::fs::read_dir(&path) {
             Ok(rd) => rd,
+            // Not a folder (or none there): an empty listing. Asked only on failure, so a
+            // folder costs no `stat` besides its listing.
+            Err(_) if !path.is_dir() => {
+                return Listing {
+                    entries: Ok(Vec::new()),
+                    skipped,
+                }
+            }
             Err(e) => {
                 return Listing {
                     entries: Err(Some(e.to_string())),
@@ -239,6 +241,12 @@ impl Listing {
     }
 }
 
+/// An empty listing (what `Listings::get` would have inserted).
+static NO_LISTING: Listing = Listing {
+    entries: Ok(Vec::new()),
+    skipped: Vec::new(),
+};
+
 /// Folder listings read so far, by folder (relative to the export root).
 #[derive(Debug, Default)]
 pub(crate) struct Listings {
@@ -248,9 +256,21 @@ pub(crate) struct Listings {
 impl Listings {
     /// The listing of `rel`, read on first use.
     fn get(&mut self, root: &Path, rel: &str) -> &Listing {
+        // Looked up by `&str` first: an owned key per lookup was measurable.
+        if !self.by_dir.contains_key(rel) {
+            let listing = Listing::read(root, rel);
+            self.by_dir.insert(rel.to_string(), listing);
+        }
+        self.by_dir.get(rel).unwrap_or(&NO_LISTING)
+    }
+
+    /// How many files the listings read so far hold.
+    pub(crate) fn file_count(&self) -> usize {
         self.by_dir
-            .entry(rel.to_string())
-            .or_insert_with(|| Listing::read(root, rel))
+            .values()
+            .filter_map(|l| l.entries.as_ref().ok())
+            .map(|entries| entries.iter().filter(|e| e.is_file).count())
+            .sum()
     }
 
     /// Reads every folder under the root in parallel (not following symlinked folders,

@@ -23,6 +23,7 @@ pub mod account;
 pub mod builder;
 pub mod ec2;
 mod error;
+mod gaad;
 pub mod iam;
 pub mod json;
 pub mod kms;

@@ -6,7 +6,7 @@
 //! Edges decided by the graph builder (instance profiles, function roles, network
 //! reachability) are confirmed as they come, with their evidence.
 
-use super::context::RouteCtx;
+use super::context::{NetworkPath, RouteCtx};
 use super::finding::HopWitness;
 use crate::eval::{
     AuthzInputs, ContextValue, IdentityInputs, Request, RequestPrincipal, ResourcePolicyMode,
@@ -15,7 +15,7 @@ use crate::eval::{
 use crate::graph::data::READ_ACTIONS;
 use crate::graph::egress::EGRESS_ACTION;
 use crate::graph::{principal_account, Edge, EdgeKind, Node};
-use crate::model::{Collected, PrincipalRef};
+use crate::model::{Collected, PolicyKind, PrincipalRef};
 use crate::smt::question::{check_chain, Answer, KeyShape, Question, RequestShape, StrShape};
 use std::time::Instant;
 
@@ -120,8 +120,9 @@ struct Asked {
 }
 
 /// Asks each alternative chain in turn: a chain is a list of (inputs, shape) that must all
-/// be allowed together.
-fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
+/// be allowed together. Alternatives from `unknown_from` on (requests through an endpoint
+/// the export does not hold) can only make the answer unknown.
+fn ask(alternatives: &[Vec<Question<'_>>], unknown_from: usize) -> Asked {
     let mut out = Asked {
         answer: None,
         chosen: None,
@@ -132,6 +133,13 @@ fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
     for (i, chain) in alternatives.iter().enumerate() {
         out.questions += chain.len();
         match check_chain(chain) {
+            Ok(Answer::Allowed(w)) if i >= unknown_from => {
+                out.unknown = Some(format!(
+                    "allowed only through a VPC endpoint or VPC the export does not hold{}",
+                    w.requests.first().map(network_keys_of).unwrap_or_default()
+                ));
+                return out;
+            }
             Ok(Answer::Allowed(w)) => {
                 out.answer = Some((w.requests, w.decided_by));
                 out.chosen = Some(i);
@@ -145,26 +153,48 @@ fn ask(alternatives: &[Vec<Question<'_>>]) -> Asked {
     out
 }
 
+/// ` (aws:SourceVpce=…, aws:SourceVpc=…)` of a request, for reasons.
+fn network_keys_of(req: &Request) -> String {
+    let parts: Vec<String> = req
+        .context
+        .iter()
+        .filter(|(k, _)| {
+            k.eq_ignore_ascii_case("aws:SourceVpce") || k.eq_ignore_ascii_case("aws:SourceVpc")
+        })
+        .map(|(k, v)| format!("{k}={}", v.values().join(",")))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
 fn cites_and_conditions(ctx: &RouteCtx<'_>, decided: &[Vec<StatementRef>]) -> (Vec<String>, usize) {
     let mut cites = Vec::new();
     let mut conditions = 0;
     for hop in decided {
         for s in hop {
-            cites.push(ctx.cite_statement(&s.policy, s.statement));
-            if let Some(pid) = ctx.by_label.get(&s.policy) {
-                if let Some(st) = ctx
-                    .model
-                    .policy(*pid)
-                    .and_then(|p| p.document.statements.get(s.statement))
-                {
-                    conditions += st.conditions.len();
-                }
+            let policy = ctx
+                .by_label
+                .get(&s.policy)
+                .and_then(|pid| ctx.model.policy(*pid));
+            let cite = ctx.cite_statement(&s.policy, s.statement);
+            // The grant (resource, trust, identity policy) first; the VPC endpoint policy and
+            // the SCP/RCP levels that merely let it through last.
+            let rank = match policy.map(|p| p.kind) {
+                Some(PolicyKind::VpcEndpoint) => 1,
+                _ if cite.starts_with("organizations/") => 2,
+                _ => 0,
+            };
+            cites.push((rank, cite));
+            if let Some(st) = policy.and_then(|p| p.document.statements.get(s.statement)) {
+                conditions += st.conditions.len();
             }
         }
     }
-    // The grant (resource, trust, identity policy) first; the SCP/RCP levels that merely
-    // let it through last.
-    cites.sort_by_key(|c| c.starts_with("organizations/"));
+    cites.sort_by_key(|(rank, _)| *rank);
+    let mut cites: Vec<String> = cites.into_iter().map(|(_, c)| c).collect();
     cites.dedup();
     (cites, conditions)
 }
@@ -218,6 +248,9 @@ fn finish(
 pub struct QuestionGroup<'c> {
     pub actions: Vec<String>,
     pub alternatives: Vec<Vec<Question<'c>>>,
+    /// Alternatives from this index on only make the answer unknown when allowed (a path
+    /// through a VPC endpoint a policy pins but the export does not hold); never chosen.
+    pub unknown_from: usize,
 }
 
 /// What confirms an edge: an answer the graph already decided, or the questions to ask
@@ -239,6 +272,7 @@ fn single<'c>(
     EdgePlan::Ask {
         groups: vec![QuestionGroup {
             actions,
+            unknown_from: alternatives.len(),
             alternatives,
         }],
         incomplete,
@@ -262,7 +296,7 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
     for (gi, group) in groups.iter().enumerate() {
         let a = finish(
             ctx,
-            ask(&group.alternatives),
+            ask(&group.alternatives, group.unknown_from),
             group.actions.clone(),
             started,
             incomplete,
@@ -447,20 +481,24 @@ fn plan_assume<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c
     let Some((inputs, arn, account)) = trust_inputs(ctx, identity, role) else {
         return EdgePlan::Decided(EdgeAnswer::denied("trust policy not collected"));
     };
-    let alts = ctx
+    let base = ctx
         .shapes(from, "sts:AssumeRole", StrShape::Exact(arn))
         .into_iter()
-        .map(|s| {
-            vec![Question {
-                inputs: inputs.clone(),
-                shape: ctx.resource_keys(s, &account),
-            }]
-        })
+        .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
         .collect();
+    // Roles are global; STS takes the call in any region.
+    let (alternatives, unknown_from) = network_alternatives(ctx, from, "sts", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    single(vec!["sts:AssumeRole".into()], alts, incomplete)
+    EdgePlan::Ask {
+        groups: vec![QuestionGroup {
+            actions: vec!["sts:AssumeRole".into()],
+            alternatives,
+            unknown_from,
+        }],
+        incomplete,
+    }
 }
 
 /// The GitHub subject claim of a trust: `repo:OWNER/REPO:...`. A pattern whose owner part is
@@ -606,6 +644,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
     } else {
         None
     };
+    let region = bucket.region.present().map(String::as_str);
     let mut groups = Vec::new();
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
@@ -618,19 +657,16 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
-        let alternatives = ctx
+        let base = ctx
             .shapes(from, action, resource)
             .into_iter()
-            .map(|s| {
-                vec![Question {
-                    inputs: inputs.clone(),
-                    shape: ctx.resource_keys(s, &account),
-                }]
-            })
+            .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
+        let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", region, base);
         groups.push(QuestionGroup {
             actions: vec![action.to_string()],
             alternatives,
+            unknown_from,
         });
     }
     EdgePlan::Ask { groups, incomplete }
@@ -704,7 +740,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         s3: Some(S3Inputs::default()),
         kms: None,
     };
-    let mut alts = Vec::new();
+    let mut base = Vec::new();
     for dest in egress_destinations(ctx, from) {
         for s in ctx.shapes(from, EGRESS_ACTION, StrShape::Exact(dest.clone())) {
             let s = s
@@ -713,14 +749,217 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
                     KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
                 )
                 .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()));
-            alts.push(vec![Question {
-                inputs: inputs.clone(),
-                shape: s,
-            }]);
+            base.push((inputs.clone(), s));
         }
     }
+    // The outsider picks a destination bucket in whichever region suits the endpoint.
+    let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
-    single(vec![EGRESS_ACTION.into()], alts, incomplete)
+    EdgePlan::Ask {
+        groups: vec![QuestionGroup {
+            actions: vec![EGRESS_ACTION.into()],
+            alternatives,
+            unknown_from,
+        }],
+        incomplete,
+    }
+}
+
+/// The alternatives of one request to `service` by `from`: every base question sent directly first,
+/// in the order they were always asked (so the index of a direct answer does not move),
+/// then through each VPC endpoint worth asking (`RouteCtx::network_paths`), then through
+/// endpoints a policy pins that the export does not hold. Returns the alternatives and the
+/// index from which they only make the answer unknown.
+///
+/// An endpoint is one more alternative, never a replacement: a requester that may send
+/// through an endpoint may also send without one, unless a policy (an SCP, a bucket
+/// condition on `aws:SourceVpce`) forces the endpoint, and then only the endpoint
+/// alternatives, each with its endpoint's policy as a gate, can be allowed.
+fn network_alternatives<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    service: &str,
+    resource_region: Option<&str>,
+    base: Vec<(AuthzInputs<'c>, RequestShape)>,
+) -> (Vec<Vec<Question<'c>>>, usize) {
+    let inside = matches!(from, Node::Principal(_) | Node::Escalated { .. });
+    let mut direct = Vec::new();
+    let mut through = Vec::new();
+    let mut unheld = Vec::new();
+    for (inputs, shape) in base {
+        for path in ctx.network_paths(inside, service, resource_region, &inputs) {
+            let (inputs, shape) = ctx.along_path(&path, inputs.clone(), shape.clone());
+            let q = vec![Question { inputs, shape }];
+            match path {
+                NetworkPath::Direct => direct.push(q),
+                NetworkPath::Endpoint(_) | NetworkPath::Foreign => through.push(q),
+                NetworkPath::Unheld { .. } => unheld.push(q),
+            }
+        }
+    }
+    let unknown_from = direct.len() + through.len();
+    direct.extend(through);
+    direct.extend(unheld);
+    (direct, unknown_from)
+}
+
+/// The key prefix (`public/`, always ending in `/`) that every object read a data edge
+/// allows is limited to, if there is one: the route then exposes that prefix, not the
+/// whole bucket.
+///
+/// Decided soundly: a candidate prefix (from the resource patterns of the edge's policies
+/// and the witness's object key) counts only if the solver refutes, for every alternative
+/// of the edge's `s3:GetObject` question, a read of a key outside it. The question is the
+/// same with one more gate that lets through only keys outside the prefix (the endpoint
+/// gate: the request's own endpoint policy, when it has one, plus a deny of the prefix).
+/// Anything but `Denied` (allowed, unknown, an error) means "not limited". An edge that
+/// also allows `s3:ListBucket` lists the whole bucket, and one not confirmed may allow
+/// more than its answer says: both expose the bucket.
+pub fn read_prefix(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    edge: &Edge,
+    answer: &EdgeAnswer,
+) -> Option<String> {
+    const GET: &str = "s3:GetObject";
+    if !matches!(edge.kind, EdgeKind::DataRead)
+        || answer.verdict != EdgeVerdict::Allowed
+        || answer.actions.iter().any(|a| a != GET)
+        || answer.actions.is_empty()
+    {
+        return None;
+    }
+    let Node::Bucket(b) = to else { return None };
+    let bucket = ctx.model.buckets.get(b.index())?;
+    let objects = format!("{}/", ctx.model.str(bucket.arn));
+    let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
+        return None;
+    };
+    let group = groups.iter().find(|g| g.actions.iter().any(|a| a == GET))?;
+    let key = answer
+        .witness
+        .iter()
+        .find(|w| w.action == GET)
+        .and_then(|w| w.resource.strip_prefix(&objects));
+    let mut candidates: Vec<String> = Vec::new();
+    for q in group.alternatives.iter().flatten() {
+        for doc in super::context::input_docs(&q.inputs) {
+            for st in &doc.statements {
+                let Some(r) = &st.resource else { continue };
+                for p in &r.patterns {
+                    let Some(rest) = p.strip_prefix(&objects) else {
+                        continue;
+                    };
+                    let literal = rest.split(['*', '?', '$']).next().unwrap_or("");
+                    candidates.extend(folder_prefixes(literal));
+                }
+            }
+        }
+    }
+    candidates.retain(|c| key.map_or(true, |k| k.starts_with(c.as_str())));
+    candidates.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    candidates.dedup();
+    candidates.truncate(MAX_PREFIX_CANDIDATES);
+    candidates
+        .into_iter()
+        .find(|prefix| only_under(&group.alternatives, &format!("{objects}{prefix}*")))
+}
+
+/// Candidate prefixes tried per route, longest first.
+const MAX_PREFIX_CANDIDATES: usize = 4;
+
+/// Every prefix of `literal` that ends in `/`, longest first (`a/b/c` → `a/b/`, `a/`).
+fn folder_prefixes(literal: &str) -> Vec<String> {
+    let mut out: Vec<String> = literal
+        .match_indices('/')
+        .map(|(i, _)| literal[..=i].to_string())
+        .collect();
+    out.reverse();
+    out
+}
+
+/// Whether no alternative allows a read outside `pattern` (a glob naming the prefix's
+/// objects): each is asked with a gate that denies `pattern`.
+fn only_under(alternatives: &[Vec<Question<'_>>], pattern: &str) -> bool {
+    alternatives.iter().all(|alt| {
+        let guards: Option<Vec<crate::policy::PolicyDocument>> = alt
+            .iter()
+            .map(|q| prefix_guard(q.inputs.vpc_endpoint_policy.map(|p| p.doc), pattern))
+            .collect();
+        let Some(guards) = guards else {
+            return false;
+        };
+        let chain: Vec<Question<'_>> = alt
+            .iter()
+            .zip(&guards)
+            .map(|(q, g)| {
+                let mut q = q.clone();
+                q.inputs.vpc_endpoint_policy = Some(crate::eval::PolicyRef {
+                    label: "leakpath:prefix-guard",
+                    doc: g,
+                });
+                q
+            })
+            .collect();
+        matches!(check_chain(&chain), Ok(Answer::Denied(_)))
+    })
+}
+
+/// The gate of a prefix check: the request's own endpoint policy (or allow-all where it
+/// has none) plus a deny of every object `pattern` names.
+fn prefix_guard(
+    endpoint: Option<&crate::policy::PolicyDocument>,
+    pattern: &str,
+) -> Option<crate::policy::PolicyDocument> {
+    use crate::policy::parse::parse_policy_text;
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": pattern}]});
+    let mut deny = parse_policy_text(&deny.to_string()).ok()?;
+    let mut doc = match endpoint {
+        Some(d) => d.clone(),
+        None => parse_policy_text(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        )
+        .ok()?,
+    };
+    let mut st = deny.statements.pop()?;
+    st.index = doc.statements.len();
+    doc.statements.push(st);
+    Some(doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(literal: &str, expect: &[&str]) {
+        assert_eq!(folder_prefixes(literal), expect, "{literal:?}");
+    }
+
+    #[test]
+    fn folder_prefixes_longest_first() {
+        check("public/", &["public/"]);
+        check("a/b/c", &["a/b/", "a/"]);
+        check("reports-", &[]);
+        check("", &[]);
+    }
+
+    #[test]
+    fn prefix_guard_keeps_the_endpoint_policy_and_denies_the_prefix() {
+        let ep = crate::policy::parse::parse_policy_text(
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+        )
+        .expect("valid policy");
+        let g = prefix_guard(Some(&ep), "arn:aws:s3:::b/public/*").expect("guard");
+        assert_eq!(g.statements.len(), 2);
+        assert_eq!(g.statements[0], ep.statements[0]);
+        assert_eq!(g.statements[1].effect, crate::policy::Effect::Deny);
+        assert_eq!(g.statements[1].index, 1);
+        let open = prefix_guard(None, "arn:aws:s3:::b/public/*").expect("guard");
+        assert_eq!(open.statements[0].effect, crate::policy::Effect::Allow);
+        assert_eq!(open.statements.len(), 2);
+    }
 }

@@ -5,6 +5,12 @@
 //!
 //! Policy labels are the evidence strings of the `SourceMap` (`file#/json/pointer`), so a
 //! witness's deciding statements cite where they were written.
+//!
+//! S3 requests and role assumptions may travel through a VPC endpoint (`NetworkPath`): AWS then sets
+//! `aws:SourceVpce` and `aws:SourceVpc`, drops `aws:SourceIp` ("always included, except for
+//! requests that use a VPC endpoint") and sets `aws:VpcSourceIp`, and the endpoint's policy
+//! must allow the request too. A route may take any such path; which ones are worth asking
+//! is decided per question (`RouteCtx::network_paths`).
 
 use crate::eval::{
     AclGrant, AclGrantee, AclPermission, AuthzInputs, AwsPrincipal, AwsPrincipalKind, ContextValue,
@@ -41,6 +47,129 @@ pub struct RouteCtx<'a> {
     /// fixed org id the policies pin (Block Public Access counts a fixed org id as
     /// non-public; an outsider cannot join an organization it does not run).
     pub foreign_org_exclusions: Vec<String>,
+    /// The VPC endpoints the model holds (every one is in an exported account, so in the
+    /// zone), with the service each serves.
+    pub endpoints: Vec<ServiceEndpoint>,
+    /// Endpoint ids an outsider's own endpoint cannot have: every endpoint the model holds,
+    /// and every fixed `aws:SourceVpce` value our policies pin (AWS assigns endpoint ids; an
+    /// outsider cannot pick one that a policy of ours names).
+    pub foreign_vpce_exclusions: Vec<String>,
+    /// VPC ids an outsider's endpoint cannot be in: every VPC the model holds (or that a
+    /// held endpoint names), and every fixed `aws:SourceVpc` value our policies pin.
+    pub foreign_vpc_exclusions: Vec<String>,
+    /// Fixed `aws:SourceVpce` values our policies pin that no endpoint of the model has, and
+    /// fixed `aws:SourceVpc` values that no VPC or endpoint of the model has: they may be
+    /// ours in an account or region the export did not collect, or a partner's. A request
+    /// allowed only through one of them is reported unknown, never allowed or denied.
+    pub unheld_vpces: Vec<String>,
+    pub unheld_vpcs: Vec<String>,
+}
+
+/// A VPC endpoint (gateway or interface) the model holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceEndpoint {
+    /// The service prefix of the actions it carries (`s3`, `sts`, …).
+    pub service: String,
+    /// `vpce-…`: the request's `aws:SourceVpce`.
+    pub id: String,
+    /// The request's `aws:SourceVpc` (`None` if the export does not say; then any).
+    pub vpc: Option<String>,
+    pub region: String,
+    /// Gateway endpoints (S3, DynamoDB) serve resources of their own region only (S3 does
+    /// not take cross-region requests through a gateway endpoint).
+    pub gateway: bool,
+    /// The endpoint policy; `None` = the endpoint has none, which is AWS's default full
+    /// access (no gate).
+    pub policy: Option<PolicyId>,
+}
+
+/// How a request reaches the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkPath {
+    /// Not through any VPC endpoint: the network keys as each shape always set them.
+    Direct,
+    /// Through `RouteCtx::endpoints[i]`: its id and VPC in the request, its policy a gate.
+    Endpoint(usize),
+    /// Through an endpoint of someone outside the zone (credentials can be used from any
+    /// VPC, an outsider's too): an id and a VPC none of ours, and a policy we cannot see,
+    /// which its owner may make allow everything (no gate).
+    Foreign,
+    /// Through an endpoint (`vpce`) or from a VPC (`vpc`) a policy of ours pins but the
+    /// export does not hold; its policy unknown (no gate). Only ever makes an answer
+    /// unknown.
+    Unheld {
+        vpce: Option<String>,
+        vpc: Option<String>,
+    },
+}
+
+/// The network condition keys a VPC endpoint changes.
+const VPC_KEYS: [&str; 3] = ["aws:sourcevpce", "aws:sourcevpc", "aws:vpcsourceip"];
+
+/// Whether an endpoint state means it cannot carry requests any more.
+fn endpoint_gone(state: Option<&str>) -> bool {
+    state.is_some_and(|s| {
+        ["deleted", "deleting", "failed", "rejected", "expired"]
+            .iter()
+            .any(|g| s.eq_ignore_ascii_case(g))
+    })
+}
+
+/// The service prefix an AWS service endpoint carries (`com.amazonaws.<region>.s3` and its
+/// FIPS variant `…s3-fips` → `s3`; `…sts` → `sts`); `None` for endpoint services that are
+/// not AWS's own (`com.amazonaws.vpce.<region>.vpce-svc-…`, Marketplace).
+fn endpoint_service(service_name: &str) -> Option<&str> {
+    let rest = service_name.strip_prefix("com.amazonaws.")?;
+    if rest.starts_with("vpce.") {
+        return None;
+    }
+    let last = rest.rsplit('.').next()?;
+    Some(last.strip_suffix("-fips").unwrap_or(last))
+}
+
+/// Whether a policy conditions on (or names as a policy variable) any of `keys`
+/// (lowercase).
+pub fn doc_mentions_keys(doc: &PolicyDocument, keys: &[&str]) -> bool {
+    let variable = |s: &str| {
+        let l = s.to_ascii_lowercase();
+        keys.iter().any(|k| l.contains(&format!("${{{k}}}")))
+    };
+    doc.statements.iter().any(|st| {
+        st.conditions.iter().any(|c| {
+            let k = c.key.to_ascii_lowercase();
+            keys.contains(&k.as_str()) || c.values.iter().any(|v| variable(v))
+        }) || st
+            .resource
+            .as_ref()
+            .is_some_and(|r| r.patterns.iter().any(|p| variable(p)))
+    })
+}
+
+/// Every policy document of a question (the KMS key's policy aside: S3's call to KMS
+/// carries no network keys).
+pub fn input_docs<'x>(inputs: &'x AuthzInputs<'_>) -> Vec<&'x PolicyDocument> {
+    let mut docs: Vec<&PolicyDocument> = Vec::new();
+    let org = |o: &'x OrgPolicies<'_>, docs: &mut Vec<&'x PolicyDocument>| {
+        for level in &o.levels {
+            docs.extend(level.iter().map(|p| p.doc));
+        }
+    };
+    if let IdentityInputs::Known(ip) = &inputs.identity {
+        docs.extend(ip.policies.iter().map(|p| p.doc));
+        docs.extend(ip.permissions_boundary.iter().map(|p| p.doc));
+        if let Some(s) = &ip.session_policies {
+            docs.extend(s.iter().map(|p| p.doc));
+        }
+        if let Some(o) = &ip.scps {
+            org(o, &mut docs);
+        }
+    }
+    docs.extend(inputs.resource_policy.iter().map(|p| p.doc));
+    docs.extend(inputs.vpc_endpoint_policy.iter().map(|p| p.doc));
+    if let Some(o) = &inputs.rcps {
+        org(o, &mut docs);
+    }
+    docs
 }
 
 const ALLOW_ALL: &str =
@@ -91,8 +220,14 @@ impl<'a> RouteCtx<'a> {
         }
         foreign_org_exclusions.sort();
         foreign_org_exclusions.dedup();
+        let endpoints = network_endpoints(model);
         RouteCtx {
             foreign_org_exclusions,
+            endpoints: endpoints.endpoints,
+            foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
+            foreign_vpc_exclusions: endpoints.foreign_vpc_exclusions,
+            unheld_vpces: endpoints.unheld_vpces,
+            unheld_vpcs: endpoints.unheld_vpcs,
             model,
             sources,
             zone,
@@ -449,6 +584,111 @@ impl<'a> RouteCtx<'a> {
         })
     }
 
+    /// The network paths worth asking for a request to `service` (the action's prefix:
+    /// `s3`, `sts`) with `inputs` (always `Direct` first). `inside`: the requester is a
+    /// principal of the zone; `resource_region`: the region of the resource (`None`: any,
+    /// e.g. egress to a bucket the outsider picks, or a global resource like a role).
+    ///
+    /// Which endpoints an inside principal may use: an endpoint serves only requests from
+    /// its own VPC (gateway: the subnets whose route tables it is on; interface: the VPC),
+    /// so the exact answer is "where can this principal's credentials be used". Role
+    /// sessions are handed to code on any instance, function or container the organization
+    /// runs, users' keys sit on any host, and credentials read from one host can be used from
+    /// another; the export does not tell which VPCs those are. The sound choice (a route
+    /// must never be missed) is every endpoint of the service in the zone, gateway endpoints
+    /// only in the resource's region (interface endpoints are left unrestricted,
+    /// conservatively). Credentials can also be used from an outsider's VPC through the
+    /// outsider's endpoint (`Foreign`), for inside and outside requesters alike.
+    ///
+    /// Only paths that can change the answer are asked: an endpoint only adds a gate and
+    /// the keys `aws:SourceVpce`, `aws:SourceVpc`, `aws:VpcSourceIp` (and drops
+    /// `aws:SourceIp`), so when no policy of the question names those keys (outside
+    /// requesters: or `aws:SourceIp`, which their direct shape fixes to a public address),
+    /// every request allowed through an endpoint is allowed directly too.
+    pub fn network_paths(
+        &self,
+        inside: bool,
+        service: &str,
+        resource_region: Option<&str>,
+        inputs: &AuthzInputs<'_>,
+    ) -> Vec<NetworkPath> {
+        let mut out = vec![NetworkPath::Direct];
+        let mentioned = input_docs(inputs).iter().any(|d| {
+            doc_mentions_keys(d, &VPC_KEYS) || (!inside && doc_mentions_keys(d, &["aws:sourceip"]))
+        });
+        if !mentioned {
+            return out;
+        }
+        if inside {
+            for (i, e) in self.endpoints.iter().enumerate() {
+                if e.service != service
+                    || (e.gateway && resource_region.is_some_and(|r| r != e.region))
+                {
+                    continue;
+                }
+                out.push(NetworkPath::Endpoint(i));
+            }
+        }
+        out.push(NetworkPath::Foreign);
+        for v in &self.unheld_vpces {
+            out.push(NetworkPath::Unheld {
+                vpce: Some(v.clone()),
+                vpc: None,
+            });
+        }
+        for v in &self.unheld_vpcs {
+            out.push(NetworkPath::Unheld {
+                vpce: None,
+                vpc: Some(v.clone()),
+            });
+        }
+        out
+    }
+
+    /// The question of one request sent along `path`: the network keys it sets and the
+    /// endpoint policy it must pass.
+    pub fn along_path<'c>(
+        &'c self,
+        path: &NetworkPath,
+        mut inputs: AuthzInputs<'c>,
+        shape: RequestShape,
+    ) -> (AuthzInputs<'c>, RequestShape) {
+        let (vpce, vpc) = match path {
+            NetworkPath::Direct => return (inputs, shape),
+            NetworkPath::Endpoint(i) => {
+                let Some(e) = self.endpoints.get(*i) else {
+                    return (inputs, shape);
+                };
+                inputs.vpc_endpoint_policy = e.policy.and_then(|p| self.policy_ref(p));
+                (
+                    KeyShape::Fixed(ContextValue::Single(e.id.clone())),
+                    match &e.vpc {
+                        Some(v) => KeyShape::Fixed(ContextValue::Single(v.clone())),
+                        None => KeyShape::AnyPresent,
+                    },
+                )
+            }
+            NetworkPath::Foreign => (
+                KeyShape::NoneOf(self.foreign_vpce_exclusions.clone()),
+                KeyShape::NoneOf(self.foreign_vpc_exclusions.clone()),
+            ),
+            NetworkPath::Unheld { vpce, vpc } => {
+                let fixed = |v: &Option<String>| match v {
+                    Some(v) => KeyShape::Fixed(ContextValue::Single(v.clone())),
+                    None => KeyShape::AnyPresent,
+                };
+                (fixed(vpce), fixed(vpc))
+            }
+        };
+        let shape = shape
+            .with_key("aws:SourceVpce", vpce)
+            .with_key("aws:SourceVpc", vpc)
+            // The host's private address; AWS leaves `aws:SourceIp` out.
+            .with_key("aws:VpcSourceIp", KeyShape::AnyPresent)
+            .with_key("aws:SourceIp", KeyShape::Absent);
+        (inputs, shape)
+    }
+
     /// The customer KMS key of a bucket's default encryption, when the export holds it.
     fn bucket_key(&self, b: BucketId) -> Option<KmsKeyInputs<'_>> {
         let m = self.model;
@@ -477,6 +717,94 @@ impl<'a> RouteCtx<'a> {
             rcps: self.org_policies(&key_account, OrgPolicyType::ResourceControl),
             via_service: Some(format!("s3.{region}.amazonaws.com")),
         })
+    }
+}
+
+/// The endpoint side of a `RouteCtx`.
+struct Endpoints {
+    endpoints: Vec<ServiceEndpoint>,
+    foreign_vpce_exclusions: Vec<String>,
+    foreign_vpc_exclusions: Vec<String>,
+    unheld_vpces: Vec<String>,
+    unheld_vpcs: Vec<String>,
+}
+
+fn network_endpoints(model: &Model) -> Endpoints {
+    let mut endpoints = Vec::new();
+    let mut held_vpces = Vec::new();
+    let mut held_vpcs: Vec<String> = model
+        .vpcs
+        .iter()
+        .map(|v| model.str(v.id).to_string())
+        .collect();
+    for e in &model.vpc_endpoints {
+        let id = model.str(e.id).to_string();
+        let vpc = e.vpc.map(|v| model.str(v).to_string());
+        held_vpces.push(id.clone());
+        held_vpcs.extend(vpc.iter().cloned());
+        let Some(service) = endpoint_service(&e.service_name) else {
+            continue;
+        };
+        if endpoint_gone(e.state.as_deref()) {
+            continue;
+        }
+        endpoints.push(ServiceEndpoint {
+            service: service.to_string(),
+            id,
+            vpc,
+            region: model.str(e.region).to_string(),
+            gateway: e
+                .endpoint_type
+                .as_deref()
+                .is_some_and(|t| t.eq_ignore_ascii_case("Gateway")),
+            policy: e.policy,
+        });
+    }
+    // Fixed values our policies pin (a wildcard pins nothing).
+    let mut pinned_vpces = Vec::new();
+    let mut pinned_vpcs = Vec::new();
+    for p in &model.policies {
+        for st in &p.document.statements {
+            for c in &st.conditions {
+                let into = if c.key.eq_ignore_ascii_case("aws:SourceVpce") {
+                    &mut pinned_vpces
+                } else if c.key.eq_ignore_ascii_case("aws:SourceVpc") {
+                    &mut pinned_vpcs
+                } else {
+                    continue;
+                };
+                into.extend(
+                    c.values
+                        .iter()
+                        .filter(|v| !v.contains(['*', '?']) && !v.contains("${"))
+                        .cloned(),
+                );
+            }
+        }
+    }
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let held_vpces = sorted(held_vpces);
+    let held_vpcs = sorted(held_vpcs);
+    let pinned_vpces = sorted(pinned_vpces);
+    let pinned_vpcs = sorted(pinned_vpcs);
+    Endpoints {
+        unheld_vpces: pinned_vpces
+            .iter()
+            .filter(|v| !held_vpces.contains(v))
+            .cloned()
+            .collect(),
+        unheld_vpcs: pinned_vpcs
+            .iter()
+            .filter(|v| !held_vpcs.contains(v))
+            .cloned()
+            .collect(),
+        foreign_vpce_exclusions: sorted(held_vpces.into_iter().chain(pinned_vpces).collect()),
+        foreign_vpc_exclusions: sorted(held_vpcs.into_iter().chain(pinned_vpcs).collect()),
+        endpoints,
     }
 }
 
@@ -540,5 +868,261 @@ mod tests {
         check(0, "1970-01-01T00:00:00Z");
         check(1_700_000_000, "2023-11-14T22:13:20Z");
         check(951_782_400, "2000-02-29T00:00:00Z");
+    }
+}
+
+/// VPC endpoints: which service each serves, which keys a policy must name for endpoints to matter,
+/// and the paths a question gets.
+#[cfg(test)]
+mod endpoint_tests {
+    use super::*;
+    use crate::model::{ExportLayout, Policy, PolicyKind, VpcEndpoint};
+    use std::path::PathBuf;
+
+    fn policy(text: &str) -> PolicyDocument {
+        parse_policy_text(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    /// A model holding S3 endpoints (id, region, type) in vpc-1 and the given bucket policies.
+    fn model(endpoints: &[(&str, &str, &str, &str)], policies: &[&str]) -> Model {
+        let mut m = Model::new(PathBuf::from("."), ExportLayout::Native);
+        for text in policies {
+            m.policies.push(Policy {
+                kind: PolicyKind::Bucket,
+                name: None,
+                account: None,
+                document: policy(text),
+            });
+        }
+        for (id, region, kind, service) in endpoints {
+            let e = VpcEndpoint {
+                id: m.interner.intern(id),
+                vpc: Some(m.interner.intern("vpc-1")),
+                account: m.interner.intern("111111111111"),
+                region: m.interner.intern(region),
+                service_name: service.to_string(),
+                endpoint_type: Some(kind.to_string()),
+                state: Some("available".into()),
+                policy: None,
+                route_tables: Vec::new(),
+                subnets: Vec::new(),
+                security_groups: Vec::new(),
+                private_dns_enabled: None,
+            };
+            m.vpc_endpoints.push(e);
+        }
+        m
+    }
+
+    fn check_mentions(text: &str, keys: &[&str], expect: bool) {
+        assert_eq!(doc_mentions_keys(&policy(text), keys), expect, "{text}");
+    }
+
+    #[test]
+    fn which_policies_name_network_keys() {
+        let cond = |c: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{c}}}]}}"#
+            )
+        };
+        check_mentions(
+            &cond(r#"{"StringNotEquals":{"AWS:SourceVpce":"vpce-1"}}"#),
+            &VPC_KEYS,
+            true,
+        );
+        check_mentions(
+            &cond(r#"{"Null":{"aws:SourceVpc":"true"}}"#),
+            &VPC_KEYS,
+            true,
+        );
+        check_mentions(
+            &cond(r#"{"StringEquals":{"aws:PrincipalTag/vpce":"${aws:SourceVpce}"}}"#),
+            &VPC_KEYS,
+            true,
+        );
+        check_mentions(
+            &cond(r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#),
+            &VPC_KEYS,
+            false,
+        );
+        check_mentions(
+            &cond(r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#),
+            &["aws:sourceip"],
+            true,
+        );
+        check_mentions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::b/${aws:SourceVpc}/*"}]}"#,
+            &VPC_KEYS,
+            true,
+        );
+        check_mentions(
+            r#"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            &VPC_KEYS,
+            false,
+        );
+    }
+
+    #[test]
+    fn s3_services_and_dead_endpoints() {
+        assert_eq!(endpoint_service("com.amazonaws.us-east-1.s3"), Some("s3"));
+        assert_eq!(
+            endpoint_service("com.amazonaws.us-east-1.s3-fips"),
+            Some("s3")
+        );
+        assert_eq!(
+            endpoint_service("com.amazonaws.us-east-1.s3express"),
+            Some("s3express")
+        );
+        assert_eq!(endpoint_service("com.amazonaws.us-east-1.sts"), Some("sts"));
+        assert_eq!(
+            endpoint_service("com.amazonaws.vpce.us-east-1.vpce-svc-0123"),
+            None
+        );
+        assert_eq!(endpoint_service("aws.sagemaker.us-east-1.notebook"), None);
+        assert!(endpoint_gone(Some("Deleted")));
+        assert!(!endpoint_gone(Some("available")));
+        assert!(!endpoint_gone(Some("pendingAcceptance")));
+        assert!(!endpoint_gone(None));
+    }
+
+    #[test]
+    fn pinned_and_held_endpoints() {
+        let m = model(
+            &[
+                (
+                    "vpce-a",
+                    "us-east-1",
+                    "Gateway",
+                    "com.amazonaws.us-east-1.s3",
+                ),
+                (
+                    "vpce-d",
+                    "us-east-1",
+                    "Interface",
+                    "com.amazonaws.us-east-1.dynamodb",
+                ),
+            ],
+            &[
+                r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-a","vpce-z","vpce-*"],"aws:SourceVpc":"vpc-9"}}}]}"#,
+            ],
+        );
+        let e = network_endpoints(&m);
+        assert_eq!(e.endpoints.len(), 2);
+        assert_eq!(e.endpoints[0].id, "vpce-a");
+        assert_eq!(e.endpoints[0].service, "s3");
+        assert!(e.endpoints[0].gateway);
+        assert_eq!(e.endpoints[1].service, "dynamodb");
+        assert_eq!(e.unheld_vpces, vec!["vpce-z".to_string()]);
+        assert_eq!(e.unheld_vpcs, vec!["vpc-9".to_string()]);
+        assert_eq!(
+            e.foreign_vpce_exclusions,
+            vec!["vpce-a", "vpce-d", "vpce-z"]
+        );
+        assert_eq!(e.foreign_vpc_exclusions, vec!["vpc-1", "vpc-9"]);
+    }
+
+    fn check_paths(
+        endpoints: &[(&str, &str, &str, &str)],
+        bucket_policy: &str,
+        inside: bool,
+        bucket_region: Option<&str>,
+        expect: &[NetworkPath],
+    ) {
+        let m = model(endpoints, &[bucket_policy]);
+        let sources = SourceMap::new();
+        let zone = ZoneOfTrust::of(&m);
+        let ctx = RouteCtx::new(&m, &sources, zone, "2026-01-01T00:00:00Z".into());
+        let inputs = AuthzInputs {
+            identity: IdentityInputs::Unconstrained,
+            resource_account: "111111111111".into(),
+            resource_policy: ctx.policy_ref(PolicyId(0)),
+            resource_policy_mode: ResourcePolicyMode::Alternative,
+            rcps: None,
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        };
+        assert_eq!(
+            ctx.network_paths(inside, "s3", bucket_region, &inputs),
+            expect,
+            "{bucket_policy} inside={inside} region={bucket_region:?}"
+        );
+    }
+
+    #[test]
+    fn paths_asked_per_question() {
+        let locked = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-a"}}}]}"#;
+        let ip_only = r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}}]}"#;
+        let plain =
+            r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"*"}]}"#;
+        let eps = [
+            (
+                "vpce-a",
+                "us-east-1",
+                "Gateway",
+                "com.amazonaws.us-east-1.s3",
+            ),
+            (
+                "vpce-b",
+                "eu-west-1",
+                "Gateway",
+                "com.amazonaws.eu-west-1.s3",
+            ),
+            (
+                "vpce-c",
+                "eu-west-1",
+                "Interface",
+                "com.amazonaws.eu-west-1.s3",
+            ),
+            // Another service's endpoint: never a path for S3.
+            (
+                "vpce-s",
+                "us-east-1",
+                "Interface",
+                "com.amazonaws.us-east-1.sts",
+            ),
+        ];
+        use NetworkPath::*;
+        // Nothing names the network keys: the direct request is all there is to ask.
+        check_paths(&eps, plain, true, Some("us-east-1"), &[Direct]);
+        check_paths(&eps, plain, false, None, &[Direct]);
+        // Inside: every S3 endpoint of the zone, gateways only in the bucket's region; then
+        // an outsider's endpoint.
+        check_paths(
+            &eps,
+            locked,
+            true,
+            Some("us-east-1"),
+            &[Direct, Endpoint(0), Endpoint(2), Foreign],
+        );
+        check_paths(
+            &eps,
+            locked,
+            true,
+            None,
+            &[Direct, Endpoint(0), Endpoint(1), Endpoint(2), Foreign],
+        );
+        // Outside: only an endpoint of its own.
+        check_paths(&eps, locked, false, Some("us-east-1"), &[Direct, Foreign]);
+        // `aws:SourceIp` matters to outsiders only (their direct shape fixes a public one).
+        check_paths(&eps, ip_only, true, Some("us-east-1"), &[Direct]);
+        check_paths(&eps, ip_only, false, Some("us-east-1"), &[Direct, Foreign]);
+        // An endpoint a policy pins that the export does not hold: asked last.
+        let pinned = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-z"}}}]}"#;
+        check_paths(
+            &eps[..1],
+            pinned,
+            true,
+            Some("us-east-1"),
+            &[
+                Direct,
+                Endpoint(0),
+                Foreign,
+                Unheld {
+                    vpce: Some("vpce-z".into()),
+                    vpc: None,
+                },
+            ],
+        );
     }
 }

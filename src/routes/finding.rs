@@ -43,11 +43,12 @@ impl ExposureClass {
 /// The data store a route reaches.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Dataset {
-    /// `arn:aws:s3:::bucket`, or `arn:aws:s3:::bucket/prefix/*` where the route is limited
-    /// to a prefix.
+    /// `arn:aws:s3:::bucket`, or `arn:aws:s3:::bucket/prefix/` (the bucket's ARN, `/`, and
+    /// the key prefix, which ends in `/` as S3 names a folder) where every object read of
+    /// the route is limited to that prefix.
     pub arn: String,
     pub account: String,
-    /// `s3-bucket`, `s3-prefix`, `kms-key`, …
+    /// `s3-bucket`, or `s3-prefix` for a prefix of one.
     pub kind: String,
 }
 

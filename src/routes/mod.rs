@@ -241,7 +241,7 @@ pub fn find_routes_with_stats(
     findings.retain(|f| {
         f.exposure == ExposureClass::Public
             || !public.iter().any(|(arn, acts)| {
-                *arn == f.dataset.arn && f.actions.iter().all(|a| acts.contains(a))
+                dataset_covers(arn, &f.dataset.arn) && f.actions.iter().all(|a| acts.contains(a))
             })
     });
     findings.sort_by(|a, b| {
@@ -255,7 +255,20 @@ pub fn find_routes_with_stats(
     Ok((findings, stats))
 }
 
-/// The finding for the route of `paths` that needs the least.
+/// Whether dataset `outer` holds all of dataset `inner`: the same, its bucket, or a
+/// shorter prefix of the same bucket (`arn:aws:s3:::b` ⊇ `arn:aws:s3:::b/p/` ⊇
+/// `arn:aws:s3:::b/p/q/`).
+fn dataset_covers(outer: &str, inner: &str) -> bool {
+    if outer == inner {
+        return true;
+    }
+    match inner.strip_prefix(outer) {
+        // A prefix dataset ends in `/`; a bucket's objects follow a `/`.
+        Some(rest) => outer.ends_with('/') || rest.starts_with('/'),
+        None => false,
+    }
+}
+
 /// Routes tried, best first, before a dataset's finding is reported as `unknown` because
 /// every whole-chain check so far was refuted.
 const CHAIN_TRIES: usize = 8;
@@ -435,11 +448,33 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
         ExposureClass::Egress => "*".to_string(),
         _ => node_name(model, &an.graph.graph[best.actor]),
     };
+    let bucket_arn = model.str(bucket.arn);
+    // The data hop: the last read on the route (egress routes list their write first).
+    let prefix = best
+        .edges
+        .iter()
+        .rev()
+        .find(|e| matches!(an.graph.graph[**e].kind, EdgeKind::DataRead))
+        .and_then(|e| {
+            let (from, to) = an.graph.graph.edge_endpoints(*e)?;
+            confirm::read_prefix(
+                &an.ctx,
+                &an.graph.graph[from],
+                &an.graph.graph[to],
+                &an.graph.graph[*e],
+                an.answers.get(e)?,
+            )
+        });
+    let (arn, kind) = match prefix {
+        // The key prefix as S3 names a folder: `arn:aws:s3:::bucket/public/`.
+        Some(p) => (format!("{bucket_arn}/{p}"), "s3-prefix"),
+        None => (bucket_arn.to_string(), "s3-bucket"),
+    };
     Some(Finding {
         dataset: Dataset {
-            arn: model.str(bucket.arn).to_string(),
+            arn,
             account: model.str(bucket.account).to_string(),
-            kind: "s3-bucket".to_string(),
+            kind: kind.to_string(),
         },
         exposure: best.class,
         actor,
@@ -512,4 +547,27 @@ pub fn hops_of(an: &Analysis<'_>, p: &RoutePath) -> Vec<RouteHop> {
         });
     }
     hops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(outer: &str, inner: &str, expect: bool) {
+        assert_eq!(dataset_covers(outer, inner), expect, "{outer} ⊇ {inner}");
+    }
+
+    #[test]
+    fn datasets_cover_their_prefixes() {
+        check("arn:aws:s3:::b", "arn:aws:s3:::b", true);
+        check("arn:aws:s3:::b", "arn:aws:s3:::b/public/", true);
+        check(
+            "arn:aws:s3:::b/public/",
+            "arn:aws:s3:::b/public/2024/",
+            true,
+        );
+        check("arn:aws:s3:::b/public/", "arn:aws:s3:::b", false);
+        check("arn:aws:s3:::b", "arn:aws:s3:::bb/public/", false);
+        check("arn:aws:s3:::b/public/", "arn:aws:s3:::b/private/", false);
+    }
 }

@@ -64,7 +64,8 @@ fn confirm_all(
             }
             match question_key(an, e) {
                 Some(k) if shared.contains_key(&k) => {
-                    let a = shared[&k].clone();
+                    let mut a = shared[&k].clone();
+                    a.questions = 0; // asked once, for the edge that answered it
                     an.answers.insert(e, a);
                 }
                 Some(k) if leaders.contains(&k) => followers.push((e, k)),
@@ -103,7 +104,9 @@ fn confirm_all(
     }
     for (e, k) in followers {
         if let Some(a) = shared.get(&k) {
-            an.answers.insert(e, a.clone());
+            let mut a = a.clone();
+            a.questions = 0;
+            an.answers.insert(e, a);
         }
     }
 }

@@ -19,6 +19,24 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+/// The shared test corpora, the scenarios and the AWS managed policies within it.
+pub const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data");
+pub const LABS: &str = "scenarios/pathfinding-labs";
+pub const MANAGED: &str = "policies/managed/iam-dataset_managed_policies.jsonl";
+
+/// What a scenario test expects leakpath to do with a scenario's path(s).
+#[derive(Debug, Clone, Copy)]
+pub enum Expect {
+    /// Every path is found, confirmed (`sat`).
+    Found,
+    /// leakpath should find it and does not; the reason names the missing edge or detector.
+    /// (No scenario is pinned so today; kept for when a change in src/ loses one.)
+    KnownMiss(&'static str),
+    /// An export cannot show this path (or leakpath does not model the service, or it is not
+    /// the kind of path the test checks).
+    NotModelled(&'static str),
+}
+
 pub const ACCOUNT: &str = "123456789012";
 pub const OPERATIONS_ACCOUNT: &str = "210987654321";
 pub const DEV_ACCOUNT: &str = "111122223333";
@@ -223,6 +241,21 @@ fn iam_path(r: &Resource) -> String {
     r.str("path").unwrap_or_else(|| "/".to_string())
 }
 
+/// IAM resources AWS names by their `name` and `path`: (Terraform type, ARN resource type,
+/// unique-id prefix). Roles are also read as data sources.
+const NAMED_IAM: &[(&str, &str, &str)] = &[
+    ("aws_iam_user", "user", "AIDA"),
+    ("aws_iam_role", "role", "AROA"),
+    ("aws_iam_group", "group", "AGPA"),
+    ("aws_iam_instance_profile", "instance-profile", "AIPA"),
+];
+
+/// EC2 resources with a generated id: (Terraform type, id prefix, ARN resource type).
+const EC2_IDS: &[(&str, &str, &str)] = &[
+    ("aws_instance", "i", "instance"),
+    ("aws_security_group", "sg", "security-group"),
+];
+
 /// The attributes AWS computes for a resource, from those written (when they are known).
 fn computed(r: &Resource) -> Vec<(&'static str, String)> {
     let acct = r.account();
@@ -231,40 +264,32 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
         r.str("name")
             .map(|n| format!("arn:aws:iam::{acct}:{kind}{}{n}", iam_path(r)))
     };
+    let iam = NAMED_IAM
+        .iter()
+        .find(|(t, ..)| *t == r.kind && (r.mode == Mode::Managed || *t == "aws_iam_role"));
+    if let Some((_, kind, prefix)) = iam {
+        if let (Some(arn), Some(n)) = (named(kind), r.str("name")) {
+            out.push(("unique_id", unique_id(prefix, &arn)));
+            out.push(("arn", arn));
+            out.push(("id", n));
+        }
+        return out;
+    }
+    let ec2 = EC2_IDS
+        .iter()
+        .find(|(t, ..)| *t == r.kind && r.mode == Mode::Managed);
+    if let Some((_, prefix, kind)) = ec2 {
+        let id = format!("{prefix}-{}", hex_id(&r.label(), 17));
+        out.push(("arn", format!("arn:aws:ec2:{REGION}:{acct}:{kind}/{id}")));
+        out.push(("id", id));
+        return out;
+    }
     match (r.mode, r.kind.as_str()) {
-        (Mode::Managed, "aws_iam_user") => {
-            if let (Some(arn), Some(n)) = (named("user"), r.str("name")) {
-                out.push(("unique_id", unique_id("AIDA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
-        (Mode::Managed, "aws_iam_role") | (Mode::Data, "aws_iam_role") => {
-            if let (Some(arn), Some(n)) = (named("role"), r.str("name")) {
-                out.push(("unique_id", unique_id("AROA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
-        (Mode::Managed, "aws_iam_group") => {
-            if let (Some(arn), Some(n)) = (named("group"), r.str("name")) {
-                out.push(("unique_id", unique_id("AGPA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
-            }
-        }
         (Mode::Managed, "aws_iam_policy") => {
             if let Some(arn) = named("policy") {
                 out.push(("policy_id", unique_id("ANPA", &arn)));
                 out.push(("id", arn.clone()));
                 out.push(("arn", arn));
-            }
-        }
-        (Mode::Managed, "aws_iam_instance_profile") => {
-            if let (Some(arn), Some(n)) = (named("instance-profile"), r.str("name")) {
-                out.push(("unique_id", unique_id("AIPA", &arn)));
-                out.push(("arn", arn));
-                out.push(("id", n));
             }
         }
         (Mode::Managed, "aws_iam_openid_connect_provider") => {
@@ -281,19 +306,6 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
                 out.push(("id", b.clone()));
                 out.push(("bucket_domain_name", format!("{b}.s3.amazonaws.com")));
             }
-        }
-        (Mode::Managed, "aws_instance") => {
-            let id = format!("i-{}", hex_id(&r.label(), 17));
-            out.push(("arn", format!("arn:aws:ec2:{REGION}:{acct}:instance/{id}")));
-            out.push(("id", id));
-        }
-        (Mode::Managed, "aws_security_group") => {
-            let id = format!("sg-{}", hex_id(&r.label(), 17));
-            out.push((
-                "arn",
-                format!("arn:aws:ec2:{REGION}:{acct}:security-group/{id}"),
-            ));
-            out.push(("id", id));
         }
         (Mode::Managed, "aws_iam_access_key") => {
             out.push(("id", unique_id("AKIA", &r.label())));
@@ -319,7 +331,24 @@ fn computed(r: &Resource) -> Vec<(&'static str, String)> {
         }
         (Mode::Data, "aws_ami") => out.push(("id", "ami-0pathfinding0001".to_string())),
         (Mode::Data, "http") => out.push(("response_body", "203.0.113.10\n".to_string())),
-        (Mode::Data, "aws_region") => out.push(("name", REGION.to_string())),
+        (Mode::Data, "aws_region") => {
+            out.push(("name", REGION.to_string()));
+            out.push(("id", REGION.to_string()));
+        }
+        (Mode::Managed, "aws_lambda_function") => {
+            if let Some(n) = r.str("function_name") {
+                let arn = format!("arn:aws:lambda:{REGION}:{acct}:function:{n}");
+                out.push((
+                    "invoke_arn",
+                    format!(
+                        "arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{arn}/invocations"
+                    ),
+                ));
+                out.push(("qualified_arn", format!("{arn}:$LATEST")));
+                out.push(("arn", arn));
+                out.push(("id", n));
+            }
+        }
         _ => out.push(("id", format!("{}-{}", r.kind, hex_id(&r.label(), 8)))),
     }
     out
@@ -415,6 +444,8 @@ fn fixed_variable(name: &str) -> Option<String> {
             "attacker_account_id" => ATTACKER_ACCOUNT,
             "resource_suffix" => SUFFIX,
             "region" | "aws_region" => REGION,
+            // Only orders the deployment; any value does.
+            "apprunner_service_linked_role_id" => "AWSServiceRoleForAppRunner",
             "github_repo" => GITHUB_REPO,
             _ => return None,
         }
@@ -702,6 +733,8 @@ pub fn write_export(
     for r in sc.resources.iter().filter(|r| exported(r)) {
         accounts.insert(r.account());
     }
+    let env_users = environment_users(&of("aws_iam_role"), &of("aws_iam_user"));
+    accounts.extend(env_users.iter().map(|(a, _)| a.clone()));
 
     let inline_list = |p: Option<&PrincipalPolicies>| -> Json {
         Json::Array(
@@ -762,6 +795,14 @@ pub fn write_export(
                 boundary(r, obj);
             }
             users.push(u);
+        }
+        for (_, name) in env_users.iter().filter(|(a, _)| a == acct) {
+            let arn = format!("arn:aws:iam::{acct}:user/{name}");
+            users.push(json!({
+                "Path": "/", "UserName": name, "UserId": unique_id("AIDA", &arn), "Arn": arn,
+                "CreateDate": DATE, "GroupList": [], "UserPolicyList": [],
+                "AttachedManagedPolicies": [], "Tags": []
+            }));
         }
 
         let mut groups = Vec::new();
@@ -859,6 +900,7 @@ pub fn write_export(
         )?;
         write_s3(&sc, acct, &base, &exported, &mut summary)?;
         write_ec2(&sc, acct, &base, &exported, &mut summary)?;
+        write_lambda(&sc, acct, &base, &exported)?;
     }
 
     const HANDLED: &[&str] = &[
@@ -882,6 +924,8 @@ pub fn write_export(
         "aws_s3_object",
         "aws_instance",
         "aws_security_group",
+        "aws_lambda_function",
+        "aws_lambda_function_url",
         // Credentials and settings that a GAAD does not show and no route needs.
         "aws_iam_access_key",
         "aws_iam_user_login_profile",
@@ -897,6 +941,42 @@ pub fn write_export(
     }
     summary.accounts = accounts.into_iter().collect();
     Ok(summary)
+}
+
+/// The lab's shared starting users (`pl-pathfinding-starting-user-<environment>`), created by
+/// its environment module rather than by a scenario, that a scenario's role trusts by ARN:
+/// (account, name). The export holds them with no policies (theirs are not in the data), so
+/// only what names them by ARN admits them, as a same-account trust does.
+fn environment_users(roles: &[&Resource], users: &[&Resource]) -> BTreeSet<(String, String)> {
+    fn strings<'j>(v: &'j Json, out: &mut Vec<&'j str>) {
+        match v {
+            Json::String(s) => out.push(s),
+            Json::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            Json::Object(o) => o.values().for_each(|x| strings(x, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for r in roles {
+        let Ok(doc) = r.need_doc("assume_role_policy") else {
+            continue;
+        };
+        let mut named = Vec::new();
+        strings(&doc, &mut named);
+        for arn in named {
+            let Some((head, name)) = arn.split_once(":user/") else {
+                continue;
+            };
+            let acct = head.rsplit(':').next().unwrap_or("").to_string();
+            let created = users
+                .iter()
+                .any(|u| u.account() == acct && u.str("name").as_deref() == Some(name));
+            if name.starts_with("pl-pathfinding-starting-user-") && !created {
+                out.insert((acct, name.to_string()));
+            }
+        }
+    }
+    out
 }
 
 fn write_json(path: &Path, v: &Json) -> Result<(), ConvertError> {
@@ -991,6 +1071,47 @@ fn write_s3(
     write_json(
         &base.join("s3/list-buckets.json"),
         &json!({"Buckets": listed, "Owner": {"ID": OWNER_ID}}),
+    )
+}
+
+/// The account's Lambda functions (name, ARN, execution role, runtime), each with its URL
+/// configuration (`aws_lambda_function_url`) and no resource policy.
+fn write_lambda(
+    sc: &Scenario,
+    acct: &str,
+    base: &Path,
+    exported: &dyn Fn(&Resource) -> bool,
+) -> Result<(), ConvertError> {
+    let dir = base.join("lambda").join(REGION);
+    let mine = |kind: &str| -> Vec<&Resource> {
+        sc.resources
+            .iter()
+            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
+            .collect()
+    };
+    let mut functions = Vec::new();
+    for f in mine("aws_lambda_function") {
+        let name = f.need("function_name")?;
+        functions.push(json!({"FunctionName": name, "FunctionArn": f.need("arn")?,
+            "Role": f.need("role")?, "Runtime": f.str("runtime"),
+            "LastModified": DATE}));
+        let fdir = dir.join("functions").join(&name);
+        let url = mine("aws_lambda_function_url").into_iter().find(|u| {
+            u.str("function_name")
+                .is_some_and(|n| n == name || n == f.str("arn").unwrap_or_default())
+        });
+        let url_json = match url {
+            Some(u) => json!({"FunctionUrl": format!("https://{}.lambda-url.{REGION}.on.aws/",
+                    hex_id(&u.label(), 16)),
+                "FunctionArn": f.need("arn")?, "AuthType": u.need("authorization_type")?}),
+            None => json!({}),
+        };
+        write_json(&fdir.join("get-function-url-config.json"), &url_json)?;
+        write_json(&fdir.join("get-policy.json"), &json!({}))?;
+    }
+    write_json(
+        &dir.join("list-functions.json"),
+        &json!({ "Functions": functions }),
     )
 }
 

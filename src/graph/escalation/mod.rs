@@ -49,7 +49,7 @@ use crate::model::{
     Collected, GroupId, IdentityPolicySource, Model, PrincipalRef, RoleId, Sym, UserId,
 };
 use crate::policy::{PrincipalKind, PrincipalSet};
-use index::{Grant, PermissionIndex};
+use index::{ActionGrant, PermissionSummaries};
 use std::collections::{HashMap, HashSet};
 
 /// One IAM call the escalation needs, which the source principal must be allowed to make.
@@ -112,7 +112,7 @@ struct AccountItems {
 pub struct Ctx<'a> {
     pub model: &'a Model,
     pub principals: Vec<(PrincipalRef, &'a str)>,
-    pub index: PermissionIndex,
+    pub index: PermissionSummaries<'a>,
     accounts: HashMap<Sym, AccountItems>,
     /// Roles each principal has a candidate `sts:AssumeRole` edge to.
     assumable: HashMap<PrincipalRef, Vec<RoleId>>,
@@ -224,7 +224,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             model,
             principals: all_principals(model),
-            index: PermissionIndex::build(model),
+            index: PermissionSummaries::build(model),
             accounts,
             assumable,
         }
@@ -241,12 +241,41 @@ impl<'a> Ctx<'a> {
     }
 
     /// The statements of `p` that may allow `action`; `None` when it allows it nowhere.
-    pub fn grant<'i>(&'i self, p: PrincipalRef, action: &'i str) -> Option<Grant<'i>> {
+    pub fn grant<'i>(&'i self, p: PrincipalRef, action: &'i str) -> Option<ActionGrant<'i>> {
         self.index.grant(p, action)
     }
 
     pub fn arn(&self, p: PrincipalRef) -> String {
         principal_arn(self.model, p)
+    }
+
+    /// A role's ARN, borrowed from the model.
+    pub fn role_arn(&self, r: RoleId) -> Option<&'a str> {
+        let m = self.model;
+        m.roles.get(r.index()).map(|x| m.str(x.arn))
+    }
+
+    /// A user's ARN, borrowed from the model.
+    pub fn user_arn(&self, u: UserId) -> Option<&'a str> {
+        let m = self.model;
+        m.users.get(u.index()).map(|x| m.str(x.arn))
+    }
+
+    /// The roles of `p`'s account other than `p` (service-linked ones excluded), with their
+    /// ARNs: the targets of detectors that change a role and then act as it.
+    pub fn other_roles(&self, p: PrincipalRef) -> impl Iterator<Item = (RoleId, &'a str)> + '_ {
+        self.roles_beside(p)
+            .iter()
+            .filter(move |r| PrincipalRef::Role(**r) != p)
+            .filter_map(|r| self.role_arn(*r).map(|arn| (*r, arn)))
+    }
+
+    /// The users of `p`'s account other than `p`, with their ARNs.
+    pub fn other_users(&self, p: PrincipalRef) -> impl Iterator<Item = (UserId, &'a str)> + '_ {
+        self.users_beside(p)
+            .iter()
+            .filter(move |u| PrincipalRef::User(**u) != p)
+            .filter_map(|u| self.user_arn(*u).map(|arn| (*u, arn)))
     }
 
     /// The account of a user or role.

@@ -10,9 +10,8 @@
 //! **Example:** `aws iam put-user-policy --user-name target --policy-name x
 //! --policy-document file://admin.json && aws iam create-access-key --user-name target`.
 
-use super::rewrite::{may_rewrite, rewrites};
-use super::{Ctx, Escalation, Found, Step};
-use crate::graph::Node;
+use super::rewrite::{may_rewrite, push_rewrites};
+use super::{Ctx, Found, Step};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "modify-user-then-sign-in";
@@ -31,30 +30,10 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     if grants.is_empty() || !may_rewrite(ctx, p) {
         return;
     }
-    let m = ctx.model;
-    for uid in ctx.users_beside(p) {
-        let target = PrincipalRef::User(*uid);
-        if target == p {
-            continue;
-        }
-        let Some(user) = m.users.get(uid.index()) else {
-            continue;
-        };
-        let arn = m.str(user.arn);
-        let Some((action, _)) = grants.iter().find(|(_, g)| g.covers(arn)) else {
-            continue;
-        };
-        for (step, gain) in rewrites(ctx, p, target) {
-            out.push(Found {
-                target: Node::Escalated {
-                    principal: target,
-                    gain,
-                },
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![step, Step::new(action, arn)],
-                },
-            });
+    for (uid, arn) in ctx.other_users(p) {
+        if let Some((action, _)) = grants.iter().find(|(_, g)| g.covers(arn)) {
+            let sign_in = [Step::new(action, arn)];
+            push_rewrites(ctx, NAME, p, PrincipalRef::User(uid), &sign_in, out);
         }
     }
 }

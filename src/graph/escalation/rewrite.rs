@@ -2,8 +2,8 @@
 //! the building block of `modify_role_then_assume` and `modify_user_then_sign_in`, which
 //! add how the principal then acts as the one it rewrote).
 
-use super::{Ctx, Step};
-use crate::graph::Gain;
+use super::{Ctx, Escalation, Found, Step};
+use crate::graph::{Gain, Node};
 use crate::model::{Collected, PrincipalRef};
 
 const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
@@ -88,4 +88,28 @@ pub fn rewrites(ctx: &Ctx<'_>, p: PrincipalRef, target: PrincipalRef) -> Vec<(St
         }
     }
     out
+}
+
+/// Pushes one finding per way `p` can rewrite `target` (see `rewrites`): the rewrite's call
+/// followed by `then`, the calls by which `p` then acts as `target`.
+pub fn push_rewrites(
+    ctx: &Ctx<'_>,
+    detector: &'static str,
+    p: PrincipalRef,
+    target: PrincipalRef,
+    then: &[Step],
+    out: &mut Vec<Found>,
+) {
+    for (step, gain) in rewrites(ctx, p, target) {
+        let mut steps = Vec::with_capacity(then.len() + 1);
+        steps.push(step);
+        steps.extend_from_slice(then);
+        out.push(Found {
+            target: Node::Escalated {
+                principal: target,
+                gain,
+            },
+            escalation: Escalation { detector, steps },
+        });
+    }
 }

@@ -237,35 +237,39 @@ fn modify_role_then_assume() {
         ),
         &["attacker -modify-role-then-assume[iam:CreatePolicyVersion]-> target+any"],
     );
-    // iam-019/020/021: the trust does not admit the attacker; it rewrites the trust too.
+    // iam-019/020/021: the trust does not admit the attacker; it rewrites the trust too, to
+    // name its own ARN, which admits it in its own account with or without an identity
+    // permission for sts:AssumeRole (iam-019 has none).
+    let service = trust_service("ec2.amazonaws.com");
+    let root = trust_aws(&format!("arn:aws:iam::{ACCOUNT}:root"));
+    for (assume, trust) in [(true, service), (false, root)] {
+        let mut actions = vec!["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"];
+        if assume {
+            actions.push("sts:AssumeRole");
+        }
+        check(
+            gaad(
+                vec![user("attacker", &[allow(&actions, &target)], &[])],
+                vec![role("target", trust, &[], false)],
+                vec![],
+                vec![],
+            ),
+            &[
+                "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy]-> target+any",
+                "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy]-> target",
+            ],
+        );
+    }
+    // Blocked: it can rewrite the permissions of the role, but not its trust, and the
+    // trust does not admit it.
     check(
         gaad(
             vec![user(
                 "attacker",
-                &[allow(
-                    &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy", "sts:AssumeRole"],
-                    &target,
-                )],
-                &[],
-            )],
-            vec![role("target", trust_service("ec2.amazonaws.com"), &[], false)],
-            vec![],
-            vec![],
-        ),
-        &[
-            "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy+sts:AssumeRole]-> target+any",
-            "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy+sts:AssumeRole]-> target",
-        ],
-    );
-    // Blocked: it can rewrite the trust but not assume the role afterwards.
-    check(
-        gaad(
-            vec![user(
-                "attacker",
-                &[allow(
-                    &["iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
-                    &target,
-                )],
+                &[
+                    allow(&["iam:AttachRolePolicy"], &target),
+                    allow(&["iam:UpdateAssumeRolePolicy"], &arn("role", "other")),
+                ],
                 &[],
             )],
             vec![role(

@@ -1,45 +1,47 @@
-//! `iam:UpdateAssumeRolePolicy` + `sts:AssumeRole`: rewrite a role's trust, then assume it.
+//! `iam:UpdateAssumeRolePolicy`: rewrite a role's trust to name oneself, then assume it.
 //!
-//! **What it finds:** a principal allowed to replace the trust policy of a role and to call
-//! `sts:AssumeRole` on it.
-//! **Why it matters:** it can make the role trust itself and take its permissions.
-//! **Example:** iam-vulnerable `privesc14-UpdatingAssumeRolePolicy`:
-//! `aws iam update-assume-role-policy --role-name admin --policy-document file://trust-me.json`.
+//! **What it finds:** a principal allowed to replace the trust policy of another role of its
+//! account.
+//! **Why it matters:** it writes a trust naming its own ARN (a user's, or its role session's)
+//! and assumes the role. In the role's own account a trust policy that names the caller's ARN
+//! admits it alone: no identity permission for `sts:AssumeRole` is needed (the rule the
+//! assume-role edges follow for trusts naming a principal; only a trust naming the account
+//! needs the identity side too). So `sts:AssumeRole` is not a step.
+//! **Example:** iam-vulnerable `privesc14-UpdatingAssumeRolePolicy`, pathfinding.cloud
+//! `iam-012` (with `sts:AssumeRole`) and `iam-019`/`-020`/`-021` (without it):
+//! `aws iam update-assume-role-policy --role-name admin --policy-document file://trust-me.json
+//! && aws sts assume-role --role-arn ...admin`.
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::Node;
-use crate::model::PrincipalRef;
+use crate::model::{PrincipalRef, RoleId};
 
 pub const NAME: &str = "update-assume-role-policy";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let m = ctx.model;
-    let (Some(update), Some(assume)) = (
-        ctx.grant(p, "iam:UpdateAssumeRolePolicy"),
-        ctx.grant(p, "sts:AssumeRole"),
-    ) else {
-        return;
-    };
-    for rid in ctx.roles_beside(p) {
-        let target = PrincipalRef::Role(*rid);
-        let Some(role) = m.roles.get(rid.index()) else {
-            continue;
-        };
-        if target == p {
-            continue;
-        }
-        let arn = m.str(role.arn);
-        if update.covers(arn) && assume.covers(arn) {
-            out.push(Found {
-                target: Node::Principal(target),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![
-                        Step::new("iam:UpdateAssumeRolePolicy", arn),
-                        Step::new("sts:AssumeRole", arn),
-                    ],
-                },
-            });
-        }
+    for (rid, arn) in rewritable_trusts(ctx, p) {
+        out.push(Found {
+            target: Node::Principal(PrincipalRef::Role(rid)),
+            escalation: Escalation {
+                detector: NAME,
+                steps: vec![trust_rewrite(arn)],
+            },
+        });
     }
+}
+
+/// The roles of `p`'s account (other than `p`) whose trust `p` may rewrite, with their ARNs
+/// (also what `modify_role_then_assume` rewrites before assuming).
+pub fn rewritable_trusts<'c>(ctx: &'c Ctx<'_>, p: PrincipalRef) -> Vec<(RoleId, &'c str)> {
+    let Some(update) = ctx.grant(p, "iam:UpdateAssumeRolePolicy") else {
+        return Vec::new();
+    };
+    ctx.other_roles(p)
+        .filter(|(_, arn)| update.covers(arn))
+        .collect()
+}
+
+/// The call that makes role `arn` trust the caller by its own ARN (which then admits it).
+pub fn trust_rewrite(arn: &str) -> Step {
+    Step::new("iam:UpdateAssumeRolePolicy", arn)
 }

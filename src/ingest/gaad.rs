@@ -1,0 +1,1422 @@
+//! The fast path for `get-account-authorization-details` (GAAD), the bulk of an export:
+//! the file's text deserialized straight into typed records that borrow their strings from
+//! it (no `Value` tree except for the policy documents the policy parser reads, no JSON
+//! pointer built unless an item needs one), then loaded with the checks of
+//! `iam::load_gaad`, in its order, with its errors.
+//!
+//! The records check at least every type `iam::load_gaad` checks (they are stricter: every
+//! field they keep must have its type, even where the `Value` path would not look at it).
+//! When they refuse a file, the caller loads it through the `Value` path instead, so a bad
+//! file gets exactly the error it always got, and a file only the records refuse still
+//! loads. The nesting limit is kept while deserializing (skipped fields included), so a file
+//! the records accept is one the `Value` path accepts.
+
+use super::builder::Builder;
+use super::iam::{check_iam_arn, link_profiles, note_account_at, resolve_attached, GAAD_EXPECTED};
+use super::json::{Scratch, ValueSeed};
+use super::IngestError;
+use crate::model::{
+    AttachedPolicy, Collected, Group, GroupId, GroupMembership, InstanceProfile, InstanceProfileId,
+    ItemRef, ManagedPolicy, ManagedPolicyId, PolicyId, PolicyKind, Role, RoleId, Sym, User, UserId,
+};
+use crate::policy::parse::MAX_JSON_DEPTH;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// A string of the document: borrowed unless it held escapes.
+type Text<'a> = Cow<'a, str>;
+
+/// A GAAD as the load reads it.
+#[derive(Default)]
+pub(crate) struct GaadDoc<'a> {
+    /// Whether any of `iam::GAAD_KEYS` is a key (even with `null`).
+    has_gaad_key: bool,
+    /// `IsTruncated` is `true` (its last occurrence, as in a parsed object).
+    is_truncated: bool,
+    /// `NextToken`, `Marker`, `ContinuationToken`: whether each is there and not `null`.
+    tokens: [bool; 3],
+    policies: Option<Vec<ManagedPolicyRec<'a>>>,
+    groups: Option<Vec<GroupRec<'a>>>,
+    users: Option<Vec<UserRec<'a>>>,
+    roles: Option<Vec<RoleRec<'a>>>,
+}
+
+impl GaadDoc<'_> {
+    /// Whether the output says it is only a first page (`Builder::note_truncation`).
+    pub(crate) fn truncated(&self) -> bool {
+        self.is_truncated || self.tokens.iter().any(|t| *t)
+    }
+}
+
+#[derive(Default)]
+struct ManagedPolicyRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    default_version_id: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    attachment_count: Option<u64>,
+    versions: Option<Vec<VersionRec<'a>>>,
+}
+
+#[derive(Default)]
+struct VersionRec<'a> {
+    document: Option<Value>,
+    version_id: Option<Text<'a>>,
+    is_default: Option<bool>,
+}
+
+#[derive(Default)]
+struct GroupRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    group_id: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    inline: Option<Vec<InlineRec<'a>>>,
+    attached: Option<Vec<AttachedRec<'a>>>,
+}
+
+#[derive(Default)]
+struct UserRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    user_id: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    groups: Option<Vec<Text<'a>>>,
+    inline: Option<Vec<InlineRec<'a>>>,
+    attached: Option<Vec<AttachedRec<'a>>>,
+    boundary: Option<BoundaryRec<'a>>,
+}
+
+#[derive(Default)]
+struct RoleRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    role_id: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    trust: Option<Value>,
+    inline: Option<Vec<InlineRec<'a>>>,
+    attached: Option<Vec<AttachedRec<'a>>>,
+    boundary: Option<BoundaryRec<'a>>,
+    profiles: Option<Vec<ProfileRec<'a>>>,
+}
+
+#[derive(Default)]
+struct InlineRec<'a> {
+    name: Option<Text<'a>>,
+    document: Option<Value>,
+}
+
+#[derive(Default)]
+struct AttachedRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct BoundaryRec<'a> {
+    arn: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct ProfileRec<'a> {
+    arn: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    id: Option<Text<'a>>,
+    path: Option<Text<'a>>,
+    roles: Option<Vec<ProfileRoleRec<'a>>>,
+}
+
+#[derive(Default)]
+struct ProfileRoleRec<'a> {
+    arn: Option<Text<'a>>,
+}
+
+/// Deserializes a GAAD's text (already through `json::json_text`). `Err` means only "not
+/// through this path": the caller then loads the file through the `Value` path, whose error
+/// (if any) is the one reported.
+pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let mut scratch = Scratch::default();
+    let doc = RecordSeed::<GaadDoc>::new(&mut scratch, 0).deserialize(&mut de)?;
+    de.end()?;
+    doc.ok_or_else(|| de::Error::custom("the document is null"))
+}
+
+// ---------------------------------------------------------------------------------------
+// Deserialization. Every seed knows how many lists/objects surround its value (`around`)
+// and refuses to open one past `MAX_JSON_DEPTH`, like `json::value_from_str`.
+
+/// The depth of a list/object opened inside `around` others, or an error past the limit.
+fn open<E: de::Error>(around: usize) -> Result<usize, E> {
+    let depth = around + 1;
+    if depth > MAX_JSON_DEPTH {
+        return Err(E::custom("nested too deep"));
+    }
+    Ok(depth)
+}
+
+/// An object the load reads some fields of.
+trait Record<'de>: Default {
+    /// Reads the value of field `key` from `map` when the record keeps it (`Ok(true)`);
+    /// `Ok(false)` leaves the value for the caller to skip. `cx.around` counts the record's
+    /// own object.
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error>;
+}
+
+/// What a seed needs: the scratch space for policy documents and the nesting so far.
+struct Cx<'s> {
+    scratch: &'s mut Scratch,
+    around: usize,
+}
+
+impl<'s> Cx<'s> {
+    fn doc(self) -> OptDoc<'s> {
+        OptDoc(ValueSeed {
+            scratch: self.scratch,
+            depth: self.around,
+        })
+    }
+
+    fn list<T>(self) -> ListSeed<'s, T> {
+        ListSeed {
+            scratch: self.scratch,
+            around: self.around,
+            _t: PhantomData,
+        }
+    }
+
+    fn record<T>(self) -> RecordSeed<'s, T> {
+        RecordSeed::new(self.scratch, self.around)
+    }
+}
+
+/// A record, or `None` for `null`.
+struct RecordSeed<'s, T> {
+    scratch: &'s mut Scratch,
+    around: usize,
+    _t: PhantomData<T>,
+}
+
+impl<'s, T> RecordSeed<'s, T> {
+    fn new(scratch: &'s mut Scratch, around: usize) -> Self {
+        RecordSeed {
+            scratch,
+            around,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Record<'de>> DeserializeSeed<'de> for RecordSeed<'_, T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Record<'de>> Visitor<'de> for RecordSeed<'_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let around = open(self.around)?;
+        let mut record = T::default();
+        while let Some(key) = map.next_key_seed(TextSeed)? {
+            let cx = Cx {
+                scratch: &mut *self.scratch,
+                around,
+            };
+            if !record.field(&key, &mut map, cx)? {
+                map.next_value_seed(Skip { around })?;
+            }
+        }
+        Ok(Some(record))
+    }
+}
+
+/// A list of records (a `null` item is refused), or `None` for `null`.
+struct ListSeed<'s, T> {
+    scratch: &'s mut Scratch,
+    around: usize,
+    _t: PhantomData<T>,
+}
+
+impl<'de, T: Record<'de>> DeserializeSeed<'de> for ListSeed<'_, T> {
+    type Value = Option<Vec<T>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: Record<'de>> Visitor<'de> for ListSeed<'_, T> {
+    type Value = Option<Vec<T>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of objects or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<Vec<T>>, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Vec<T>>, A::Error> {
+        let around = open(self.around)?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) =
+            seq.next_element_seed(RecordSeed::<T>::new(&mut *self.scratch, around))?
+        {
+            match item {
+                Some(item) => items.push(item),
+                None => return Err(de::Error::custom("a null list item")),
+            }
+        }
+        Ok(Some(items))
+    }
+}
+
+/// A string (borrowed when it has no escapes).
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Text<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TextSeed {
+    type Value = Text<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
+        Ok(Cow::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
+        Ok(Cow::Owned(v))
+    }
+}
+
+/// A string or `null` (`None`).
+struct OptText;
+
+impl<'de> DeserializeSeed<'de> for OptText {
+    type Value = Option<Text<'de>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Text<'de>>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptText {
+    type Value = Option<Text<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<Text<'de>>, E> {
+        Ok(None)
+    }
+
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Option<Text<'de>>, E> {
+        Ok(Some(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Option<Text<'de>>, E> {
+        Ok(Some(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Option<Text<'de>>, E> {
+        Ok(Some(Cow::Owned(v)))
+    }
+}
+
+/// A list of strings (`null` items refused) or `null` (`None`).
+struct OptTextList {
+    around: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for OptTextList {
+    type Value = Option<Vec<Text<'de>>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptTextList {
+    type Value = Option<Vec<Text<'de>>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of strings or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        open::<A::Error>(self.around)?;
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(s) = seq.next_element_seed(TextSeed)? {
+            items.push(s);
+        }
+        Ok(Some(items))
+    }
+}
+
+/// A boolean or `null` (`None`).
+struct OptBool;
+
+impl<'de> DeserializeSeed<'de> for OptBool {
+    type Value = Option<bool>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<bool>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptBool {
+    type Value = Option<bool>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a boolean or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<bool>, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Option<bool>, E> {
+        Ok(Some(v))
+    }
+}
+
+/// A non-negative integer or `null` (`None`); what `Value::as_u64` accepts (serde_json hands
+/// every non-negative integer to `visit_u64`).
+struct OptU64;
+
+impl<'de> DeserializeSeed<'de> for OptU64 {
+    type Value = Option<u64>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for OptU64 {
+    type Value = Option<u64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a non-negative integer or null")
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<u64>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Option<u64>, E> {
+        Ok(Some(v))
+    }
+}
+
+/// A policy document as a `Value` (what the policy parser reads), `None` for `null`.
+struct OptDoc<'s>(ValueSeed<'s>);
+
+impl<'de> DeserializeSeed<'de> for OptDoc<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
+        Ok(match self.0.deserialize(d)? {
+            Value::Null => None,
+            v => Some(v),
+        })
+    }
+}
+
+/// What a skipped value was, for the few fields only looked at for that.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skipped {
+    Null,
+    True,
+    Other,
+}
+
+/// Any value, checked (it must be valid JSON within the nesting limit) and dropped.
+struct Skip {
+    around: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Skip {
+    type Value = Skipped;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Skipped, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Skip {
+    type Value = Skipped;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any valid JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Skipped, E> {
+        Ok(if v { Skipped::True } else { Skipped::Other })
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Skipped, E> {
+        Ok(Skipped::Other)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Skipped, E> {
+        Ok(Skipped::Other)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Skipped, E> {
+        Ok(Skipped::Other)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
+        Ok(Skipped::Other)
+    }
+
+    fn visit_unit<E>(self) -> Result<Skipped, E> {
+        Ok(Skipped::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Skipped, E> {
+        Ok(Skipped::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Skipped, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
+        let around = open(self.around)?;
+        while seq.next_element_seed(Skip { around })?.is_some() {}
+        Ok(Skipped::Other)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skipped, A::Error> {
+        let around = open(self.around)?;
+        while map.next_key_seed(Skip { around })?.is_some() {
+            map.next_value_seed(Skip { around })?;
+        }
+        Ok(Skipped::Other)
+    }
+}
+
+impl<'de> Record<'de> for GaadDoc<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        let around = cx.around;
+        match key {
+            "Policies" => {
+                self.has_gaad_key = true;
+                self.policies = map.next_value_seed(cx.list())?;
+            }
+            "GroupDetailList" => {
+                self.has_gaad_key = true;
+                self.groups = map.next_value_seed(cx.list())?;
+            }
+            "UserDetailList" => {
+                self.has_gaad_key = true;
+                self.users = map.next_value_seed(cx.list())?;
+            }
+            "RoleDetailList" => {
+                self.has_gaad_key = true;
+                self.roles = map.next_value_seed(cx.list())?;
+            }
+            "IsTruncated" => {
+                self.is_truncated = map.next_value_seed(Skip { around })? == Skipped::True;
+            }
+            "NextToken" => self.tokens[0] = map.next_value_seed(Skip { around })? != Skipped::Null,
+            "Marker" => self.tokens[1] = map.next_value_seed(Skip { around })? != Skipped::Null,
+            "ContinuationToken" => {
+                self.tokens[2] = map.next_value_seed(Skip { around })? != Skipped::Null
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for ManagedPolicyRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            "PolicyName" => self.name = map.next_value_seed(OptText)?,
+            "DefaultVersionId" => self.default_version_id = map.next_value_seed(OptText)?,
+            "Path" => self.path = map.next_value_seed(OptText)?,
+            "AttachmentCount" => self.attachment_count = map.next_value_seed(OptU64)?,
+            "PolicyVersionList" => self.versions = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for VersionRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Document" => self.document = map.next_value_seed(cx.doc())?,
+            "VersionId" => self.version_id = map.next_value_seed(OptText)?,
+            "IsDefaultVersion" => self.is_default = map.next_value_seed(OptBool)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for GroupRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            "GroupName" => self.name = map.next_value_seed(OptText)?,
+            "GroupId" => self.group_id = map.next_value_seed(OptText)?,
+            "Path" => self.path = map.next_value_seed(OptText)?,
+            "GroupPolicyList" => self.inline = map.next_value_seed(cx.list())?,
+            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for UserRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            "UserName" => self.name = map.next_value_seed(OptText)?,
+            "UserId" => self.user_id = map.next_value_seed(OptText)?,
+            "Path" => self.path = map.next_value_seed(OptText)?,
+            "GroupList" => self.groups = map.next_value_seed(OptTextList { around: cx.around })?,
+            "UserPolicyList" => self.inline = map.next_value_seed(cx.list())?,
+            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
+            "PermissionsBoundary" => self.boundary = map.next_value_seed(cx.record())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for RoleRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            "RoleName" => self.name = map.next_value_seed(OptText)?,
+            "RoleId" => self.role_id = map.next_value_seed(OptText)?,
+            "Path" => self.path = map.next_value_seed(OptText)?,
+            "AssumeRolePolicyDocument" => self.trust = map.next_value_seed(cx.doc())?,
+            "RolePolicyList" => self.inline = map.next_value_seed(cx.list())?,
+            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
+            "PermissionsBoundary" => self.boundary = map.next_value_seed(cx.record())?,
+            "InstanceProfileList" => self.profiles = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for InlineRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "PolicyName" => self.name = map.next_value_seed(OptText)?,
+            "PolicyDocument" => self.document = map.next_value_seed(cx.doc())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for AttachedRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        _cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "PolicyArn" => self.arn = map.next_value_seed(OptText)?,
+            "PolicyName" => self.name = map.next_value_seed(OptText)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for BoundaryRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        _cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "PermissionsBoundaryArn" => self.arn = map.next_value_seed(OptText)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for ProfileRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            "InstanceProfileName" => self.name = map.next_value_seed(OptText)?,
+            "InstanceProfileId" => self.id = map.next_value_seed(OptText)?,
+            "Path" => self.path = map.next_value_seed(OptText)?,
+            "Roles" => self.roles = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for ProfileRoleRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        _cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value_seed(OptText)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Loading. Mirrors `iam::load_gaad` step by step; pointers are rendered per item.
+
+/// The error for a required field that is absent or `null` (`Node::req`).
+fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
+    IngestError::Shape {
+        file: file.to_string(),
+        pointer: pointer.to_string(),
+        expected: format!("a field `{key}`"),
+        found: "none".to_string(),
+    }
+}
+
+fn req<'t>(
+    v: &'t Option<Text<'_>>,
+    file: &str,
+    pointer: &str,
+    key: &str,
+) -> Result<&'t str, IngestError> {
+    v.as_deref().ok_or_else(|| missing(file, pointer, key))
+}
+
+/// `iam::iam_arn` for the field `key` of the item at `pointer`.
+fn iam_arn<'t>(
+    v: &'t Option<Text<'_>>,
+    file: &str,
+    pointer: &str,
+    key: &str,
+    resource_prefix: &str,
+) -> Result<(&'t str, String), IngestError> {
+    let s = req(v, file, pointer, key)?;
+    let account = check_iam_arn(s, resource_prefix).map_err(|message| IngestError::Invalid {
+        file: file.to_string(),
+        pointer: format!("{pointer}/{key}"),
+        message,
+    })?;
+    Ok((s, account))
+}
+
+/// Loads a GAAD parsed by `parse_gaad` from `file`: `iam::load_gaad` on the same document.
+pub(crate) fn load_gaad_doc(
+    b: &mut Builder,
+    doc: GaadDoc<'_>,
+    file: &str,
+    home: &str,
+    home_from_folder: bool,
+) -> Result<(), IngestError> {
+    if !doc.has_gaad_key {
+        return Err(IngestError::Shape {
+            file: file.to_string(),
+            pointer: String::new(),
+            expected: GAAD_EXPECTED.to_string(),
+            found: "an object".to_string(),
+        });
+    }
+    let home_sym = b.intern(home);
+    {
+        let a = b.account_mut(home);
+        a.exported = true;
+        a.iam_collected = true;
+    }
+    let at = Loader {
+        file,
+        home,
+        home_from_folder,
+    };
+
+    let mut managed: HashMap<Sym, ManagedPolicyId> = HashMap::new();
+    for (i, p) in doc.policies.into_iter().flatten().enumerate() {
+        let ptr = format!("/Policies/{i}");
+        let (arn_s, acct) = iam_arn(&p.arn, file, &ptr, "Arn", "policy/")?;
+        let aws_managed = acct == "aws";
+        let account = if aws_managed {
+            home_sym
+        } else {
+            at.note_account(b, &acct, &ptr)
+        };
+        let arn = b.intern(arn_s);
+        b.claim_at("managed policy", Some(account), arn, file, &ptr)?;
+        let name = req(&p.name, file, &ptr, "PolicyName")?.to_string();
+        let default_version_id = p.default_version_id.as_deref().map(str::to_string);
+        let mut default_doc = None;
+        for (j, v) in p.versions.iter().flatten().enumerate() {
+            let is_default = v.is_default.unwrap_or(false)
+                || (default_version_id.is_some()
+                    && v.version_id.as_deref() == default_version_id.as_deref()
+                    && v.is_default.is_none());
+            if is_default {
+                let vptr = format!("{ptr}/PolicyVersionList/{j}");
+                if default_doc.is_some() {
+                    return Err(IngestError::Invalid {
+                        file: file.to_string(),
+                        pointer: vptr,
+                        message: "a second version marked IsDefaultVersion".to_string(),
+                    });
+                }
+                let d = v
+                    .document
+                    .as_ref()
+                    .ok_or_else(|| missing(file, &vptr, "Document"))?;
+                default_doc = Some((d, format!("{vptr}/Document")));
+            }
+        }
+        let document = match default_doc {
+            Some((d, dptr)) => Collected::Present(b.add_policy_at(
+                PolicyKind::Managed,
+                Some(name.clone()),
+                Some(account),
+                file,
+                dptr,
+                d,
+            )?),
+            None => {
+                let acct_s = b.model.str(account).to_string();
+                b.missing(
+                    Some(&acct_s),
+                    None,
+                    Some(arn_s),
+                    file,
+                    "managed policy's default version document not in the export: its permissions are unknown",
+                );
+                Collected::Missing
+            }
+        };
+        let id = ManagedPolicyId(b.model.managed_policies.len() as u32);
+        b.model.managed_policies.push(ManagedPolicy {
+            arn,
+            name,
+            path: p.path.as_deref().unwrap_or("/").to_string(),
+            account,
+            aws_managed,
+            default_version_id,
+            document,
+            attachment_count: p.attachment_count,
+        });
+        b.source_at(ItemRef::ManagedPolicy(id), file, ptr);
+        managed.insert(arn, id);
+    }
+
+    let mut groups_by_name: HashMap<(Sym, String), GroupId> = HashMap::new();
+    for (i, g) in doc.groups.into_iter().flatten().enumerate() {
+        let ptr = format!("/GroupDetailList/{i}");
+        let (arn_s, acct) = iam_arn(&g.arn, file, &ptr, "Arn", "group/")?;
+        let account = at.note_account(b, &acct, &ptr);
+        let arn = b.intern(arn_s);
+        b.claim_at("group", Some(account), arn, file, &ptr)?;
+        let name = req(&g.name, file, &ptr, "GroupName")?.to_string();
+        let inline_policies = at.inline_policies(b, &g.inline, &ptr, "GroupPolicyList", account)?;
+        let attached_policies = at.attached(b, &g.attached, &ptr, &managed, account)?;
+        let id = GroupId(b.model.groups.len() as u32);
+        b.model.groups.push(Group {
+            arn,
+            name: name.clone(),
+            unique_id: g.group_id.as_deref().map(str::to_string),
+            path: g.path.as_deref().unwrap_or("/").to_string(),
+            account,
+            inline_policies,
+            attached_policies,
+            members: Vec::new(),
+        });
+        b.source_at(ItemRef::Group(id), file, ptr);
+        groups_by_name.insert((account, name), id);
+    }
+
+    for (i, u) in doc.users.into_iter().flatten().enumerate() {
+        let ptr = format!("/UserDetailList/{i}");
+        let (arn_s, acct) = iam_arn(&u.arn, file, &ptr, "Arn", "user/")?;
+        let account = at.note_account(b, &acct, &ptr);
+        let arn = b.intern(arn_s);
+        b.claim_at("user", Some(account), arn, file, &ptr)?;
+        let id = UserId(b.model.users.len() as u32);
+        let mut groups = Vec::new();
+        for gname in u.groups.iter().flatten() {
+            let gname: &str = gname;
+            let group = match groups_by_name.get(&(account, gname.to_string())) {
+                Some(g) => {
+                    if let Some(group) = b.model.groups.get_mut(g.index()) {
+                        group.members.push(id);
+                    }
+                    Collected::Present(*g)
+                }
+                None => {
+                    let acct_s = b.model.str(account).to_string();
+                    b.missing(
+                        Some(&acct_s),
+                        None,
+                        Some(arn_s),
+                        file,
+                        &format!("group {gname:?} is not in GroupDetailList: the user's group policies are unknown"),
+                    );
+                    Collected::Missing
+                }
+            };
+            groups.push(GroupMembership {
+                name: gname.to_string(),
+                group,
+            });
+        }
+        let inline_policies = at.inline_policies(b, &u.inline, &ptr, "UserPolicyList", account)?;
+        let attached_policies = at.attached(b, &u.attached, &ptr, &managed, account)?;
+        let permissions_boundary = at.boundary(b, &u.boundary, &ptr, &managed, account)?;
+        b.model.users.push(User {
+            arn,
+            name: req(&u.name, file, &ptr, "UserName")?.to_string(),
+            unique_id: u.user_id.as_deref().map(str::to_string),
+            path: u.path.as_deref().unwrap_or("/").to_string(),
+            account,
+            inline_policies,
+            attached_policies,
+            groups,
+            permissions_boundary,
+        });
+        b.source_at(ItemRef::User(id), file, ptr);
+    }
+
+    let mut profile_links: Vec<(InstanceProfileId, Vec<Sym>)> = Vec::new();
+    let mut profile_ids: HashMap<Sym, InstanceProfileId> = HashMap::new();
+    let first_role = b.model.roles.len();
+    for (i, r) in doc.roles.into_iter().flatten().enumerate() {
+        let ptr = format!("/RoleDetailList/{i}");
+        let (arn_s, acct) = iam_arn(&r.arn, file, &ptr, "Arn", "role/")?;
+        let account = at.note_account(b, &acct, &ptr);
+        let arn = b.intern(arn_s);
+        b.claim_at("role", Some(account), arn, file, &ptr)?;
+        let id = RoleId(b.model.roles.len() as u32);
+        let name = req(&r.name, file, &ptr, "RoleName")?.to_string();
+        let trust_policy = match &r.trust {
+            Some(d) => Collected::Present(b.add_policy_at(
+                PolicyKind::Trust,
+                Some(name.clone()),
+                Some(account),
+                file,
+                format!("{ptr}/AssumeRolePolicyDocument"),
+                d,
+            )?),
+            None => {
+                let acct_s = b.model.str(account).to_string();
+                b.missing(
+                    Some(&acct_s),
+                    None,
+                    Some(arn_s),
+                    file,
+                    "role has no AssumeRolePolicyDocument: who can assume it is unknown",
+                );
+                Collected::Missing
+            }
+        };
+        let inline_policies = at.inline_policies(b, &r.inline, &ptr, "RolePolicyList", account)?;
+        let attached_policies = at.attached(b, &r.attached, &ptr, &managed, account)?;
+        let permissions_boundary = at.boundary(b, &r.boundary, &ptr, &managed, account)?;
+        let mut instance_profiles = Vec::new();
+        for (k, ip) in r.profiles.iter().flatten().enumerate() {
+            let ip_ptr = format!("{ptr}/InstanceProfileList/{k}");
+            let (ip_arn_s, ip_acct) = iam_arn(&ip.arn, file, &ip_ptr, "Arn", "instance-profile/")?;
+            let ip_arn = b.intern(ip_arn_s);
+            let pid = match profile_ids.get(&ip_arn) {
+                Some(p) => *p,
+                None => {
+                    b.claim_at("instance profile", None, ip_arn, file, &ip_ptr)?;
+                    let ip_account = at.note_account(b, &ip_acct, &ip_ptr);
+                    let pid = InstanceProfileId(b.model.instance_profiles.len() as u32);
+                    let mut role_arns = Vec::new();
+                    for (m, pr) in ip.roles.iter().flatten().enumerate() {
+                        let pr_ptr = format!("{ip_ptr}/Roles/{m}");
+                        let (ra, _) = iam_arn(&pr.arn, file, &pr_ptr, "Arn", "role/")?;
+                        role_arns.push(b.intern(ra));
+                    }
+                    b.model.instance_profiles.push(InstanceProfile {
+                        arn: ip_arn,
+                        name: req(&ip.name, file, &ip_ptr, "InstanceProfileName")?.to_string(),
+                        unique_id: ip.id.as_deref().map(str::to_string),
+                        path: ip.path.as_deref().unwrap_or("/").to_string(),
+                        account: ip_account,
+                        roles: Vec::new(),
+                    });
+                    b.source_at(ItemRef::InstanceProfile(pid), file, ip_ptr);
+                    profile_ids.insert(ip_arn, pid);
+                    profile_links.push((pid, role_arns));
+                    pid
+                }
+            };
+            instance_profiles.push(pid);
+        }
+        let path = r.path.as_deref().unwrap_or("/").to_string();
+        b.model.roles.push(Role {
+            arn,
+            service_linked: path.starts_with("/aws-service-role/"),
+            name,
+            unique_id: r.role_id.as_deref().map(str::to_string),
+            path,
+            account,
+            trust_policy,
+            inline_policies,
+            attached_policies,
+            permissions_boundary,
+            instance_profiles,
+        });
+        b.source_at(ItemRef::Role(id), file, ptr);
+    }
+    link_profiles(b, first_role, profile_links);
+    Ok(())
+}
+
+/// The file being loaded and the account it belongs to.
+struct Loader<'f> {
+    file: &'f str,
+    home: &'f str,
+    home_from_folder: bool,
+}
+
+impl Loader<'_> {
+    fn note_account(&self, b: &mut Builder, acct: &str, pointer: &str) -> Sym {
+        note_account_at(b, acct, self.home, self.home_from_folder, self.file, || {
+            pointer.to_string()
+        })
+    }
+
+    /// `iam::inline_policies` over the list field `key` of the item at `pointer`.
+    fn inline_policies(
+        &self,
+        b: &mut Builder,
+        list: &Option<Vec<InlineRec<'_>>>,
+        pointer: &str,
+        key: &str,
+        account: Sym,
+    ) -> Result<Vec<PolicyId>, IngestError> {
+        let file = self.file;
+        let mut out = Vec::new();
+        for (j, p) in list.iter().flatten().enumerate() {
+            let pptr = format!("{pointer}/{key}/{j}");
+            let name = req(&p.name, file, &pptr, "PolicyName")?.to_string();
+            let d = p
+                .document
+                .as_ref()
+                .ok_or_else(|| missing(file, &pptr, "PolicyDocument"))?;
+            out.push(b.add_policy_at(
+                PolicyKind::Inline,
+                Some(name),
+                Some(account),
+                file,
+                format!("{pptr}/PolicyDocument"),
+                d,
+            )?);
+        }
+        Ok(out)
+    }
+
+    /// `iam::attached` over `AttachedManagedPolicies` of the item at `pointer`.
+    fn attached(
+        &self,
+        b: &mut Builder,
+        list: &Option<Vec<AttachedRec<'_>>>,
+        pointer: &str,
+        managed: &HashMap<Sym, ManagedPolicyId>,
+        account: Sym,
+    ) -> Result<Vec<AttachedPolicy>, IngestError> {
+        let mut out = Vec::new();
+        for (j, a) in list.iter().flatten().enumerate() {
+            let aptr = format!("{pointer}/AttachedManagedPolicies/{j}");
+            let (arn_s, _) = iam_arn(&a.arn, self.file, &aptr, "PolicyArn", "policy/")?;
+            let name = a.name.as_deref().unwrap_or("").to_string();
+            out.push(resolve_attached(
+                b, self.file, arn_s, name, managed, account,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// `iam::boundary` of the item at `pointer`.
+    fn boundary(
+        &self,
+        b: &mut Builder,
+        boundary: &Option<BoundaryRec<'_>>,
+        pointer: &str,
+        managed: &HashMap<Sym, ManagedPolicyId>,
+        account: Sym,
+    ) -> Result<Option<AttachedPolicy>, IngestError> {
+        let Some(pb) = boundary else {
+            return Ok(None);
+        };
+        let pb_ptr = format!("{pointer}/PermissionsBoundary");
+        let (arn_s, _) = iam_arn(
+            &pb.arn,
+            self.file,
+            &pb_ptr,
+            "PermissionsBoundaryArn",
+            "policy/",
+        )?;
+        let name = arn_s.rsplit('/').next().unwrap_or("").to_string();
+        Ok(Some(resolve_attached(
+            b, self.file, arn_s, name, managed, account,
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::builder::Builder;
+    use crate::ingest::iam::load_gaad;
+    use crate::ingest::json::{parse_json_text, Node};
+    use crate::model::ExportLayout;
+    use serde_json::json;
+
+    const FILE: &str = "accounts/111122223333/iam/get-account-authorization-details.json";
+
+    /// Everything a load leaves in the builder that a GAAD can touch, in a stable order.
+    fn dump(b: &Builder) -> String {
+        let m = &b.model;
+        let strings: Vec<&str> = (0..m.interner.len() as u32)
+            .map(|i| m.interner.resolve(Sym(i)))
+            .collect();
+        let mut sources: Vec<String> = b
+            .sources
+            .iter()
+            .map(|(item, loc)| format!("{item:?} {loc:?}"))
+            .collect();
+        sources.sort();
+        format!(
+            "{strings:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{sources:?}\n{:?}\n{:?}",
+            m.accounts,
+            m.policies,
+            m.managed_policies,
+            m.groups,
+            m.users,
+            m.roles,
+            m.instance_profiles,
+            b.coverage,
+            b.warnings
+        )
+    }
+
+    fn new_builder() -> Builder {
+        Builder::new(std::path::PathBuf::from("."), ExportLayout::Native)
+    }
+
+    /// The `Value` path (`account::load_gaad_value`): the reference.
+    fn by_value(text: &str) -> String {
+        let mut b = new_builder();
+        let run = |b: &mut Builder| -> Result<(), IngestError> {
+            let v = parse_json_text(text, FILE)?;
+            b.note_truncation(&Node::root(&v, FILE), Some("111122223333"), None)?;
+            load_gaad(b, &Node::root(&v, FILE), "111122223333", true)
+        };
+        match run(&mut b) {
+            Ok(()) => dump(&b),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// The typed path, or `None` when it refuses the text (the caller would fall back).
+    fn by_records(text: &str) -> Option<String> {
+        let doc = parse_gaad(text).ok()?;
+        let mut b = new_builder();
+        if doc.truncated() {
+            b.truncated(FILE, Some("111122223333"), None);
+        }
+        Some(
+            match load_gaad_doc(&mut b, doc, FILE, "111122223333", true) {
+                Ok(()) => dump(&b),
+                Err(e) => format!("error: {e}"),
+            },
+        )
+    }
+
+    /// `text` loads to the same model, or fails with the same error, both ways; `expect`
+    /// says whether the typed path takes it (`true`) or leaves it to the `Value` path.
+    fn check(text: &str, expect: bool) {
+        let reference = by_value(text);
+        match by_records(text) {
+            Some(got) => {
+                assert!(expect, "typed path took {text}");
+                assert_eq!(got, reference, "{text}");
+            }
+            None => assert!(
+                !expect,
+                "typed path refused {text}\n(value path: {reference:.300})"
+            ),
+        }
+    }
+
+    fn base() -> Value {
+        let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+            "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]});
+        let allow = |action: &str| {
+            json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": action,
+                "Resource": "*", "Condition": {"StringLike": {"s3:prefix": ["a/*", "b/${aws:username}"]}}}})
+        };
+        json!({
+            "UserDetailList": [
+                {"Path": "/", "UserName": "alice", "UserId": "AIDA1", "Arn": "arn:aws:iam::111122223333:user/alice",
+                 "GroupList": ["admins", "nowhere"],
+                 "UserPolicyList": [{"PolicyName": "inline-u", "PolicyDocument": allow("s3:GetObject")}],
+                 "AttachedManagedPolicies": [{"PolicyName": "p1", "PolicyArn": "arn:aws:iam::111122223333:policy/p1"},
+                                              {"PolicyName": "gone", "PolicyArn": "arn:aws:iam::111122223333:policy/gone"}],
+                 "PermissionsBoundary": {"PermissionsBoundaryType": "Policy",
+                                         "PermissionsBoundaryArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"},
+                 "Tags": [{"Key": "team", "Value": "x"}]},
+                {"UserName": "bob", "Arn": "arn:aws:iam::444455556666:user/bob"}
+            ],
+            "GroupDetailList": [
+                {"Path": "/", "GroupName": "admins", "GroupId": "AGPA1", "Arn": "arn:aws:iam::111122223333:group/admins",
+                 "GroupPolicyList": [{"PolicyName": "inline-g", "PolicyDocument": "%7B%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"}],
+                 "AttachedManagedPolicies": [{"PolicyName": "ReadOnlyAccess", "PolicyArn": "arn:aws:iam::aws:policy/ReadOnlyAccess"}]}
+            ],
+            "RoleDetailList": [
+                {"Path": "/", "RoleName": "web", "RoleId": "AROA1", "Arn": "arn:aws:iam::111122223333:role/web",
+                 "AssumeRolePolicyDocument": trust,
+                 "InstanceProfileList": [{"Path": "/", "InstanceProfileName": "web", "InstanceProfileId": "AIPA1",
+                    "Arn": "arn:aws:iam::111122223333:instance-profile/web",
+                    "Roles": [{"RoleName": "web", "Arn": "arn:aws:iam::111122223333:role/web",
+                               "AssumeRolePolicyDocument": trust},
+                              {"Arn": "arn:aws:iam::111122223333:role/elsewhere"}]}],
+                 "RolePolicyList": [{"PolicyName": "inline-r", "PolicyDocument": "{\"Statement\": {\"Effect\": \"Deny\", \"Action\": \"s3:*\", \"Resource\": \"*\"}}"}],
+                 "AttachedManagedPolicies": [{"PolicyName": "p1", "PolicyArn": "arn:aws:iam::111122223333:policy/p1"}],
+                 "RoleLastUsed": {"Region": "us-east-1"}},
+                {"Path": "/aws-service-role/x/", "RoleName": "svc", "Arn": "arn:aws:iam::111122223333:role/aws-service-role/x/svc",
+                 "AssumeRolePolicyDocument": trust,
+                 "InstanceProfileList": [{"InstanceProfileName": "web", "Arn": "arn:aws:iam::111122223333:instance-profile/web", "Roles": []}]}
+            ],
+            "Policies": [
+                {"PolicyName": "p1", "Arn": "arn:aws:iam::111122223333:policy/p1", "Path": "/", "DefaultVersionId": "v2",
+                 "AttachmentCount": 2,
+                 "PolicyVersionList": [
+                    {"Document": allow("s3:ListBucket"), "VersionId": "v1", "IsDefaultVersion": false},
+                    {"Document": allow("s3:PutObject"), "VersionId": "v2", "IsDefaultVersion": true}]},
+                {"PolicyName": "ReadOnlyAccess", "Arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "DefaultVersionId": "v3",
+                 "PolicyVersionList": [{"Document": allow("*:Get*"), "VersionId": "v3"}]},
+                {"PolicyName": "nodoc", "Arn": "arn:aws:iam::111122223333:policy/nodoc", "DefaultVersionId": "v9",
+                 "PolicyVersionList": [{"Document": allow("x:y"), "VersionId": "v1"}]}
+            ],
+            "IsTruncated": false,
+            "Marker": null
+        })
+    }
+
+    #[test]
+    fn the_base_document_loads_the_same_both_ways() {
+        check(&base().to_string(), true);
+        check(&serde_json::to_string_pretty(&base()).unwrap(), true);
+    }
+
+    /// Every node of the base document replaced by each JSON type, and every object field
+    /// removed: whichever path loads it, the result (model or error) is the `Value` path's.
+    #[test]
+    fn mutated_documents_load_the_same_both_ways() {
+        let replacements = [
+            json!(null),
+            json!(true),
+            json!(false),
+            json!(7),
+            json!(-1),
+            json!(1.5),
+            json!("x"),
+            json!("arn:aws:iam::111122223333:role/web"),
+            json!("arn:aws:s3:::bucket"),
+            json!([]),
+            json!({}),
+        ];
+        let base = base();
+        let mut pointers = Vec::new();
+        let mut stack = vec![(String::new(), &base)];
+        while let Some((p, v)) = stack.pop() {
+            match v {
+                Value::Object(m) => stack.extend(m.iter().map(|(k, c)| {
+                    (
+                        format!("{p}/{}", k.replace('~', "~0").replace('/', "~1")),
+                        c,
+                    )
+                })),
+                Value::Array(a) => {
+                    stack.extend(a.iter().enumerate().map(|(i, c)| (format!("{p}/{i}"), c)))
+                }
+                _ => {}
+            }
+            pointers.push(p);
+        }
+        let (mut typed, mut total) = (0, 0);
+        for p in &pointers {
+            let mut variants = Vec::new();
+            for r in &replacements {
+                let mut doc = base.clone();
+                if let Some(slot) = doc.pointer_mut(p) {
+                    *slot = r.clone();
+                    variants.push(doc);
+                }
+            }
+            if let Some((parent, key)) = p.rsplit_once('/') {
+                let mut doc = base.clone();
+                if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
+                    m.shift_remove(key);
+                    variants.push(doc);
+                }
+            }
+            for doc in variants {
+                let text = doc.to_string();
+                let reference = by_value(&text);
+                total += 1;
+                if let Some(got) = by_records(&text) {
+                    typed += 1;
+                    assert_eq!(got, reference, "at {p}: {text}");
+                }
+            }
+        }
+        // The typed path must be the common one, not a path that always falls back.
+        assert!(
+            total > 1000 && typed * 2 > total,
+            "{typed} of {total} taken"
+        );
+    }
+
+    #[test]
+    fn text_level_cases_load_the_same_both_ways() {
+        let text = base().to_string();
+        // Escaped keys and strings are the same keys and strings.
+        check(&text.replace("\"Arn\"", "\"\\u0041rn\""), true);
+        check(&text.replace("role/web", "role/w\\u0065b"), true);
+        // A repeated key: its last value counts, as in a parsed object.
+        check(&text.replacen('{', "{\"Policies\": 5, ", 1), false);
+        check(
+            &text.replacen('{', "{\"IsTruncated\": true, \"IsTruncated\": 1, ", 1),
+            true,
+        );
+        check(&text.replacen('{', "{\"Marker\": \"m\", ", 1), true);
+        check(
+            &text.replacen('{', "{\"NextToken\": {\"a\": [1]}, ", 1),
+            true,
+        );
+        // Nesting: within the limit in a field nobody reads, and one past it.
+        let nested = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        check(
+            &text.replacen(
+                "\"Tags\":",
+                &format!("\"Deep\": {}, \"Tags\":", nested(60)),
+                1,
+            ),
+            true,
+        );
+        check(
+            &text.replacen(
+                "\"Tags\":",
+                &format!("\"Deep\": {}, \"Tags\":", nested(62)),
+                1,
+            ),
+            false,
+        );
+        check(
+            &text.replacen(
+                "\"Statement\":",
+                &format!("\"Deep\": {}, \"Statement\":", nested(70)),
+                1,
+            ),
+            false,
+        );
+        // Not a GAAD, not an object, not JSON.
+        check("{\"Statement\": []}", true);
+        check("[1]", false);
+        check("null", false);
+        check(&text[..text.len() - 1], false);
+        check(&format!("{text} 1"), false);
+    }
+}
