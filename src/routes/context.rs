@@ -630,17 +630,34 @@ impl<'a> RouteCtx<'a> {
             }
         }
         out.push(NetworkPath::Foreign);
+        // Only endpoints and VPCs this question's own policies pin can behave unlike the
+        // foreign alternative (which takes a value none of them names): the others would
+        // repeat its answer, one question each, on every edge of a large export.
+        let docs = input_docs(inputs);
+        let pinned_here = |key: &str, v: &str| {
+            docs.iter().any(|d| {
+                d.statements.iter().any(|st| {
+                    st.conditions
+                        .iter()
+                        .any(|c| c.key.eq_ignore_ascii_case(key) && c.values.iter().any(|x| x == v))
+                })
+            })
+        };
         for v in &self.unheld_vpces {
-            out.push(NetworkPath::Unheld {
-                vpce: Some(v.clone()),
-                vpc: None,
-            });
+            if pinned_here("aws:SourceVpce", v) {
+                out.push(NetworkPath::Unheld {
+                    vpce: Some(v.clone()),
+                    vpc: None,
+                });
+            }
         }
         for v in &self.unheld_vpcs {
-            out.push(NetworkPath::Unheld {
-                vpce: None,
-                vpc: Some(v.clone()),
-            });
+            if pinned_here("aws:SourceVpc", v) {
+                out.push(NetworkPath::Unheld {
+                    vpce: None,
+                    vpc: Some(v.clone()),
+                });
+            }
         }
         out
     }
