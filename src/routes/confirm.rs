@@ -5,6 +5,13 @@
 //!
 //! Edges decided by the graph builder (instance profiles, function roles, network
 //! reachability) are confirmed as they come, with their evidence.
+//!
+//! S3 reads, egress writes and role assumptions are asked once per network path worth
+//! asking (`RouteCtx::network_paths`): directly first, then through each VPC endpoint the
+//! requester may use (its policy a gate), then through an outsider's endpoint; paths
+//! through endpoints a policy pins but the export does not hold come last and can only
+//! make the answer unknown (`QuestionGroup::unknown_from`). `read_prefix` decides whether
+//! a confirmed read is limited to one key prefix.
 
 use super::context::{NetworkPath, RouteCtx};
 use super::finding::HopWitness;
