@@ -100,6 +100,17 @@ fn folder_bytes(dir: &Path) -> u64 {
     total
 }
 
+/// CPU time the process has used so far (seconds, all threads), from the scheduler's
+/// per-thread nanosecond counters; `None` where /proc does not have them.
+fn process_cpu_seconds() -> Option<f64> {
+    let mut ns = 0u64;
+    for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
+        let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        ns += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(ns as f64 / 1e9)
+}
+
 /// Peak resident memory (bytes) of `leakpath inventory DIR`, via `/usr/bin/time -v` when
 /// present, else by polling the child's VmHWM. `None` when the command fails.
 fn inventory_peak_memory(dir: &Path) -> Option<u64> {
@@ -167,11 +178,16 @@ fn load(c: &mut Criterion) {
     // Timed loads outside criterion, for the summary line against the target. The result
     // is dropped outside the timing (freeing the model is not loading it).
     let mut times = Vec::new();
+    let mut cpu_times = Vec::new();
     let mut counts = (0, 0, 0);
     for _ in 0..TIMED_LOADS {
+        let cpu_start = process_cpu_seconds();
         let start = Instant::now();
         let loaded = leakpath::ingest::load_export(&export.dir).expect("loading the export");
         times.push(start.elapsed().as_secs_f64());
+        if let (Some(a), Some(b)) = (cpu_start, process_cpu_seconds()) {
+            cpu_times.push(b - a);
+        }
         counts = (
             loaded.model.roles.len(),
             loaded.model.users.len(),
@@ -190,6 +206,16 @@ fn load(c: &mut Criterion) {
         counts.1,
         counts.2
     );
+    // On a shared machine the wall time moves with everyone else's work; the CPU time the
+    // load itself spends (all its threads) does not.
+    if cpu_times.len() == TIMED_LOADS {
+        cpu_times.sort_by(f64::total_cmp);
+        let cpu = cpu_times[TIMED_LOADS / 2];
+        eprintln!(
+            "load bench: median CPU time per load (all threads): {cpu:.3} s = {:.0} MB per CPU-second",
+            mb / cpu
+        );
+    }
 
     let mut group = c.benchmark_group("load");
     group.throughput(Throughput::Bytes(export.bytes));

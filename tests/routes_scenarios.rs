@@ -299,6 +299,21 @@ fn prefix_datasets() {
     check_dataset("public_prefix", "arn:aws:s3:::data/public/", "s3-prefix");
     check_dataset("public_prefix_and_bucket", DATA, "s3-bucket");
     check_dataset("public_policy", DATA, "s3-bucket");
+    // Listings limited by `s3:prefix` to the same prefix keep it the dataset; a listing of
+    // the whole bucket makes the bucket the dataset.
+    check_dataset(
+        "public_prefix_listing",
+        "arn:aws:s3:::data/public/",
+        "s3-prefix",
+    );
+    check_dataset("public_prefix_listing_all", DATA, "s3-bucket");
+    for fixture in ["public_prefix_listing", "public_prefix_listing_all"] {
+        assert_eq!(
+            findings(fixture)[0].actions,
+            vec!["s3:GetObject".to_string(), "s3:ListBucket".to_string()],
+            "{fixture}"
+        );
+    }
 }
 
 /// The prefix check asks the solver, not the witness: with the witness's key under

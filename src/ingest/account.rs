@@ -6,6 +6,7 @@ use super::builder::{Builder, Read};
 use super::ec2::{ec2_consequence, EC2_CALLS};
 use super::gaad::{load_gaad_doc, parse_gaad};
 use super::iam::{home_account, load_gaad};
+use super::instances::load_instances_file;
 use super::json::{json_text, parse_json_text, Node};
 use super::layout::{list_dir, walk_files, AccountPaths};
 use super::{kms, lambda, s3, IngestError};
@@ -576,6 +577,22 @@ fn load_ec2(
 ) -> Result<(), IngestError> {
     for (call, parse) in EC2_CALLS {
         let rel = paths.ec2(region, call);
+        if call == "describe-instances" {
+            // The typed fast path (the `Value` path for a file it refuses).
+            if load_instances_file(b, &rel, account, region)? {
+                b.coverage
+                    .collected(Some(account), Some(region), "ec2", &rel);
+            } else {
+                b.missing(
+                    Some(account),
+                    Some(region),
+                    None,
+                    &rel,
+                    ec2_consequence(call),
+                );
+            }
+            continue;
+        }
         match b.read(&rel)? {
             Read::Json(v) => {
                 let n = Node::root(&v, &rel);

@@ -28,17 +28,14 @@ use std::fmt;
 use std::marker::PhantomData;
 
 /// A string of the document: borrowed unless it held escapes.
-type Text<'a> = Cow<'a, str>;
+pub(super) type Text<'a> = Cow<'a, str>;
 
 /// A GAAD as the load reads it.
 #[derive(Default)]
 pub(crate) struct GaadDoc<'a> {
     /// Whether any of `iam::GAAD_KEYS` is a key (even with `null`).
     has_gaad_key: bool,
-    /// `IsTruncated` is `true` (its last occurrence, as in a parsed object).
-    is_truncated: bool,
-    /// `NextToken`, `Marker`, `ContinuationToken`: whether each is there and not `null`.
-    tokens: [bool; 3],
+    truncation: Truncation,
     policies: Option<Vec<ManagedPolicyRec<'a>>>,
     groups: Option<Vec<GroupRec<'a>>>,
     users: Option<Vec<UserRec<'a>>>,
@@ -48,7 +45,47 @@ pub(crate) struct GaadDoc<'a> {
 impl GaadDoc<'_> {
     /// Whether the output says it is only a first page (`Builder::note_truncation`).
     pub(crate) fn truncated(&self) -> bool {
+        self.truncation.truncated()
+    }
+}
+
+/// The fields of a list output that say it is only a first page, as
+/// `Builder::note_truncation` reads them: `IsTruncated` is `true`, or `NextToken`,
+/// `Marker` or `ContinuationToken` is there and not `null` (each by its last occurrence, as
+/// in a parsed object).
+#[derive(Default)]
+pub(super) struct Truncation {
+    is_truncated: bool,
+    tokens: [bool; 3],
+}
+
+impl Truncation {
+    pub(super) fn truncated(&self) -> bool {
         self.is_truncated || self.tokens.iter().any(|t| *t)
+    }
+
+    /// Reads `key`'s value when it is one of these fields (`Ok(true)`).
+    pub(super) fn field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        around: usize,
+    ) -> Result<bool, A::Error> {
+        let token = match key {
+            "IsTruncated" => {
+                self.is_truncated = map.next_value_seed(Skip { around })? == Skipped::True;
+                return Ok(true);
+            }
+            "NextToken" => 0,
+            "Marker" => 1,
+            "ContinuationToken" => 2,
+            _ => return Ok(false),
+        };
+        let present = map.next_value_seed(Skip { around })? != Skipped::Null;
+        if let Some(t) = self.tokens.get_mut(token) {
+            *t = present;
+        }
+        Ok(true)
     }
 }
 
@@ -139,9 +176,15 @@ struct ProfileRoleRec<'a> {
 /// through this path": the caller then loads the file through the `Value` path, whose error
 /// (if any) is the one reported.
 pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
+    parse_record(text)
+}
+
+/// Deserializes a whole file's text (already through `json::json_text`) as the record `T`;
+/// a document that is `null` or not an object is refused.
+pub(super) fn parse_record<'de, T: Record<'de>>(text: &'de str) -> Result<T, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(text);
     let mut scratch = Scratch::default();
-    let doc = RecordSeed::<GaadDoc>::new(&mut scratch, 0).deserialize(&mut de)?;
+    let doc = RecordSeed::<T>::new(&mut scratch, 0).deserialize(&mut de)?;
     de.end()?;
     doc.ok_or_else(|| de::Error::custom("the document is null"))
 }
@@ -151,7 +194,7 @@ pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
 // and refuses to open one past `MAX_JSON_DEPTH`, like `json::value_from_str`.
 
 /// The depth of a list/object opened inside `around` others, or an error past the limit.
-fn open<E: de::Error>(around: usize) -> Result<usize, E> {
+pub(super) fn open<E: de::Error>(around: usize) -> Result<usize, E> {
     let depth = around + 1;
     if depth > MAX_JSON_DEPTH {
         return Err(E::custom("nested too deep"));
@@ -160,7 +203,7 @@ fn open<E: de::Error>(around: usize) -> Result<usize, E> {
 }
 
 /// An object the load reads some fields of.
-trait Record<'de>: Default {
+pub(super) trait Record<'de>: Default {
     /// Reads the value of field `key` from `map` when the record keeps it (`Ok(true)`);
     /// `Ok(false)` leaves the value for the caller to skip. `cx.around` counts the record's
     /// own object.
@@ -173,20 +216,20 @@ trait Record<'de>: Default {
 }
 
 /// What a seed needs: the scratch space for policy documents and the nesting so far.
-struct Cx<'s> {
+pub(super) struct Cx<'s> {
     scratch: &'s mut Scratch,
-    around: usize,
+    pub(super) around: usize,
 }
 
 impl<'s> Cx<'s> {
-    fn doc(self) -> OptDoc<'s> {
+    pub(super) fn doc(self) -> OptDoc<'s> {
         OptDoc(ValueSeed {
             scratch: self.scratch,
             depth: self.around,
         })
     }
 
-    fn list<T>(self) -> ListSeed<'s, T> {
+    pub(super) fn list<T>(self) -> ListSeed<'s, T> {
         ListSeed {
             scratch: self.scratch,
             around: self.around,
@@ -194,20 +237,20 @@ impl<'s> Cx<'s> {
         }
     }
 
-    fn record<T>(self) -> RecordSeed<'s, T> {
+    pub(super) fn record<T>(self) -> RecordSeed<'s, T> {
         RecordSeed::new(self.scratch, self.around)
     }
 }
 
 /// A record, or `None` for `null`.
-struct RecordSeed<'s, T> {
+pub(super) struct RecordSeed<'s, T> {
     scratch: &'s mut Scratch,
     around: usize,
     _t: PhantomData<T>,
 }
 
 impl<'s, T> RecordSeed<'s, T> {
-    fn new(scratch: &'s mut Scratch, around: usize) -> Self {
+    pub(super) fn new(scratch: &'s mut Scratch, around: usize) -> Self {
         RecordSeed {
             scratch,
             around,
@@ -252,7 +295,7 @@ impl<'de, T: Record<'de>> Visitor<'de> for RecordSeed<'_, T> {
 }
 
 /// A list of records (a `null` item is refused), or `None` for `null`.
-struct ListSeed<'s, T> {
+pub(super) struct ListSeed<'s, T> {
     scratch: &'s mut Scratch,
     around: usize,
     _t: PhantomData<T>,
@@ -293,7 +336,7 @@ impl<'de, T: Record<'de>> Visitor<'de> for ListSeed<'_, T> {
 }
 
 /// A string (borrowed when it has no escapes).
-struct TextSeed;
+pub(super) struct TextSeed;
 
 impl<'de> DeserializeSeed<'de> for TextSeed {
     type Value = Text<'de>;
@@ -324,7 +367,7 @@ impl<'de> Visitor<'de> for TextSeed {
 }
 
 /// A string or `null` (`None`).
-struct OptText;
+pub(super) struct OptText;
 
 impl<'de> DeserializeSeed<'de> for OptText {
     type Value = Option<Text<'de>>;
@@ -359,8 +402,8 @@ impl<'de> Visitor<'de> for OptText {
 }
 
 /// A list of strings (`null` items refused) or `null` (`None`).
-struct OptTextList {
-    around: usize,
+pub(super) struct OptTextList {
+    pub(super) around: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for OptTextList {
@@ -393,7 +436,7 @@ impl<'de> Visitor<'de> for OptTextList {
 }
 
 /// A boolean or `null` (`None`).
-struct OptBool;
+pub(super) struct OptBool;
 
 impl<'de> DeserializeSeed<'de> for OptBool {
     type Value = Option<bool>;
@@ -421,7 +464,7 @@ impl<'de> Visitor<'de> for OptBool {
 
 /// A non-negative integer or `null` (`None`); what `Value::as_u64` accepts (serde_json hands
 /// every non-negative integer to `visit_u64`).
-struct OptU64;
+pub(super) struct OptU64;
 
 impl<'de> DeserializeSeed<'de> for OptU64 {
     type Value = Option<u64>;
@@ -448,7 +491,7 @@ impl<'de> Visitor<'de> for OptU64 {
 }
 
 /// A policy document as a `Value` (what the policy parser reads), `None` for `null`.
-struct OptDoc<'s>(ValueSeed<'s>);
+pub(super) struct OptDoc<'s>(ValueSeed<'s>);
 
 impl<'de> DeserializeSeed<'de> for OptDoc<'_> {
     type Value = Option<Value>;
@@ -463,15 +506,15 @@ impl<'de> DeserializeSeed<'de> for OptDoc<'_> {
 
 /// What a skipped value was, for the few fields only looked at for that.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Skipped {
+pub(super) enum Skipped {
     Null,
     True,
     Other,
 }
 
 /// Any value, checked (it must be valid JSON within the nesting limit) and dropped.
-struct Skip {
-    around: usize,
+pub(super) struct Skip {
+    pub(super) around: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Skip {
@@ -561,15 +604,7 @@ impl<'de> Record<'de> for GaadDoc<'de> {
                 self.has_gaad_key = true;
                 self.roles = map.next_value_seed(cx.list())?;
             }
-            "IsTruncated" => {
-                self.is_truncated = map.next_value_seed(Skip { around })? == Skipped::True;
-            }
-            "NextToken" => self.tokens[0] = map.next_value_seed(Skip { around })? != Skipped::Null,
-            "Marker" => self.tokens[1] = map.next_value_seed(Skip { around })? != Skipped::Null,
-            "ContinuationToken" => {
-                self.tokens[2] = map.next_value_seed(Skip { around })? != Skipped::Null
-            }
-            _ => return Ok(false),
+            _ => return self.truncation.field(key, map, around),
         }
         Ok(true)
     }
@@ -762,7 +797,7 @@ impl<'de> Record<'de> for ProfileRoleRec<'de> {
 // Loading. Mirrors `iam::load_gaad` step by step; pointers are rendered per item.
 
 /// The error for a required field that is absent or `null` (`Node::req`).
-fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
+pub(super) fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
     IngestError::Shape {
         file: file.to_string(),
         pointer: pointer.to_string(),
@@ -771,7 +806,7 @@ fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
     }
 }
 
-fn req<'t>(
+pub(super) fn req<'t>(
     v: &'t Option<Text<'_>>,
     file: &str,
     pointer: &str,

@@ -25,6 +25,7 @@ pub mod ec2;
 mod error;
 mod gaad;
 pub mod iam;
+mod instances;
 pub mod json;
 pub mod kms;
 pub mod lambda;

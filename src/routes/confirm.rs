@@ -5,6 +5,13 @@
 //!
 //! Edges decided by the graph builder (instance profiles, function roles, network
 //! reachability) are confirmed as they come, with their evidence.
+//!
+//! S3 reads, egress writes and role assumptions are asked once per network path worth
+//! asking (`RouteCtx::network_paths`): directly first, then through each VPC endpoint the
+//! requester may use (its policy a gate), then through an outsider's endpoint; paths
+//! through endpoints a policy pins but the export does not hold come last and can only
+//! make the answer unknown (`QuestionGroup::unknown_from`). `read_prefix` decides whether
+//! a confirmed read is limited to one key prefix.
 
 use super::context::{NetworkPath, RouteCtx};
 use super::finding::HopWitness;
@@ -805,18 +812,20 @@ fn network_alternatives<'c>(
     (direct, unknown_from)
 }
 
-/// The key prefix (`public/`, always ending in `/`) that every object read a data edge
-/// allows is limited to, if there is one: the route then exposes that prefix, not the
-/// whole bucket.
+/// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is
+/// limited to, if there is one: the route then exposes that prefix, not the whole bucket.
+/// A read is an object read (`s3:GetObject`: the key is under the prefix) or a listing
+/// (`s3:ListBucket`: the request's `s3:prefix` is under it, so only keys under it are
+/// listed).
 ///
-/// Decided soundly: a candidate prefix (from the resource patterns of the edge's policies
-/// and the witness's object key) counts only if the solver refutes, for every alternative
-/// of the edge's `s3:GetObject` question, a read of a key outside it. The question is the
-/// same with one more gate that lets through only keys outside the prefix (the endpoint
-/// gate: the request's own endpoint policy, when it has one, plus a deny of the prefix).
-/// Anything but `Denied` (allowed, unknown, an error) means "not limited". An edge that
-/// also allows `s3:ListBucket` lists the whole bucket, and one not confirmed may allow
-/// more than its answer says: both expose the bucket.
+/// Decided soundly: a candidate prefix (from the resource patterns and `s3:prefix`
+/// conditions of the edge's policies, agreeing with the witness) counts only if the
+/// solver refutes, for every alternative of every read action the edge allows, a read
+/// outside it. The question is the same with one more gate that lets through only reads
+/// outside the prefix (the endpoint gate: the request's own endpoint policy, when it has
+/// one, plus a deny of reads under the prefix). Anything but `Denied` (allowed, unknown, an
+/// error) means "not limited"; so does an edge not confirmed, which may allow more than its
+/// answer says.
 pub fn read_prefix(
     ctx: &RouteCtx<'_>,
     from: &Node,
@@ -825,9 +834,10 @@ pub fn read_prefix(
     answer: &EdgeAnswer,
 ) -> Option<String> {
     const GET: &str = "s3:GetObject";
+    const LIST: &str = "s3:ListBucket";
     if !matches!(edge.kind, EdgeKind::DataRead)
         || answer.verdict != EdgeVerdict::Allowed
-        || answer.actions.iter().any(|a| a != GET)
+        || answer.actions.iter().any(|a| a != GET && a != LIST)
         || answer.actions.is_empty()
     {
         return None;
@@ -838,34 +848,63 @@ pub fn read_prefix(
     let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
         return None;
     };
-    let group = groups.iter().find(|g| g.actions.iter().any(|a| a == GET))?;
-    let key = answer
-        .witness
+    // The groups of the actions the edge allows (each must be limited).
+    let allowed: Vec<&QuestionGroup<'_>> = groups
         .iter()
-        .find(|w| w.action == GET)
-        .and_then(|w| w.resource.strip_prefix(&objects));
+        .filter(|g| g.actions.iter().all(|a| answer.actions.contains(a)))
+        .collect();
+    if allowed.is_empty() {
+        return None;
+    }
+    // What the witness read: the object key, and the listing's `s3:prefix` ("" = none:
+    // then no prefix limits it).
+    let mut witnessed: Vec<&str> = Vec::new();
+    for w in &answer.witness {
+        if w.action == GET {
+            witnessed.extend(w.resource.strip_prefix(&objects));
+        } else if w.action == LIST {
+            let prefix = w
+                .context
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("s3:prefix"))
+                .and_then(|(_, v)| v.first());
+            witnessed.push(prefix.map_or("", String::as_str));
+        }
+    }
     let mut candidates: Vec<String> = Vec::new();
-    for q in group.alternatives.iter().flatten() {
+    for q in allowed.iter().flat_map(|g| g.alternatives.iter().flatten()) {
         for doc in super::context::input_docs(&q.inputs) {
             for st in &doc.statements {
-                let Some(r) = &st.resource else { continue };
-                for p in &r.patterns {
-                    let Some(rest) = p.strip_prefix(&objects) else {
-                        continue;
-                    };
-                    let literal = rest.split(['*', '?', '$']).next().unwrap_or("");
+                let mut literals: Vec<&str> = Vec::new();
+                if let Some(r) = &st.resource {
+                    literals.extend(r.patterns.iter().filter_map(|p| p.strip_prefix(&objects)));
+                }
+                for c in &st.conditions {
+                    if c.key.eq_ignore_ascii_case("s3:prefix") {
+                        literals.extend(c.values.iter().map(String::as_str));
+                    }
+                }
+                for l in literals {
+                    let literal = l.split(['*', '?', '$']).next().unwrap_or("");
                     candidates.extend(folder_prefixes(literal));
                 }
             }
         }
     }
-    candidates.retain(|c| key.map_or(true, |k| k.starts_with(c.as_str())));
+    candidates.retain(|c| witnessed.iter().all(|k| k.starts_with(c.as_str())));
     candidates.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
     candidates.dedup();
     candidates.truncate(MAX_PREFIX_CANDIDATES);
-    candidates
-        .into_iter()
-        .find(|prefix| only_under(&group.alternatives, &format!("{objects}{prefix}*")))
+    candidates.into_iter().find(|prefix| {
+        allowed.iter().all(|g| {
+            let deny = if g.actions.iter().any(|a| a == GET) {
+                outside_objects(&format!("{objects}{prefix}*"))
+            } else {
+                outside_listings(&format!("{prefix}*"))
+            };
+            only_under(&g.alternatives, &deny)
+        })
+    })
 }
 
 /// Candidate prefixes tried per route, longest first.
@@ -881,13 +920,30 @@ fn folder_prefixes(literal: &str) -> Vec<String> {
     out
 }
 
-/// Whether no alternative allows a read outside `pattern` (a glob naming the prefix's
-/// objects): each is asked with a gate that denies `pattern`.
-fn only_under(alternatives: &[Vec<Question<'_>>], pattern: &str) -> bool {
+/// Deny statements that stop every object read under `pattern` (the prefix's objects), so
+/// only reads outside it are left.
+fn outside_objects(pattern: &str) -> Vec<serde_json::Value> {
+    vec![
+        serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": pattern}),
+    ]
+}
+
+/// Deny statements that stop every listing whose `s3:prefix` is under `pattern`, so only
+/// listings outside it (or with no prefix: the whole bucket) are left.
+fn outside_listings(pattern: &str) -> Vec<serde_json::Value> {
+    vec![
+        serde_json::json!({"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*",
+                            "Condition": {"StringLike": {"s3:prefix": pattern}}}),
+    ]
+}
+
+/// Whether no alternative allows a read outside the prefix: each is asked with a gate
+/// that adds `deny` (the reads under the prefix) to its endpoint policy.
+fn only_under(alternatives: &[Vec<Question<'_>>], deny: &[serde_json::Value]) -> bool {
     alternatives.iter().all(|alt| {
         let guards: Option<Vec<crate::policy::PolicyDocument>> = alt
             .iter()
-            .map(|q| prefix_guard(q.inputs.vpc_endpoint_policy.map(|p| p.doc), pattern))
+            .map(|q| prefix_guard(q.inputs.vpc_endpoint_policy.map(|p| p.doc), deny))
             .collect();
         let Some(guards) = guards else {
             return false;
@@ -909,15 +965,14 @@ fn only_under(alternatives: &[Vec<Question<'_>>], pattern: &str) -> bool {
 }
 
 /// The gate of a prefix check: the request's own endpoint policy (or allow-all where it
-/// has none) plus a deny of every object `pattern` names.
+/// has none) plus the `deny` statements.
 fn prefix_guard(
     endpoint: Option<&crate::policy::PolicyDocument>,
-    pattern: &str,
+    deny: &[serde_json::Value],
 ) -> Option<crate::policy::PolicyDocument> {
     use crate::policy::parse::parse_policy_text;
-    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": pattern}]});
-    let mut deny = parse_policy_text(&deny.to_string()).ok()?;
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": deny});
+    let deny = parse_policy_text(&deny.to_string()).ok()?;
     let mut doc = match endpoint {
         Some(d) => d.clone(),
         None => parse_policy_text(
@@ -925,9 +980,10 @@ fn prefix_guard(
         )
         .ok()?,
     };
-    let mut st = deny.statements.pop()?;
-    st.index = doc.statements.len();
-    doc.statements.push(st);
+    for mut st in deny.statements {
+        st.index = doc.statements.len();
+        doc.statements.push(st);
+    }
     Some(doc)
 }
 
@@ -953,13 +1009,15 @@ mod tests {
             r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
         )
         .expect("valid policy");
-        let g = prefix_guard(Some(&ep), "arn:aws:s3:::b/public/*").expect("guard");
+        let g =
+            prefix_guard(Some(&ep), &outside_objects("arn:aws:s3:::b/public/*")).expect("guard");
         assert_eq!(g.statements.len(), 2);
         assert_eq!(g.statements[0], ep.statements[0]);
         assert_eq!(g.statements[1].effect, crate::policy::Effect::Deny);
         assert_eq!(g.statements[1].index, 1);
-        let open = prefix_guard(None, "arn:aws:s3:::b/public/*").expect("guard");
+        let open = prefix_guard(None, &outside_listings("public/*")).expect("guard");
         assert_eq!(open.statements[0].effect, crate::policy::Effect::Allow);
         assert_eq!(open.statements.len(), 2);
+        assert_eq!(open.statements[1].conditions[0].key, "s3:prefix");
     }
 }

@@ -15,7 +15,9 @@
 //! A route is reported when every edge on it is allowed (`solver.result = "sat"`) or when
 //! some edge is `Unknown` and none is denied (`"unknown"`, flagged, never dropped).
 //! Findings come out with `Sensitivity::unknown()`, a zero risk and status `New`:
-//! `classify`, `rank` and `state` fill those in.
+//! `classify`, `rank` and `state` fill those in. A finding's dataset is its bucket, or the
+//! key prefix (`arn:aws:s3:::bucket/prefix/`, kind `s3-prefix`) that every object read of
+//! its data hop is limited to (`confirm::read_prefix`).
 
 pub mod confirm;
 pub mod context;

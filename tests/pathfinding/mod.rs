@@ -453,6 +453,21 @@ fn fixed_variable(name: &str) -> Option<String> {
     )
 }
 
+impl Scenario {
+    /// The exported resources of Terraform type `kind` in account `acct`.
+    fn exported_in(
+        &self,
+        kind: &str,
+        acct: &str,
+        exported: &dyn Fn(&Resource) -> bool,
+    ) -> Vec<&Resource> {
+        self.resources
+            .iter()
+            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
+            .collect()
+    }
+}
+
 fn parse_scenario(dir: &Path) -> Result<Scenario, ConvertError> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| io_err(dir, e))?
@@ -1002,12 +1017,7 @@ fn write_s3(
         &json!({"PublicAccessBlockConfiguration": {"BlockPublicAcls": false,
             "IgnorePublicAcls": false, "BlockPublicPolicy": false, "RestrictPublicBuckets": false}}),
     )?;
-    let mine = |kind: &str| -> Vec<&Resource> {
-        sc.resources
-            .iter()
-            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
-            .collect()
-    };
+    let mine = |kind: &str| sc.exported_in(kind, acct, exported);
     let mut listed = Vec::new();
     for b in mine("aws_s3_bucket") {
         let name = b.need("bucket")?;
@@ -1083,12 +1093,7 @@ fn write_lambda(
     exported: &dyn Fn(&Resource) -> bool,
 ) -> Result<(), ConvertError> {
     let dir = base.join("lambda").join(REGION);
-    let mine = |kind: &str| -> Vec<&Resource> {
-        sc.resources
-            .iter()
-            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
-            .collect()
-    };
+    let mine = |kind: &str| sc.exported_in(kind, acct, exported);
     let mut functions = Vec::new();
     for f in mine("aws_lambda_function") {
         let name = f.need("function_name")?;
@@ -1163,12 +1168,7 @@ fn write_ec2(
 ) -> Result<(), ConvertError> {
     let dir = base.join("ec2").join(REGION);
     let [vpc, subnet, igw, rtb, acl, default_sg] = network_ids(acct);
-    let mine = |kind: &str| -> Vec<&Resource> {
-        sc.resources
-            .iter()
-            .filter(|r| r.kind == kind && exported(r) && r.account() == acct)
-            .collect()
-    };
+    let mine = |kind: &str| sc.exported_in(kind, acct, exported);
     write_json(
         &dir.join("describe-vpcs.json"),
         &json!({"Vpcs": [{"VpcId": vpc, "CidrBlock": "172.31.0.0/16", "IsDefault": true,

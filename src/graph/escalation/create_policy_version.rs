@@ -7,25 +7,11 @@
 //! **Example:** iam-vulnerable `privesc1-CreateNewPolicyVersion`:
 //! `aws iam create-policy-version --policy-arn <attached> --policy-document file://admin.json --set-as-default`.
 
-use super::{escalated, Ctx, Escalation, Found, Step};
+use super::{own_policy_rewrite, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "create-policy-version";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let Some(grant) = ctx.grant(p, "iam:CreatePolicyVersion") else {
-        return;
-    };
-    for arn in ctx.attached_customer_policies(p) {
-        if grant.covers(&arn) {
-            out.push(Found {
-                target: escalated(p),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![Step::new("iam:CreatePolicyVersion", &arn)],
-                },
-            });
-            return;
-        }
-    }
+    own_policy_rewrite(ctx, p, NAME, "iam:CreatePolicyVersion", out);
 }

@@ -7,29 +7,17 @@
 //! **Example:** iam-vulnerable `privesc-ec2InstanceConnect`:
 //! `aws ec2-instance-connect send-ssh-public-key --instance-id i-... --instance-os-user ec2-user --ssh-public-key file://k.pub`.
 
-use super::{Ctx, Escalation, Found, Step};
-use crate::graph::Node;
+use super::{takeover_edges, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ec2-instance-connect";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    for action in [
+    let calls = [
         "ec2-instance-connect:SendSSHPublicKey",
         "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
-    ] {
-        if !ctx.may(p, action, "*") {
-            continue;
-        }
-        for rid in ctx.instance_roles(p) {
-            out.push(Found {
-                target: Node::Principal(PrincipalRef::Role(rid)),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![Step::new(action, "*")],
-                },
-            });
-        }
-        return;
+    ];
+    if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
+        takeover_edges(NAME, &[action], ctx.instance_roles(p), out);
     }
 }

@@ -270,6 +270,23 @@ impl<'a> Ctx<'a> {
             .filter_map(|r| self.role_arn(*r).map(|arn| (*r, arn)))
     }
 
+    /// The groups user `p` is in (collected ones), with their ARNs; none for a role.
+    pub fn groups_of(&self, p: PrincipalRef) -> Vec<(GroupId, &'a str)> {
+        let m = self.model;
+        let PrincipalRef::User(u) = p else {
+            return Vec::new();
+        };
+        m.users
+            .get(u.index())
+            .map_or(&[][..], |x| x.groups.as_slice())
+            .iter()
+            .filter_map(|g| match g.group {
+                Collected::Present(gid) => m.groups.get(gid.index()).map(|x| (gid, m.str(x.arn))),
+                Collected::Missing => None,
+            })
+            .collect()
+    }
+
     /// The users of `p`'s account other than `p`, with their ARNs.
     pub fn other_users(&self, p: PrincipalRef) -> impl Iterator<Item = (UserId, &'a str)> + '_ {
         self.users_beside(p)
@@ -553,6 +570,64 @@ pub fn takeover_edges(
                 steps: calls.iter().map(|c| Step::new(c, "*")).collect(),
             },
         });
+    }
+}
+
+/// Pushes `p`'s self-escalation through `action` (`iam:CreatePolicyVersion`,
+/// `iam:SetDefaultPolicyVersion`) on a customer-managed policy attached to it: the first
+/// such policy its grant covers (one is enough).
+pub fn own_policy_rewrite(
+    ctx: &Ctx<'_>,
+    p: PrincipalRef,
+    detector: &'static str,
+    action: &'static str,
+    out: &mut Vec<Found>,
+) {
+    let Some(grant) = ctx.grant(p, action) else {
+        return;
+    };
+    if let Some(arn) = ctx
+        .attached_customer_policies(p)
+        .into_iter()
+        .find(|arn| grant.covers(arn))
+    {
+        out.push(Found {
+            target: escalated(p),
+            escalation: Escalation {
+                detector,
+                steps: vec![Step::new(action, &arn)],
+            },
+        });
+    }
+}
+
+/// Pushes an edge to every other user of `p`'s account on which `p` may make one of
+/// `actions` (credential calls: the first that covers the user is the step): `p` then signs
+/// in as that user.
+pub fn credential_takeovers(
+    ctx: &Ctx<'_>,
+    p: PrincipalRef,
+    detector: &'static str,
+    actions: &[&'static str],
+    out: &mut Vec<Found>,
+) {
+    let grants: Vec<_> = actions
+        .iter()
+        .filter_map(|a| ctx.grant(p, a).map(|g| (*a, g)))
+        .collect();
+    if grants.is_empty() {
+        return;
+    }
+    for (uid, arn) in ctx.other_users(p) {
+        if let Some((action, _)) = grants.iter().find(|(_, g)| g.covers(arn)) {
+            out.push(Found {
+                target: Node::Principal(PrincipalRef::User(uid)),
+                escalation: Escalation {
+                    detector,
+                    steps: vec![Step::new(action, arn)],
+                },
+            });
+        }
     }
 }
 

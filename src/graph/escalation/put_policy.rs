@@ -7,49 +7,20 @@
 //! **Example:** iam-vulnerable `privesc10-PutUserPolicy`, `privesc11-PutGroupPolicy`,
 //! `privesc12-PutRolePolicy`: `aws iam put-user-policy --user-name me --policy-name x --policy-document file://admin.json`.
 
+use super::rewrite::{policy_write_on_itself, PUT};
 use super::{escalated, Ctx, Escalation, Found, Step};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "put-inline-policy";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let may_any = |a: &str| ctx.may(p, a, "*");
-    if ![
-        "iam:PutUserPolicy",
-        "iam:PutRolePolicy",
-        "iam:PutGroupPolicy",
-    ]
-    .into_iter()
-    .any(may_any)
-    {
-        return;
-    }
-    let m = ctx.model;
-    let mut targets: Vec<(&str, String)> = vec![match p {
-        PrincipalRef::User(_) => ("iam:PutUserPolicy", ctx.arn(p)),
-        PrincipalRef::Role(_) => ("iam:PutRolePolicy", ctx.arn(p)),
-    }];
-    if let PrincipalRef::User(u) = p {
-        if let Some(user) = m.users.get(u.index()) {
-            for g in &user.groups {
-                if let crate::model::Collected::Present(gid) = g.group {
-                    if let Some(grp) = m.groups.get(gid.index()) {
-                        targets.push(("iam:PutGroupPolicy", m.str(grp.arn).to_string()));
-                    }
-                }
-            }
-        }
-    }
-    for (action, arn) in targets {
-        if ctx.may(p, action, &arn) {
-            out.push(Found {
-                target: escalated(p),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![Step::new(action, &arn)],
-                },
-            });
-            return;
-        }
+    if let Some((action, arn)) = policy_write_on_itself(ctx, p, &PUT) {
+        out.push(Found {
+            target: escalated(p),
+            escalation: Escalation {
+                detector: NAME,
+                steps: vec![Step::new(action, &arn)],
+            },
+        });
     }
 }

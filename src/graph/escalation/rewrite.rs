@@ -4,7 +4,7 @@
 
 use super::{Ctx, Escalation, Found, Step};
 use crate::graph::{Gain, Node};
-use crate::model::{Collected, PrincipalRef};
+use crate::model::{GroupId, PrincipalRef};
 
 const ADMIN_POLICY: &str = "arn:aws:iam::aws:policy/AdministratorAccess";
 
@@ -21,6 +21,64 @@ pub const REWRITE_ACTIONS: &[&str] = &[
     "iam:AddUserToGroup",
 ];
 
+/// The calls that write a policy onto a user, a role and a group.
+pub struct PolicyWrites {
+    pub user: &'static str,
+    pub role: &'static str,
+    pub group: &'static str,
+}
+
+/// Attaching managed policies.
+pub const ATTACH: PolicyWrites = PolicyWrites {
+    user: "iam:AttachUserPolicy",
+    role: "iam:AttachRolePolicy",
+    group: "iam:AttachGroupPolicy",
+};
+
+/// Putting inline policies.
+pub const PUT: PolicyWrites = PolicyWrites {
+    user: "iam:PutUserPolicy",
+    role: "iam:PutRolePolicy",
+    group: "iam:PutGroupPolicy",
+};
+
+/// The policy writes onto `target` itself (its user or role) and, for a user, onto each of
+/// its groups: (call, resource).
+fn policy_writes_on(
+    ctx: &Ctx<'_>,
+    target: PrincipalRef,
+    calls: &PolicyWrites,
+) -> Vec<(&'static str, String)> {
+    let own = match target {
+        PrincipalRef::User(_) => calls.user,
+        PrincipalRef::Role(_) => calls.role,
+    };
+    let mut out = vec![(own, ctx.arn(target))];
+    out.extend(
+        ctx.groups_of(target)
+            .into_iter()
+            .map(|(_, garn)| (calls.group, garn.to_string())),
+    );
+    out
+}
+
+/// The first policy write of `calls` that `p` may make on itself or one of its groups.
+pub fn policy_write_on_itself(
+    ctx: &Ctx<'_>,
+    p: PrincipalRef,
+    calls: &PolicyWrites,
+) -> Option<(&'static str, String)> {
+    if ![calls.user, calls.role, calls.group]
+        .into_iter()
+        .any(|a| ctx.may(p, a, "*"))
+    {
+        return None;
+    }
+    policy_writes_on(ctx, p, calls)
+        .into_iter()
+        .find(|(action, arn)| ctx.may(p, action, arn))
+}
+
 /// Whether `p` may make some rewrite call at all.
 pub fn may_rewrite(ctx: &Ctx<'_>, p: PrincipalRef) -> bool {
     REWRITE_ACTIONS.iter().any(|a| ctx.may(p, a, "*"))
@@ -31,35 +89,16 @@ pub fn may_rewrite(ctx: &Ctx<'_>, p: PrincipalRef) -> bool {
 /// could be added to.
 pub fn rewrites(ctx: &Ctx<'_>, p: PrincipalRef, target: PrincipalRef) -> Vec<(Step, Gain)> {
     let m = ctx.model;
-    let arn = ctx.arn(target);
-    // (action, resource, context) candidates that give any action.
-    let mut own: Vec<(&str, String)> = match target {
-        PrincipalRef::Role(_) => vec![
-            ("iam:AttachRolePolicy", arn.clone()),
-            ("iam:PutRolePolicy", arn.clone()),
-        ],
-        PrincipalRef::User(_) => vec![
-            ("iam:AttachUserPolicy", arn.clone()),
-            ("iam:PutUserPolicy", arn.clone()),
-        ],
-    };
-    let mut groups_in = Vec::new();
-    if let PrincipalRef::User(u) = target {
-        for g in m
-            .users
-            .get(u.index())
-            .map(|x| x.groups.as_slice())
-            .unwrap_or(&[])
-        {
-            if let Collected::Present(gid) = g.group {
-                groups_in.push(gid);
-                if let Some(grp) = m.groups.get(gid.index()) {
-                    let garn = m.str(grp.arn).to_string();
-                    own.push(("iam:AttachGroupPolicy", garn.clone()));
-                    own.push(("iam:PutGroupPolicy", garn));
-                }
-            }
-        }
+    // (action, resource) candidates that give any action, in order: attach, then put, on
+    // the target; then on each of its groups; then a new version of an attached policy.
+    let writes: Vec<_> = [&ATTACH, &PUT]
+        .iter()
+        .map(|calls| policy_writes_on(ctx, target, calls))
+        .collect();
+    let groups_in: Vec<GroupId> = ctx.groups_of(target).into_iter().map(|(g, _)| g).collect();
+    let mut own: Vec<(&str, String)> = Vec::new();
+    for i in 0..=groups_in.len() {
+        own.extend(writes.iter().filter_map(|w| w.get(i).cloned()));
     }
     for pol in ctx.attached_customer_policies(target) {
         own.push(("iam:CreatePolicyVersion", pol.clone()));

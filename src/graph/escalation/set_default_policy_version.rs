@@ -9,25 +9,11 @@
 //! **Example:** iam-vulnerable `privesc2-SetExistingDefaultPolicyVersion`:
 //! `aws iam set-default-policy-version --policy-arn <attached> --version-id v2`.
 
-use super::{escalated, Ctx, Escalation, Found, Step};
+use super::{own_policy_rewrite, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "set-default-policy-version";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let Some(grant) = ctx.grant(p, "iam:SetDefaultPolicyVersion") else {
-        return;
-    };
-    for arn in ctx.attached_customer_policies(p) {
-        if grant.covers(&arn) {
-            out.push(Found {
-                target: escalated(p),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![Step::new("iam:SetDefaultPolicyVersion", &arn)],
-                },
-            });
-            return;
-        }
-    }
+    own_policy_rewrite(ctx, p, NAME, "iam:SetDefaultPolicyVersion", out);
 }

@@ -8,26 +8,14 @@
 //! **Example:** iam-vulnerable `privesc-ssmSendCommand`, `privesc-ssmStartSession`:
 //! `aws ssm send-command --instance-ids i-... --document-name AWS-RunShellScript ...`.
 
-use super::{Ctx, Escalation, Found, Step};
-use crate::graph::Node;
+use super::{takeover_edges, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ssm-command";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    for action in ["ssm:SendCommand", "ssm:StartSession"] {
-        if !ctx.may(p, action, "*") {
-            continue;
-        }
-        for rid in ctx.instance_roles(p) {
-            out.push(Found {
-                target: Node::Principal(PrincipalRef::Role(rid)),
-                escalation: Escalation {
-                    detector: NAME,
-                    steps: vec![Step::new(action, "*")],
-                },
-            });
-        }
-        return;
+    let calls = ["ssm:SendCommand", "ssm:StartSession"];
+    if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
+        takeover_edges(NAME, &[action], ctx.instance_roles(p), out);
     }
 }

@@ -6,26 +6,15 @@
 //! **Example:** iam-vulnerable `privesc19-UpdateExistingGlueDevEndpoint`:
 //! `aws glue update-dev-endpoint --endpoint-name e --public-key file://key.pub`.
 
-use super::{Ctx, Escalation, Found, Step};
-use crate::graph::Node;
+use super::{takeover_edges, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "update-glue-dev-endpoint";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    if !ctx.may(p, "glue:UpdateDevEndpoint", "*") {
-        return;
-    }
-    for rid in ctx.roles_trusting_service(p, "glue.amazonaws.com") {
-        if PrincipalRef::Role(rid) == p {
-            continue;
-        }
-        out.push(Found {
-            target: Node::Principal(PrincipalRef::Role(rid)),
-            escalation: Escalation {
-                detector: NAME,
-                steps: vec![Step::new("glue:UpdateDevEndpoint", "*")],
-            },
-        });
+    let action = "glue:UpdateDevEndpoint";
+    if ctx.may(p, action, "*") {
+        let roles = ctx.roles_trusting_service(p, "glue.amazonaws.com");
+        takeover_edges(NAME, &[action], roles, out);
     }
 }

@@ -1,0 +1,536 @@
+//! The fast path for `describe-instances`, an export's largest file after the GAAD: typed
+//! records borrowed from the text (see `gaad.rs` for the approach), loaded with the checks
+//! of `ec2::parse_instances`, in its order, with its errors and warnings. A file the records
+//! refuse goes through the `Value` path.
+
+use super::builder::Builder;
+use super::ec2::parse_instances;
+use super::gaad::{parse_record, req, Cx, OptText, Record, Text, Truncation};
+use super::json::{json_text, parse_json_text, Node};
+use super::IngestError;
+use crate::model::{Arn, Instance, InstanceId, ItemRef, Sym};
+use serde::de::MapAccess;
+use std::net::IpAddr;
+
+/// Loads `rel` (a `describe-instances` output) if the export has it; `Ok(false)` when it
+/// is absent or empty (not collected).
+pub(crate) fn load_instances_file(
+    b: &mut Builder,
+    rel: &str,
+    account: &str,
+    region: &str,
+) -> Result<bool, IngestError> {
+    let Some(bytes) = b.read_bytes(rel)? else {
+        return Ok(false);
+    };
+    let Some(text) = json_text(&bytes, rel)? else {
+        b.note_empty(rel);
+        return Ok(false);
+    };
+    match parse_record::<InstancesDoc>(text) {
+        Ok(doc) => {
+            if doc.truncation.truncated() {
+                b.truncated(rel, Some(account), Some(region));
+            }
+            load_instances_doc(b, doc, rel, account, region)?;
+        }
+        Err(_) => {
+            let v = parse_json_text(text, rel)?;
+            let n = Node::root(&v, rel);
+            b.note_truncation(&n, Some(account), Some(region))?;
+            parse_instances(b, &n, account, region)?;
+        }
+    }
+    Ok(true)
+}
+
+#[derive(Default)]
+struct InstancesDoc<'a> {
+    truncation: Truncation,
+    reservations: Option<Vec<ReservationRec<'a>>>,
+}
+
+#[derive(Default)]
+struct ReservationRec<'a> {
+    instances: Option<Vec<InstanceRec<'a>>>,
+}
+
+#[derive(Default)]
+struct InstanceRec<'a> {
+    instance_id: Option<Text<'a>>,
+    security_groups: Option<Vec<GroupRef<'a>>>,
+    interfaces: Option<Vec<InterfaceRec<'a>>>,
+    profile: Option<ArnRec<'a>>,
+    state: Option<StateRec<'a>>,
+    metadata: Option<MetadataRec<'a>>,
+    tags: Option<Vec<TagRec<'a>>>,
+    subnet_id: Option<Text<'a>>,
+    vpc_id: Option<Text<'a>>,
+    public_ip: Option<Text<'a>>,
+    private_ip: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct GroupRef<'a> {
+    group_id: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct InterfaceRec<'a> {
+    groups: Option<Vec<GroupRef<'a>>>,
+    ipv6: Option<Vec<Ipv6Rec<'a>>>,
+}
+
+#[derive(Default)]
+struct Ipv6Rec<'a> {
+    address: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct ArnRec<'a> {
+    arn: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct StateRec<'a> {
+    name: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct MetadataRec<'a> {
+    http_tokens: Option<Text<'a>>,
+}
+
+#[derive(Default)]
+struct TagRec<'a> {
+    key: Option<Text<'a>>,
+    value: Option<Text<'a>>,
+}
+
+/// `Record` for a record whose fields are all strings (or `null`), by key.
+macro_rules! text_record {
+    ($ty:ident { $($key:literal => $field:ident),+ $(,)? }) => {
+        impl<'de> Record<'de> for $ty<'de> {
+            fn field<A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+                _cx: Cx<'_>,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    $($key => self.$field = map.next_value_seed(OptText)?,)+
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+    };
+}
+
+text_record!(GroupRef { "GroupId" => group_id });
+text_record!(Ipv6Rec { "Ipv6Address" => address });
+text_record!(ArnRec { "Arn" => arn });
+text_record!(StateRec { "Name" => name });
+text_record!(MetadataRec { "HttpTokens" => http_tokens });
+text_record!(TagRec { "Key" => key, "Value" => value });
+
+impl<'de> Record<'de> for InstancesDoc<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Reservations" => self.reservations = map.next_value_seed(cx.list())?,
+            _ => return self.truncation.field(key, map, cx.around),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for ReservationRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Instances" => self.instances = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for InstanceRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value_seed(OptText)?,
+            "SecurityGroups" => self.security_groups = map.next_value_seed(cx.list())?,
+            "NetworkInterfaces" => self.interfaces = map.next_value_seed(cx.list())?,
+            "IamInstanceProfile" => self.profile = map.next_value_seed(cx.record())?,
+            "State" => self.state = map.next_value_seed(cx.record())?,
+            "MetadataOptions" => self.metadata = map.next_value_seed(cx.record())?,
+            "Tags" => self.tags = map.next_value_seed(cx.list())?,
+            "SubnetId" => self.subnet_id = map.next_value_seed(OptText)?,
+            "VpcId" => self.vpc_id = map.next_value_seed(OptText)?,
+            "PublicIpAddress" => self.public_ip = map.next_value_seed(OptText)?,
+            "PrivateIpAddress" => self.private_ip = map.next_value_seed(OptText)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+impl<'de> Record<'de> for InterfaceRec<'de> {
+    fn field<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        cx: Cx<'_>,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "Groups" => self.groups = map.next_value_seed(cx.list())?,
+            "Ipv6Addresses" => self.ipv6 = map.next_value_seed(cx.list())?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}
+
+/// `ec2::ec2_id`: a non-empty id without whitespace or control characters.
+fn ec2_id<'t>(s: &'t str, file: &str, pointer: String) -> Result<&'t str, IngestError> {
+    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(IngestError::Invalid {
+            file: file.to_string(),
+            pointer,
+            message: format!("invalid id {s:?}"),
+        });
+    }
+    Ok(s)
+}
+
+/// `ec2::ip` for the string `s` at `pointer`.
+fn ip(s: &str, file: &str, pointer: String) -> Result<IpAddr, IngestError> {
+    s.parse().map_err(|_| IngestError::Invalid {
+        file: file.to_string(),
+        pointer,
+        message: format!("invalid IP address {s:?}"),
+    })
+}
+
+/// Loads the instances of a `describe-instances` output parsed into records:
+/// `ec2::parse_instances` on the same document.
+fn load_instances_doc(
+    b: &mut Builder,
+    doc: InstancesDoc<'_>,
+    file: &str,
+    account: &str,
+    region: &str,
+) -> Result<(), IngestError> {
+    let account = b.intern(account);
+    let region = b.intern(region);
+    for (ri, res) in doc.reservations.iter().flatten().enumerate() {
+        for (ii, i) in res.instances.iter().flatten().enumerate() {
+            let ptr = format!("/Reservations/{ri}/Instances/{ii}");
+            let id_s = req(&i.instance_id, file, &ptr, "InstanceId")?;
+            let id = b.intern(ec2_id(id_s, file, format!("{ptr}/InstanceId"))?);
+            b.claim_at("instance", None, id, file, &ptr)?;
+            let mut security_groups: Vec<Sym> = Vec::new();
+            let mut add_sg = |b: &mut Builder, g: &str| {
+                let s = b.intern(g);
+                if !security_groups.contains(&s) {
+                    security_groups.push(s);
+                }
+            };
+            // `Node::field_list` reads every id before any is used.
+            let mut ids = Vec::new();
+            for (k, g) in i.security_groups.iter().flatten().enumerate() {
+                ids.push(req(
+                    &g.group_id,
+                    file,
+                    &format!("{ptr}/SecurityGroups/{k}"),
+                    "GroupId",
+                )?);
+            }
+            for g in ids {
+                add_sg(b, g);
+            }
+            let mut ipv6_addresses = Vec::new();
+            for (k, ni) in i.interfaces.iter().flatten().enumerate() {
+                let ni_ptr = format!("{ptr}/NetworkInterfaces/{k}");
+                let mut ids = Vec::new();
+                for (m, g) in ni.groups.iter().flatten().enumerate() {
+                    ids.push(req(
+                        &g.group_id,
+                        file,
+                        &format!("{ni_ptr}/Groups/{m}"),
+                        "GroupId",
+                    )?);
+                }
+                for g in ids {
+                    add_sg(b, g);
+                }
+                for (m, a) in ni.ipv6.iter().flatten().enumerate() {
+                    let a_ptr = format!("{ni_ptr}/Ipv6Addresses/{m}");
+                    let s = req(&a.address, file, &a_ptr, "Ipv6Address")?;
+                    ipv6_addresses.push(ip(s, file, format!("{a_ptr}/Ipv6Address"))?);
+                }
+            }
+            let instance_profile = match &i.profile {
+                Some(p) => {
+                    let p_ptr = format!("{ptr}/IamInstanceProfile");
+                    let s = req(&p.arn, file, &p_ptr, "Arn")?;
+                    if Arn::parse(s).is_none() {
+                        return Err(IngestError::Invalid {
+                            file: file.to_string(),
+                            pointer: format!("{p_ptr}/Arn"),
+                            message: format!("invalid instance profile ARN {s:?}"),
+                        });
+                    }
+                    Some(b.intern(s))
+                }
+                None => None,
+            };
+            let state = i
+                .state
+                .as_ref()
+                .and_then(|s| s.name.as_deref())
+                .map(str::to_string);
+            let metadata_http_tokens = i
+                .metadata
+                .as_ref()
+                .and_then(|m| m.http_tokens.as_deref())
+                .map(str::to_string);
+            let mut name_tag = None;
+            for t in i.tags.iter().flatten() {
+                if t.key.as_deref() == Some("Name") {
+                    name_tag = t.value.as_deref().map(str::to_string);
+                }
+            }
+            let subnet = match i.subnet_id.as_deref() {
+                Some(s) => Some(b.intern(ec2_id(s, file, format!("{ptr}/SubnetId"))?)),
+                None => None,
+            };
+            let vpc = match i.vpc_id.as_deref() {
+                Some(s) => Some(b.intern(ec2_id(s, file, format!("{ptr}/VpcId"))?)),
+                None => None,
+            };
+            let public_ip = match i.public_ip.as_deref() {
+                None => None,
+                Some(s) => match ip(s, file, format!("{ptr}/PublicIpAddress")) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        b.warn(
+                            file,
+                            Some(&format!("{ptr}/PublicIpAddress")),
+                            format!("{e}: kept as written"),
+                        );
+                        None
+                    }
+                },
+            };
+            let private_ip = match i.private_ip.as_deref() {
+                None => None,
+                Some(s) => match ip(s, file, format!("{ptr}/PrivateIpAddress")) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        b.warn(
+                            file,
+                            Some(&format!("{ptr}/PrivateIpAddress")),
+                            format!("{e}: ignored"),
+                        );
+                        None
+                    }
+                },
+            };
+            let iid = InstanceId(b.model.instances.len() as u32);
+            b.model.instances.push(Instance {
+                id,
+                account,
+                region,
+                state,
+                subnet,
+                vpc,
+                public_ip,
+                public_address: i.public_ip.as_deref().map(str::to_string),
+                private_ip,
+                ipv6_addresses,
+                security_groups,
+                instance_profile,
+                metadata_http_tokens,
+                name_tag,
+            });
+            b.source_at(ItemRef::Instance(iid), file, ptr);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ExportLayout;
+    use serde_json::{json, Value};
+
+    const FILE: &str = "accounts/111122223333/ec2/us-east-1/describe-instances.json";
+
+    fn dump(b: &Builder) -> String {
+        let m = &b.model;
+        let strings: Vec<&str> = (0..m.interner.len() as u32)
+            .map(|i| m.interner.resolve(Sym(i)))
+            .collect();
+        let mut sources: Vec<String> = b
+            .sources
+            .iter()
+            .map(|(item, loc)| format!("{item:?} {loc:?}"))
+            .collect();
+        sources.sort();
+        format!(
+            "{strings:?}\n{:?}\n{sources:?}\n{:?}\n{:?}",
+            m.instances, b.coverage, b.warnings
+        )
+    }
+
+    fn new_builder() -> Builder {
+        Builder::new(std::path::PathBuf::from("."), ExportLayout::Native)
+    }
+
+    /// The `Value` path: the reference.
+    fn by_value(text: &str) -> String {
+        let mut b = new_builder();
+        let run = |b: &mut Builder| -> Result<(), IngestError> {
+            let v = parse_json_text(text, FILE)?;
+            let n = Node::root(&v, FILE);
+            b.note_truncation(&n, Some("111122223333"), Some("us-east-1"))?;
+            parse_instances(b, &n, "111122223333", "us-east-1")
+        };
+        match run(&mut b) {
+            Ok(()) => dump(&b),
+            Err(e) => format!("error: {e}"),
+        }
+    }
+
+    /// The typed path, or `None` when it refuses the text.
+    fn by_records(text: &str) -> Option<String> {
+        let doc = parse_record::<InstancesDoc>(text).ok()?;
+        let mut b = new_builder();
+        if doc.truncation.truncated() {
+            b.truncated(FILE, Some("111122223333"), Some("us-east-1"));
+        }
+        Some(
+            match load_instances_doc(&mut b, doc, FILE, "111122223333", "us-east-1") {
+                Ok(()) => dump(&b),
+                Err(e) => format!("error: {e}"),
+            },
+        )
+    }
+
+    fn check(text: &str, expect: bool) {
+        let reference = by_value(text);
+        match by_records(text) {
+            Some(got) => {
+                assert!(expect, "typed path took {text}");
+                assert_eq!(got, reference, "{text}");
+            }
+            None => assert!(!expect, "typed path refused {text}"),
+        }
+    }
+
+    fn base() -> Value {
+        json!({"Reservations": [
+            {"ReservationId": "r-1", "Instances": [
+                {"InstanceId": "i-1", "SubnetId": "subnet-1", "VpcId": "vpc-1",
+                 "PublicIpAddress": "203.0.113.5", "PrivateIpAddress": "10.0.0.5",
+                 "State": {"Code": 16, "Name": "running"},
+                 "MetadataOptions": {"HttpTokens": "optional"},
+                 "IamInstanceProfile": {"Arn": "arn:aws:iam::111122223333:instance-profile/web", "Id": "AIPA1"},
+                 "SecurityGroups": [{"GroupName": "web", "GroupId": "sg-1"}, {"GroupId": "sg-2"}],
+                 "NetworkInterfaces": [{"Groups": [{"GroupId": "sg-2"}, {"GroupId": "sg-3"}],
+                    "Ipv6Addresses": [{"Ipv6Address": "2001:db8::1"}]}],
+                 "Tags": [{"Key": "env", "Value": "prod"}, {"Key": "Name", "Value": "web-1"}]},
+                {"InstanceId": "i-2", "PublicIpAddress": "not-an-ip", "PrivateIpAddress": "10.0.0.300"}
+            ]},
+            {"Instances": []}
+        ], "NextToken": null})
+    }
+
+    #[test]
+    fn the_base_document_loads_the_same_both_ways() {
+        check(&base().to_string(), true);
+        check(&serde_json::to_string_pretty(&base()).unwrap(), true);
+        check(
+            &base()
+                .to_string()
+                .replacen('{', "{\"NextToken\": \"t\", ", 1),
+            true,
+        );
+        check("{}", true);
+        check("[]", false);
+    }
+
+    /// Every node replaced by each JSON type, and every object field removed.
+    #[test]
+    fn mutated_documents_load_the_same_both_ways() {
+        let replacements = [
+            json!(null),
+            json!(true),
+            json!(7),
+            json!("x"),
+            json!("i-9"),
+            json!("sg 1"),
+            json!("10.1.2.3"),
+            json!("arn:aws:iam::111122223333:instance-profile/p"),
+            json!([]),
+            json!({}),
+        ];
+        let base = base();
+        let mut pointers = Vec::new();
+        let mut stack = vec![(String::new(), &base)];
+        while let Some((p, v)) = stack.pop() {
+            match v {
+                Value::Object(m) => stack.extend(m.iter().map(|(k, c)| (format!("{p}/{k}"), c))),
+                Value::Array(a) => {
+                    stack.extend(a.iter().enumerate().map(|(i, c)| (format!("{p}/{i}"), c)))
+                }
+                _ => {}
+            }
+            pointers.push(p);
+        }
+        let (mut typed, mut total) = (0, 0);
+        for p in &pointers {
+            let mut variants = Vec::new();
+            for r in &replacements {
+                let mut doc = base.clone();
+                if let Some(slot) = doc.pointer_mut(p) {
+                    *slot = r.clone();
+                    variants.push(doc);
+                }
+            }
+            if let Some((parent, key)) = p.rsplit_once('/') {
+                let mut doc = base.clone();
+                if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
+                    m.shift_remove(key);
+                    variants.push(doc);
+                }
+            }
+            for doc in variants {
+                let text = doc.to_string();
+                let reference = by_value(&text);
+                total += 1;
+                if let Some(got) = by_records(&text) {
+                    typed += 1;
+                    assert_eq!(got, reference, "at {p}: {text}");
+                }
+            }
+        }
+        assert!(total > 400 && typed * 3 > total, "{typed} of {total} taken");
+    }
+}
