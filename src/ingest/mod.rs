@@ -15,6 +15,12 @@
 //! `get-bucket-encryption`, Lambda `get-policy`, `get-function-url-config`) means the call
 //! was made and AWS answered "there is none" (`NoSuchBucketPolicy`, ...): `Present(None)`.
 //!
+//! Speed (issue #7): the two largest files of an export, the GAAD (`gaad.rs`) and
+//! `describe-instances` (`instances.rs`), are deserialized straight into typed records that
+//! borrow their strings from the file's text; only policy documents become `Value`s (the
+//! policy parser reads those). A file the records refuse is loaded through the `Value` +
+//! `json::Node` path, which stays the reference for every error message.
+//!
 //! Bad input is an `IngestError` naming the file and JSON path; nothing partial is returned.
 //! Limits: `json::MAX_FILE_BYTES` per file, `policy::parse::MAX_JSON_DEPTH` nesting,
 //! `layout::MAX_FILES` files.
