@@ -619,6 +619,31 @@ impl<'a> RouteCtx<'a> {
         if !mentioned {
             return out;
         }
+        // An endpoint whose id and VPC no condition value of the question can match (as a
+        // case-insensitive pattern, whatever the operator) is one the policies cannot tell
+        // from an outsider's: every request allowed through it (the same keys, one more
+        // gate) is allowed through the foreign path asked below with a value none of them
+        // matches either, so asking it would only repeat a refutation.
+        let docs = input_docs(inputs);
+        let by_variable = docs.iter().any(|d| {
+            d.statements.iter().any(|st| {
+                let var = |v: &String| v.to_ascii_lowercase().contains("${aws:sourcevpc");
+                st.conditions.iter().any(|c| c.values.iter().any(var))
+                    || st.resource.as_ref().is_some_and(|r| r.patterns.iter().any(var))
+            })
+        });
+        let matched = |key: &str, value: &str| {
+            docs.iter().any(|d| {
+                d.statements.iter().any(|st| {
+                    st.conditions.iter().any(|c| {
+                        c.key.eq_ignore_ascii_case(key)
+                            && c.values
+                                .iter()
+                                .any(|v| crate::smt::glob::Glob::pattern(v, true).matches(value))
+                    })
+                })
+            })
+        };
         if inside {
             for (i, e) in self.endpoints.iter().enumerate() {
                 if e.service != service
@@ -626,14 +651,20 @@ impl<'a> RouteCtx<'a> {
                 {
                     continue;
                 }
-                out.push(NetworkPath::Endpoint(i));
+                let told_apart = by_variable
+                    || matched("aws:SourceVpce", &e.id)
+                    || e.vpc
+                        .as_deref()
+                        .is_none_or(|v| matched("aws:SourceVpc", v));
+                if told_apart {
+                    out.push(NetworkPath::Endpoint(i));
+                }
             }
         }
         out.push(NetworkPath::Foreign);
         // Only endpoints and VPCs this question's own policies pin can behave unlike the
         // foreign alternative (which takes a value none of them names): the others would
         // repeat its answer, one question each, on every edge of a large export.
-        let docs = input_docs(inputs);
         let pinned_here = |key: &str, v: &str| {
             docs.iter().any(|d| {
                 d.statements.iter().any(|st| {
