@@ -629,7 +629,10 @@ impl<'a> RouteCtx<'a> {
             d.statements.iter().any(|st| {
                 let var = |v: &String| v.to_ascii_lowercase().contains("${aws:sourcevpc");
                 st.conditions.iter().any(|c| c.values.iter().any(var))
-                    || st.resource.as_ref().is_some_and(|r| r.patterns.iter().any(var))
+                    || st
+                        .resource
+                        .as_ref()
+                        .is_some_and(|r| r.patterns.iter().any(var))
             })
         });
         let matched = |key: &str, value: &str| {
@@ -653,9 +656,7 @@ impl<'a> RouteCtx<'a> {
                 }
                 let told_apart = by_variable
                     || matched("aws:SourceVpce", &e.id)
-                    || e.vpc
-                        .as_deref()
-                        .is_none_or(|v| matched("aws:SourceVpc", v));
+                    || e.vpc.as_deref().is_none_or(|v| matched("aws:SourceVpc", v));
                 if told_apart {
                     out.push(NetworkPath::Endpoint(i));
                 }
