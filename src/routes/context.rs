@@ -1135,18 +1135,28 @@ mod endpoint_tests {
         // Nothing names the network keys: the direct request is all there is to ask.
         check_paths(&eps, plain, true, Some("us-east-1"), &[Direct]);
         check_paths(&eps, plain, false, None, &[Direct]);
-        // Inside: every S3 endpoint of the zone, gateways only in the bucket's region; then
-        // an outsider's endpoint.
+        // Inside: the S3 endpoints of the zone a condition value can tell apart (gateways
+        // only in the bucket's region); then an outsider's endpoint, which answers for the
+        // endpoints no value matches.
         check_paths(
             &eps,
             locked,
+            true,
+            Some("us-east-1"),
+            &[Direct, Endpoint(0), Foreign],
+        );
+        check_paths(&eps, locked, true, None, &[Direct, Endpoint(0), Foreign]);
+        let any_vpce = r#"{"Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*","Condition":{"StringNotLike":{"aws:SourceVpce":"VPCE-*"}}}]}"#;
+        check_paths(
+            &eps,
+            any_vpce,
             true,
             Some("us-east-1"),
             &[Direct, Endpoint(0), Endpoint(2), Foreign],
         );
         check_paths(
             &eps,
-            locked,
+            any_vpce,
             true,
             None,
             &[Direct, Endpoint(0), Endpoint(1), Endpoint(2), Foreign],
@@ -1165,7 +1175,6 @@ mod endpoint_tests {
             Some("us-east-1"),
             &[
                 Direct,
-                Endpoint(0),
                 Foreign,
                 Unheld {
                     vpce: Some("vpce-z".into()),
