@@ -613,7 +613,8 @@ impl<'a> RouteCtx<'a> {
         inputs: &AuthzInputs<'_>,
     ) -> Vec<NetworkPath> {
         let mut out = vec![NetworkPath::Direct];
-        let mentioned = input_docs(inputs).iter().any(|d| {
+        let docs = input_docs(inputs);
+        let mentioned = docs.iter().any(|d| {
             doc_mentions_keys(d, &VPC_KEYS) || (!inside && doc_mentions_keys(d, &["aws:sourceip"]))
         });
         if !mentioned {
@@ -624,7 +625,6 @@ impl<'a> RouteCtx<'a> {
         // from an outsider's: every request allowed through it (the same keys, one more
         // gate) is allowed through the foreign path asked below with a value none of them
         // matches either, so asking it would only repeat a refutation.
-        let docs = input_docs(inputs);
         let by_variable = docs.iter().any(|d| {
             d.statements.iter().any(|st| {
                 let var = |v: &String| v.to_ascii_lowercase().contains("${aws:sourcevpc");
@@ -635,16 +635,19 @@ impl<'a> RouteCtx<'a> {
                         .is_some_and(|r| r.patterns.iter().any(var))
             })
         });
-        let matched = |key: &str, value: &str| {
+        // Whether some condition on `key` in the question has a value `hit` accepts.
+        let any_value = |key: &str, hit: &dyn Fn(&str) -> bool| {
             docs.iter().any(|d| {
                 d.statements.iter().any(|st| {
-                    st.conditions.iter().any(|c| {
-                        c.key.eq_ignore_ascii_case(key)
-                            && c.values
-                                .iter()
-                                .any(|v| crate::smt::glob::Glob::pattern(v, true).matches(value))
-                    })
+                    st.conditions
+                        .iter()
+                        .any(|c| c.key.eq_ignore_ascii_case(key) && c.values.iter().any(|v| hit(v)))
                 })
+            })
+        };
+        let matched = |key: &str, value: &str| {
+            any_value(key, &|v| {
+                crate::smt::glob::Glob::pattern(v, true).matches(value)
             })
         };
         if inside {
@@ -666,15 +669,7 @@ impl<'a> RouteCtx<'a> {
         // Only endpoints and VPCs this question's own policies pin can behave unlike the
         // foreign alternative (which takes a value none of them names): the others would
         // repeat its answer, one question each, on every edge of a large export.
-        let pinned_here = |key: &str, v: &str| {
-            docs.iter().any(|d| {
-                d.statements.iter().any(|st| {
-                    st.conditions
-                        .iter()
-                        .any(|c| c.key.eq_ignore_ascii_case(key) && c.values.iter().any(|x| x == v))
-                })
-            })
-        };
+        let pinned_here = |key: &str, v: &str| any_value(key, &|x| x == v);
         for v in &self.unheld_vpces {
             if pinned_here("aws:SourceVpce", v) {
                 out.push(NetworkPath::Unheld {

@@ -127,7 +127,7 @@ impl Domain {
         guard: Option<usize>,
     ) -> Result<Domain, DomainError> {
         let explored = explore_regions(&matchers, limit, guard)?;
-        Ok(Domain::assemble(matchers, &explored, hints, guard))
+        Ok(Domain::assemble(matchers, explored, hints, guard))
     }
 
     /// The domain from explored regions: the regions hints fall in first (in hint order,
@@ -135,7 +135,7 @@ impl Domain {
     /// exploration found them.
     fn assemble(
         matchers: Vec<Glob>,
-        explored: &[Region],
+        explored: Vec<Region>,
         hints: &[String],
         guard: Option<usize>,
     ) -> Domain {
@@ -155,7 +155,7 @@ impl Domain {
         for r in explored {
             if !by_signature.contains_key(&r.signature) {
                 by_signature.insert(r.signature.clone(), regions.len() as u32);
-                regions.push(r.clone());
+                regions.push(r);
             }
         }
         // A region must exist even with no matchers (the whole string space) or when the
