@@ -1,7 +1,7 @@
 //! The fast path for `get-account-authorization-details` (GAAD), the bulk of an export:
 //! the file's text deserialized straight into typed records that borrow their strings from
-//! it (no `Value` tree except for the policy documents the policy parser reads, no JSON
-//! pointer built unless an item needs one), then loaded with the checks of
+//! it (`records.rs`: no `Value` tree except for the policy documents the policy parser
+//! reads, no JSON pointer built unless an item needs one), then loaded with the checks of
 //! `iam::load_gaad`, in its order, with its errors.
 //!
 //! The records check at least every type `iam::load_gaad` checks (they are stricter: every
@@ -13,22 +13,15 @@
 
 use super::builder::Builder;
 use super::iam::{check_iam_arn, link_profiles, note_account_at, resolve_attached, GAAD_EXPECTED};
-use super::json::{Scratch, ValueSeed};
+use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
 use super::IngestError;
 use crate::model::{
     AttachedPolicy, Collected, Group, GroupId, GroupMembership, InstanceProfile, InstanceProfileId,
     ItemRef, ManagedPolicy, ManagedPolicyId, PolicyId, PolicyKind, Role, RoleId, Sym, User, UserId,
 };
-use crate::policy::parse::MAX_JSON_DEPTH;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::MapAccess;
 use serde_json::Value;
-use std::borrow::Cow;
 use std::collections::HashMap;
-use std::fmt;
-use std::marker::PhantomData;
-
-/// A string of the document: borrowed unless it held escapes.
-pub(super) type Text<'a> = Cow<'a, str>;
 
 /// A GAAD as the load reads it.
 #[derive(Default)]
@@ -49,536 +42,6 @@ impl GaadDoc<'_> {
     }
 }
 
-/// The fields of a list output that say it is only a first page, as
-/// `Builder::note_truncation` reads them: `IsTruncated` is `true`, or `NextToken`,
-/// `Marker` or `ContinuationToken` is there and not `null` (each by its last occurrence, as
-/// in a parsed object).
-#[derive(Default)]
-pub(super) struct Truncation {
-    is_truncated: bool,
-    tokens: [bool; 3],
-}
-
-impl Truncation {
-    pub(super) fn truncated(&self) -> bool {
-        self.is_truncated || self.tokens.iter().any(|t| *t)
-    }
-
-    /// Reads `key`'s value when it is one of these fields (`Ok(true)`).
-    pub(super) fn field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        around: usize,
-    ) -> Result<bool, A::Error> {
-        let token = match key {
-            "IsTruncated" => {
-                self.is_truncated = map.next_value_seed(Skip { around })? == Skipped::True;
-                return Ok(true);
-            }
-            "NextToken" => 0,
-            "Marker" => 1,
-            "ContinuationToken" => 2,
-            _ => return Ok(false),
-        };
-        let present = map.next_value_seed(Skip { around })? != Skipped::Null;
-        if let Some(t) = self.tokens.get_mut(token) {
-            *t = present;
-        }
-        Ok(true)
-    }
-}
-
-#[derive(Default)]
-struct ManagedPolicyRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-    default_version_id: Option<Text<'a>>,
-    path: Option<Text<'a>>,
-    attachment_count: Option<u64>,
-    versions: Option<Vec<VersionRec<'a>>>,
-}
-
-#[derive(Default)]
-struct VersionRec<'a> {
-    document: Option<Value>,
-    version_id: Option<Text<'a>>,
-    is_default: Option<bool>,
-}
-
-#[derive(Default)]
-struct GroupRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-    group_id: Option<Text<'a>>,
-    path: Option<Text<'a>>,
-    inline: Option<Vec<InlineRec<'a>>>,
-    attached: Option<Vec<AttachedRec<'a>>>,
-}
-
-#[derive(Default)]
-struct UserRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-    user_id: Option<Text<'a>>,
-    path: Option<Text<'a>>,
-    groups: Option<Vec<Text<'a>>>,
-    inline: Option<Vec<InlineRec<'a>>>,
-    attached: Option<Vec<AttachedRec<'a>>>,
-    boundary: Option<BoundaryRec<'a>>,
-}
-
-#[derive(Default)]
-struct RoleRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-    role_id: Option<Text<'a>>,
-    path: Option<Text<'a>>,
-    trust: Option<Value>,
-    inline: Option<Vec<InlineRec<'a>>>,
-    attached: Option<Vec<AttachedRec<'a>>>,
-    boundary: Option<BoundaryRec<'a>>,
-    profiles: Option<Vec<ProfileRec<'a>>>,
-}
-
-#[derive(Default)]
-struct InlineRec<'a> {
-    name: Option<Text<'a>>,
-    document: Option<Value>,
-}
-
-#[derive(Default)]
-struct AttachedRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct BoundaryRec<'a> {
-    arn: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct ProfileRec<'a> {
-    arn: Option<Text<'a>>,
-    name: Option<Text<'a>>,
-    id: Option<Text<'a>>,
-    path: Option<Text<'a>>,
-    roles: Option<Vec<ProfileRoleRec<'a>>>,
-}
-
-#[derive(Default)]
-struct ProfileRoleRec<'a> {
-    arn: Option<Text<'a>>,
-}
-
-/// Deserializes a GAAD's text (already through `json::json_text`). `Err` means only "not
-/// through this path": the caller then loads the file through the `Value` path, whose error
-/// (if any) is the one reported.
-pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
-    parse_record(text)
-}
-
-/// Deserializes a whole file's text (already through `json::json_text`) as the record `T`;
-/// a document that is `null` or not an object is refused.
-pub(super) fn parse_record<'de, T: Record<'de>>(text: &'de str) -> Result<T, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let mut scratch = Scratch::default();
-    let doc = RecordSeed::<T>::new(&mut scratch, 0).deserialize(&mut de)?;
-    de.end()?;
-    doc.ok_or_else(|| de::Error::custom("the document is null"))
-}
-
-// ---------------------------------------------------------------------------------------
-// Deserialization. Every seed knows how many lists/objects surround its value (`around`)
-// and refuses to open one past `MAX_JSON_DEPTH`, like `json::value_from_str`.
-
-/// The depth of a list/object opened inside `around` others, or an error past the limit.
-pub(super) fn open<E: de::Error>(around: usize) -> Result<usize, E> {
-    let depth = around + 1;
-    if depth > MAX_JSON_DEPTH {
-        return Err(E::custom("nested too deep"));
-    }
-    Ok(depth)
-}
-
-/// An object the load reads some fields of.
-pub(super) trait Record<'de>: Default {
-    /// Reads the value of field `key` from `map` when the record keeps it (`Ok(true)`);
-    /// `Ok(false)` leaves the value for the caller to skip. `cx.around` counts the record's
-    /// own object.
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error>;
-}
-
-/// What a seed needs: the scratch space for policy documents and the nesting so far.
-pub(super) struct Cx<'s> {
-    scratch: &'s mut Scratch,
-    pub(super) around: usize,
-}
-
-impl<'s> Cx<'s> {
-    pub(super) fn doc(self) -> OptDoc<'s> {
-        OptDoc(ValueSeed {
-            scratch: self.scratch,
-            depth: self.around,
-        })
-    }
-
-    pub(super) fn list<T>(self) -> ListSeed<'s, T> {
-        ListSeed {
-            scratch: self.scratch,
-            around: self.around,
-            _t: PhantomData,
-        }
-    }
-
-    pub(super) fn record<T>(self) -> RecordSeed<'s, T> {
-        RecordSeed::new(self.scratch, self.around)
-    }
-}
-
-/// A record, or `None` for `null`.
-pub(super) struct RecordSeed<'s, T> {
-    scratch: &'s mut Scratch,
-    around: usize,
-    _t: PhantomData<T>,
-}
-
-impl<'s, T> RecordSeed<'s, T> {
-    pub(super) fn new(scratch: &'s mut Scratch, around: usize) -> Self {
-        RecordSeed {
-            scratch,
-            around,
-            _t: PhantomData,
-        }
-    }
-}
-
-impl<'de, T: Record<'de>> DeserializeSeed<'de> for RecordSeed<'_, T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, T: Record<'de>> Visitor<'de> for RecordSeed<'_, T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
-        let around = open(self.around)?;
-        let mut record = T::default();
-        while let Some(key) = map.next_key_seed(TextSeed)? {
-            let cx = Cx {
-                scratch: &mut *self.scratch,
-                around,
-            };
-            if !record.field(&key, &mut map, cx)? {
-                map.next_value_seed(Skip { around })?;
-            }
-        }
-        Ok(Some(record))
-    }
-}
-
-/// A list of records (a `null` item is refused), or `None` for `null`.
-pub(super) struct ListSeed<'s, T> {
-    scratch: &'s mut Scratch,
-    around: usize,
-    _t: PhantomData<T>,
-}
-
-impl<'de, T: Record<'de>> DeserializeSeed<'de> for ListSeed<'_, T> {
-    type Value = Option<Vec<T>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Vec<T>>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de, T: Record<'de>> Visitor<'de> for ListSeed<'_, T> {
-    type Value = Option<Vec<T>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of objects or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<Vec<T>>, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<Vec<T>>, A::Error> {
-        let around = open(self.around)?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) =
-            seq.next_element_seed(RecordSeed::<T>::new(&mut *self.scratch, around))?
-        {
-            match item {
-                Some(item) => items.push(item),
-                None => return Err(de::Error::custom("a null list item")),
-            }
-        }
-        Ok(Some(items))
-    }
-}
-
-/// A string (borrowed when it has no escapes).
-pub(super) struct TextSeed;
-
-impl<'de> DeserializeSeed<'de> for TextSeed {
-    type Value = Text<'de>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Text<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for TextSeed {
-    type Value = Text<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-        Ok(Cow::Borrowed(v))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-        Ok(Cow::Owned(v))
-    }
-}
-
-/// A string or `null` (`None`).
-pub(super) struct OptText;
-
-impl<'de> DeserializeSeed<'de> for OptText {
-    type Value = Option<Text<'de>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Text<'de>>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptText {
-    type Value = Option<Text<'de>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<Text<'de>>, E> {
-        Ok(None)
-    }
-
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Option<Text<'de>>, E> {
-        Ok(Some(Cow::Borrowed(v)))
-    }
-
-    fn visit_str<E>(self, v: &str) -> Result<Option<Text<'de>>, E> {
-        Ok(Some(Cow::Owned(v.to_owned())))
-    }
-
-    fn visit_string<E>(self, v: String) -> Result<Option<Text<'de>>, E> {
-        Ok(Some(Cow::Owned(v)))
-    }
-}
-
-/// A list of strings (`null` items refused) or `null` (`None`).
-pub(super) struct OptTextList {
-    pub(super) around: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for OptTextList {
-    type Value = Option<Vec<Text<'de>>>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptTextList {
-    type Value = Option<Vec<Text<'de>>>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of strings or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        open::<A::Error>(self.around)?;
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(s) = seq.next_element_seed(TextSeed)? {
-            items.push(s);
-        }
-        Ok(Some(items))
-    }
-}
-
-/// A boolean or `null` (`None`).
-pub(super) struct OptBool;
-
-impl<'de> DeserializeSeed<'de> for OptBool {
-    type Value = Option<bool>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<bool>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptBool {
-    type Value = Option<bool>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a boolean or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<bool>, E> {
-        Ok(None)
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Option<bool>, E> {
-        Ok(Some(v))
-    }
-}
-
-/// A non-negative integer or `null` (`None`); what `Value::as_u64` accepts (serde_json hands
-/// every non-negative integer to `visit_u64`).
-pub(super) struct OptU64;
-
-impl<'de> DeserializeSeed<'de> for OptU64 {
-    type Value = Option<u64>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<u64>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OptU64 {
-    type Value = Option<u64>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a non-negative integer or null")
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<u64>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E>(self, v: u64) -> Result<Option<u64>, E> {
-        Ok(Some(v))
-    }
-}
-
-/// A policy document as a `Value` (what the policy parser reads), `None` for `null`.
-pub(super) struct OptDoc<'s>(ValueSeed<'s>);
-
-impl<'de> DeserializeSeed<'de> for OptDoc<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<Value>, D::Error> {
-        Ok(match self.0.deserialize(d)? {
-            Value::Null => None,
-            v => Some(v),
-        })
-    }
-}
-
-/// What a skipped value was, for the few fields only looked at for that.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Skipped {
-    Null,
-    True,
-    Other,
-}
-
-/// Any value, checked (it must be valid JSON within the nesting limit) and dropped.
-pub(super) struct Skip {
-    pub(super) around: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for Skip {
-    type Value = Skipped;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Skipped, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Skip {
-    type Value = Skipped;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any valid JSON value")
-    }
-
-    fn visit_bool<E>(self, v: bool) -> Result<Skipped, E> {
-        Ok(if v { Skipped::True } else { Skipped::Other })
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Skipped, E> {
-        Ok(Skipped::Other)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Skipped, E> {
-        Ok(Skipped::Other)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Skipped, E> {
-        Ok(Skipped::Other)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Skipped, E> {
-        Ok(Skipped::Other)
-    }
-
-    fn visit_unit<E>(self) -> Result<Skipped, E> {
-        Ok(Skipped::Null)
-    }
-
-    fn visit_none<E>(self) -> Result<Skipped, E> {
-        Ok(Skipped::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Skipped, D::Error> {
-        self.deserialize(d)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skipped, A::Error> {
-        let around = open(self.around)?;
-        while seq.next_element_seed(Skip { around })?.is_some() {}
-        Ok(Skipped::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skipped, A::Error> {
-        let around = open(self.around)?;
-        while map.next_key_seed(Skip { around })?.is_some() {
-            map.next_value_seed(Skip { around })?;
-        }
-        Ok(Skipped::Other)
-    }
-}
-
 impl<'de> Record<'de> for GaadDoc<'de> {
     fn field<A: MapAccess<'de>>(
         &mut self,
@@ -586,211 +49,110 @@ impl<'de> Record<'de> for GaadDoc<'de> {
         map: &mut A,
         cx: Cx<'_>,
     ) -> Result<bool, A::Error> {
-        let around = cx.around;
         match key {
-            "Policies" => {
-                self.has_gaad_key = true;
-                self.policies = map.next_value_seed(cx.list())?;
-            }
-            "GroupDetailList" => {
-                self.has_gaad_key = true;
-                self.groups = map.next_value_seed(cx.list())?;
-            }
-            "UserDetailList" => {
-                self.has_gaad_key = true;
-                self.users = map.next_value_seed(cx.list())?;
-            }
-            "RoleDetailList" => {
-                self.has_gaad_key = true;
-                self.roles = map.next_value_seed(cx.list())?;
-            }
-            _ => return self.truncation.field(key, map, around),
+            "Policies" => self.policies = cx.next(map)?,
+            "GroupDetailList" => self.groups = cx.next(map)?,
+            "UserDetailList" => self.users = cx.next(map)?,
+            "RoleDetailList" => self.roles = cx.next(map)?,
+            _ => return self.truncation.field(key, map, cx),
         }
+        self.has_gaad_key = true;
         Ok(true)
     }
 }
 
-impl<'de> Record<'de> for ManagedPolicyRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            "PolicyName" => self.name = map.next_value_seed(OptText)?,
-            "DefaultVersionId" => self.default_version_id = map.next_value_seed(OptText)?,
-            "Path" => self.path = map.next_value_seed(OptText)?,
-            "AttachmentCount" => self.attachment_count = map.next_value_seed(OptU64)?,
-            "PolicyVersionList" => self.versions = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct ManagedPolicyRec<'a> {
+        "Arn" => arn: Option<Text<'a>>,
+        "PolicyName" => name: Option<Text<'a>>,
+        "DefaultVersionId" => default_version_id: Option<Text<'a>>,
+        "Path" => path: Option<Text<'a>>,
+        "AttachmentCount" => attachment_count: Option<u64>,
+        "PolicyVersionList" => versions: Option<Vec<VersionRec<'a>>>,
     }
 }
 
-impl<'de> Record<'de> for VersionRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Document" => self.document = map.next_value_seed(cx.doc())?,
-            "VersionId" => self.version_id = map.next_value_seed(OptText)?,
-            "IsDefaultVersion" => self.is_default = map.next_value_seed(OptBool)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct VersionRec<'a> {
+        "Document" => document: Option<Value>,
+        "VersionId" => version_id: Option<Text<'a>>,
+        "IsDefaultVersion" => is_default: Option<bool>,
     }
 }
 
-impl<'de> Record<'de> for GroupRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            "GroupName" => self.name = map.next_value_seed(OptText)?,
-            "GroupId" => self.group_id = map.next_value_seed(OptText)?,
-            "Path" => self.path = map.next_value_seed(OptText)?,
-            "GroupPolicyList" => self.inline = map.next_value_seed(cx.list())?,
-            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct GroupRec<'a> {
+        "Arn" => arn: Option<Text<'a>>,
+        "GroupName" => name: Option<Text<'a>>,
+        "GroupId" => group_id: Option<Text<'a>>,
+        "Path" => path: Option<Text<'a>>,
+        "GroupPolicyList" => inline: Option<Vec<InlineRec<'a>>>,
+        "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
     }
 }
 
-impl<'de> Record<'de> for UserRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            "UserName" => self.name = map.next_value_seed(OptText)?,
-            "UserId" => self.user_id = map.next_value_seed(OptText)?,
-            "Path" => self.path = map.next_value_seed(OptText)?,
-            "GroupList" => self.groups = map.next_value_seed(OptTextList { around: cx.around })?,
-            "UserPolicyList" => self.inline = map.next_value_seed(cx.list())?,
-            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
-            "PermissionsBoundary" => self.boundary = map.next_value_seed(cx.record())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct UserRec<'a> {
+        "Arn" => arn: Option<Text<'a>>,
+        "UserName" => name: Option<Text<'a>>,
+        "UserId" => user_id: Option<Text<'a>>,
+        "Path" => path: Option<Text<'a>>,
+        "GroupList" => groups: Option<Vec<Text<'a>>>,
+        "UserPolicyList" => inline: Option<Vec<InlineRec<'a>>>,
+        "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
+        "PermissionsBoundary" => boundary: Option<BoundaryRec<'a>>,
     }
 }
 
-impl<'de> Record<'de> for RoleRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            "RoleName" => self.name = map.next_value_seed(OptText)?,
-            "RoleId" => self.role_id = map.next_value_seed(OptText)?,
-            "Path" => self.path = map.next_value_seed(OptText)?,
-            "AssumeRolePolicyDocument" => self.trust = map.next_value_seed(cx.doc())?,
-            "RolePolicyList" => self.inline = map.next_value_seed(cx.list())?,
-            "AttachedManagedPolicies" => self.attached = map.next_value_seed(cx.list())?,
-            "PermissionsBoundary" => self.boundary = map.next_value_seed(cx.record())?,
-            "InstanceProfileList" => self.profiles = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct RoleRec<'a> {
+        "Arn" => arn: Option<Text<'a>>,
+        "RoleName" => name: Option<Text<'a>>,
+        "RoleId" => role_id: Option<Text<'a>>,
+        "Path" => path: Option<Text<'a>>,
+        "AssumeRolePolicyDocument" => trust: Option<Value>,
+        "RolePolicyList" => inline: Option<Vec<InlineRec<'a>>>,
+        "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
+        "PermissionsBoundary" => boundary: Option<BoundaryRec<'a>>,
+        "InstanceProfileList" => profiles: Option<Vec<ProfileRec<'a>>>,
     }
 }
 
-impl<'de> Record<'de> for InlineRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "PolicyName" => self.name = map.next_value_seed(OptText)?,
-            "PolicyDocument" => self.document = map.next_value_seed(cx.doc())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct InlineRec<'a> {
+        "PolicyName" => name: Option<Text<'a>>,
+        "PolicyDocument" => document: Option<Value>,
     }
 }
 
-impl<'de> Record<'de> for AttachedRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        _cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "PolicyArn" => self.arn = map.next_value_seed(OptText)?,
-            "PolicyName" => self.name = map.next_value_seed(OptText)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct AttachedRec<'a> {
+        "PolicyArn" => arn: Option<Text<'a>>,
+        "PolicyName" => name: Option<Text<'a>>,
     }
 }
 
-impl<'de> Record<'de> for BoundaryRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        _cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "PermissionsBoundaryArn" => self.arn = map.next_value_seed(OptText)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct BoundaryRec<'a> {
+        "PermissionsBoundaryArn" => arn: Option<Text<'a>>,
     }
 }
 
-impl<'de> Record<'de> for ProfileRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            "InstanceProfileName" => self.name = map.next_value_seed(OptText)?,
-            "InstanceProfileId" => self.id = map.next_value_seed(OptText)?,
-            "Path" => self.path = map.next_value_seed(OptText)?,
-            "Roles" => self.roles = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct ProfileRec<'a> {
+        "Arn" => arn: Option<Text<'a>>,
+        "InstanceProfileName" => name: Option<Text<'a>>,
+        "InstanceProfileId" => id: Option<Text<'a>>,
+        "Path" => path: Option<Text<'a>>,
+        "Roles" => roles: Option<Vec<ArnRec<'a>>>,
     }
 }
 
-impl<'de> Record<'de> for ProfileRoleRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        _cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Arn" => self.arn = map.next_value_seed(OptText)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
-    }
+/// Deserializes a GAAD's text (already through `json::json_text`). `Err` means only "not
+/// through this path": the caller then loads the file through the `Value` path, whose error
+/// (if any) is the one reported.
+pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
+    parse_record(text)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,8 +5,9 @@
 
 use super::builder::Builder;
 use super::ec2::parse_instances;
-use super::gaad::{parse_record, req, Cx, OptText, Record, Text, Truncation};
+use super::gaad::req;
 use super::json::{json_text, parse_json_text, Node};
+use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
 use super::IngestError;
 use crate::model::{Arn, Instance, InstanceId, ItemRef, Sym};
 use serde::de::MapAccess;
@@ -50,90 +51,6 @@ struct InstancesDoc<'a> {
     reservations: Option<Vec<ReservationRec<'a>>>,
 }
 
-#[derive(Default)]
-struct ReservationRec<'a> {
-    instances: Option<Vec<InstanceRec<'a>>>,
-}
-
-#[derive(Default)]
-struct InstanceRec<'a> {
-    instance_id: Option<Text<'a>>,
-    security_groups: Option<Vec<GroupRef<'a>>>,
-    interfaces: Option<Vec<InterfaceRec<'a>>>,
-    profile: Option<ArnRec<'a>>,
-    state: Option<StateRec<'a>>,
-    metadata: Option<MetadataRec<'a>>,
-    tags: Option<Vec<TagRec<'a>>>,
-    subnet_id: Option<Text<'a>>,
-    vpc_id: Option<Text<'a>>,
-    public_ip: Option<Text<'a>>,
-    private_ip: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct GroupRef<'a> {
-    group_id: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct InterfaceRec<'a> {
-    groups: Option<Vec<GroupRef<'a>>>,
-    ipv6: Option<Vec<Ipv6Rec<'a>>>,
-}
-
-#[derive(Default)]
-struct Ipv6Rec<'a> {
-    address: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct ArnRec<'a> {
-    arn: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct StateRec<'a> {
-    name: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct MetadataRec<'a> {
-    http_tokens: Option<Text<'a>>,
-}
-
-#[derive(Default)]
-struct TagRec<'a> {
-    key: Option<Text<'a>>,
-    value: Option<Text<'a>>,
-}
-
-/// `Record` for a record whose fields are all strings (or `null`), by key.
-macro_rules! text_record {
-    ($ty:ident { $($key:literal => $field:ident),+ $(,)? }) => {
-        impl<'de> Record<'de> for $ty<'de> {
-            fn field<A: MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-                _cx: Cx<'_>,
-            ) -> Result<bool, A::Error> {
-                match key {
-                    $($key => self.$field = map.next_value_seed(OptText)?,)+
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
-    };
-}
-
-text_record!(GroupRef { "GroupId" => group_id });
-text_record!(Ipv6Rec { "Ipv6Address" => address });
-text_record!(ArnRec { "Arn" => arn });
-text_record!(StateRec { "Name" => name });
-text_record!(MetadataRec { "HttpTokens" => http_tokens });
-text_record!(TagRec { "Key" => key, "Value" => value });
-
 impl<'de> Record<'de> for InstancesDoc<'de> {
     fn field<A: MapAccess<'de>>(
         &mut self,
@@ -142,66 +59,70 @@ impl<'de> Record<'de> for InstancesDoc<'de> {
         cx: Cx<'_>,
     ) -> Result<bool, A::Error> {
         match key {
-            "Reservations" => self.reservations = map.next_value_seed(cx.list())?,
-            _ => return self.truncation.field(key, map, cx.around),
+            "Reservations" => self.reservations = cx.next(map)?,
+            _ => return self.truncation.field(key, map, cx),
         }
         Ok(true)
     }
 }
 
-impl<'de> Record<'de> for ReservationRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Instances" => self.instances = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct ReservationRec<'a> {
+        "Instances" => instances: Option<Vec<InstanceRec<'a>>>,
     }
 }
 
-impl<'de> Record<'de> for InstanceRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "InstanceId" => self.instance_id = map.next_value_seed(OptText)?,
-            "SecurityGroups" => self.security_groups = map.next_value_seed(cx.list())?,
-            "NetworkInterfaces" => self.interfaces = map.next_value_seed(cx.list())?,
-            "IamInstanceProfile" => self.profile = map.next_value_seed(cx.record())?,
-            "State" => self.state = map.next_value_seed(cx.record())?,
-            "MetadataOptions" => self.metadata = map.next_value_seed(cx.record())?,
-            "Tags" => self.tags = map.next_value_seed(cx.list())?,
-            "SubnetId" => self.subnet_id = map.next_value_seed(OptText)?,
-            "VpcId" => self.vpc_id = map.next_value_seed(OptText)?,
-            "PublicIpAddress" => self.public_ip = map.next_value_seed(OptText)?,
-            "PrivateIpAddress" => self.private_ip = map.next_value_seed(OptText)?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct InstanceRec<'a> {
+        "InstanceId" => instance_id: Option<Text<'a>>,
+        "SecurityGroups" => security_groups: Option<Vec<GroupRef<'a>>>,
+        "NetworkInterfaces" => interfaces: Option<Vec<InterfaceRec<'a>>>,
+        "IamInstanceProfile" => profile: Option<ArnRec<'a>>,
+        "State" => state: Option<StateRec<'a>>,
+        "MetadataOptions" => metadata: Option<MetadataRec<'a>>,
+        "Tags" => tags: Option<Vec<TagRec<'a>>>,
+        "SubnetId" => subnet_id: Option<Text<'a>>,
+        "VpcId" => vpc_id: Option<Text<'a>>,
+        "PublicIpAddress" => public_ip: Option<Text<'a>>,
+        "PrivateIpAddress" => private_ip: Option<Text<'a>>,
     }
 }
 
-impl<'de> Record<'de> for InterfaceRec<'de> {
-    fn field<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        cx: Cx<'_>,
-    ) -> Result<bool, A::Error> {
-        match key {
-            "Groups" => self.groups = map.next_value_seed(cx.list())?,
-            "Ipv6Addresses" => self.ipv6 = map.next_value_seed(cx.list())?,
-            _ => return Ok(false),
-        }
-        Ok(true)
+record! {
+    struct GroupRef<'a> {
+        "GroupId" => group_id: Option<Text<'a>>,
+    }
+}
+
+record! {
+    struct InterfaceRec<'a> {
+        "Groups" => groups: Option<Vec<GroupRef<'a>>>,
+        "Ipv6Addresses" => ipv6: Option<Vec<Ipv6Rec<'a>>>,
+    }
+}
+
+record! {
+    struct Ipv6Rec<'a> {
+        "Ipv6Address" => address: Option<Text<'a>>,
+    }
+}
+
+record! {
+    struct StateRec<'a> {
+        "Name" => name: Option<Text<'a>>,
+    }
+}
+
+record! {
+    struct MetadataRec<'a> {
+        "HttpTokens" => http_tokens: Option<Text<'a>>,
+    }
+}
+
+record! {
+    struct TagRec<'a> {
+        "Key" => key: Option<Text<'a>>,
+        "Value" => value: Option<Text<'a>>,
     }
 }
 

@@ -37,6 +37,7 @@ pub mod kms;
 pub mod lambda;
 pub mod layout;
 pub mod org;
+mod records;
 pub mod s3;
 pub mod settings;
 
