@@ -553,87 +553,52 @@ impl Loader<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::builder::Builder;
+    use crate::ingest::differential::{outcome, TwoPaths};
     use crate::ingest::iam::load_gaad;
     use crate::ingest::json::{parse_json_text, Node};
-    use crate::model::ExportLayout;
     use serde_json::json;
 
     const FILE: &str = "accounts/111122223333/iam/get-account-authorization-details.json";
 
-    /// Everything a load leaves in the builder that a GAAD can touch, in a stable order.
-    fn dump(b: &Builder) -> String {
+    /// Everything a load leaves in the model that a GAAD can touch.
+    fn gaad_model(b: &Builder) -> String {
         let m = &b.model;
-        let strings: Vec<&str> = (0..m.interner.len() as u32)
-            .map(|i| m.interner.resolve(Sym(i)))
-            .collect();
-        let mut sources: Vec<String> = b
-            .sources
-            .iter()
-            .map(|(item, loc)| format!("{item:?} {loc:?}"))
-            .collect();
-        sources.sort();
         format!(
-            "{strings:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{sources:?}\n{:?}\n{:?}",
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
             m.accounts,
             m.policies,
             m.managed_policies,
             m.groups,
             m.users,
             m.roles,
-            m.instance_profiles,
-            b.coverage,
-            b.warnings
+            m.instance_profiles
         )
     }
 
-    fn new_builder() -> Builder {
-        Builder::new(std::path::PathBuf::from("."), ExportLayout::Native)
-    }
+    /// The `Value` path (`account::load_gaad_value`), the reference, and the typed path.
+    const PATHS: TwoPaths = TwoPaths {
+        by_value: |text| {
+            let run = |b: &mut Builder| -> Result<(), IngestError> {
+                let v = parse_json_text(text, FILE)?;
+                b.note_truncation(&Node::root(&v, FILE), Some("111122223333"), None)?;
+                load_gaad(b, &Node::root(&v, FILE), "111122223333", true)
+            };
+            outcome(run, gaad_model)
+        },
+        by_records: |text| {
+            let doc = parse_gaad(text).ok()?;
+            let run = |b: &mut Builder| {
+                if doc.truncated() {
+                    b.truncated(FILE, Some("111122223333"), None);
+                }
+                load_gaad_doc(b, doc, FILE, "111122223333", true)
+            };
+            Some(outcome(run, gaad_model))
+        },
+    };
 
-    /// The `Value` path (`account::load_gaad_value`): the reference.
-    fn by_value(text: &str) -> String {
-        let mut b = new_builder();
-        let run = |b: &mut Builder| -> Result<(), IngestError> {
-            let v = parse_json_text(text, FILE)?;
-            b.note_truncation(&Node::root(&v, FILE), Some("111122223333"), None)?;
-            load_gaad(b, &Node::root(&v, FILE), "111122223333", true)
-        };
-        match run(&mut b) {
-            Ok(()) => dump(&b),
-            Err(e) => format!("error: {e}"),
-        }
-    }
-
-    /// The typed path, or `None` when it refuses the text (the caller would fall back).
-    fn by_records(text: &str) -> Option<String> {
-        let doc = parse_gaad(text).ok()?;
-        let mut b = new_builder();
-        if doc.truncated() {
-            b.truncated(FILE, Some("111122223333"), None);
-        }
-        Some(
-            match load_gaad_doc(&mut b, doc, FILE, "111122223333", true) {
-                Ok(()) => dump(&b),
-                Err(e) => format!("error: {e}"),
-            },
-        )
-    }
-
-    /// `text` loads to the same model, or fails with the same error, both ways; `expect`
-    /// says whether the typed path takes it (`true`) or leaves it to the `Value` path.
     fn check(text: &str, expect: bool) {
-        let reference = by_value(text);
-        match by_records(text) {
-            Some(got) => {
-                assert!(expect, "typed path took {text}");
-                assert_eq!(got, reference, "{text}");
-            }
-            None => assert!(
-                !expect,
-                "typed path refused {text}\n(value path: {reference:.300})"
-            ),
-        }
+        PATHS.check(text, expect)
     }
 
     fn base() -> Value {
@@ -714,51 +679,7 @@ mod tests {
             json!([]),
             json!({}),
         ];
-        let base = base();
-        let mut pointers = Vec::new();
-        let mut stack = vec![(String::new(), &base)];
-        while let Some((p, v)) = stack.pop() {
-            match v {
-                Value::Object(m) => stack.extend(m.iter().map(|(k, c)| {
-                    (
-                        format!("{p}/{}", k.replace('~', "~0").replace('/', "~1")),
-                        c,
-                    )
-                })),
-                Value::Array(a) => {
-                    stack.extend(a.iter().enumerate().map(|(i, c)| (format!("{p}/{i}"), c)))
-                }
-                _ => {}
-            }
-            pointers.push(p);
-        }
-        let (mut typed, mut total) = (0, 0);
-        for p in &pointers {
-            let mut variants = Vec::new();
-            for r in &replacements {
-                let mut doc = base.clone();
-                if let Some(slot) = doc.pointer_mut(p) {
-                    *slot = r.clone();
-                    variants.push(doc);
-                }
-            }
-            if let Some((parent, key)) = p.rsplit_once('/') {
-                let mut doc = base.clone();
-                if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
-                    m.shift_remove(key);
-                    variants.push(doc);
-                }
-            }
-            for doc in variants {
-                let text = doc.to_string();
-                let reference = by_value(&text);
-                total += 1;
-                if let Some(got) = by_records(&text) {
-                    typed += 1;
-                    assert_eq!(got, reference, "at {p}: {text}");
-                }
-            }
-        }
+        let (typed, total) = PATHS.check_mutations(&base(), &replacements);
         // The typed path must be the common one, not a path that always falls back.
         assert!(
             total > 1000 && typed * 2 > total,

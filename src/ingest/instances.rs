@@ -298,71 +298,40 @@ fn load_instances_doc(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ExportLayout;
+    use crate::ingest::differential::{outcome, TwoPaths};
     use serde_json::{json, Value};
 
     const FILE: &str = "accounts/111122223333/ec2/us-east-1/describe-instances.json";
 
-    fn dump(b: &Builder) -> String {
-        let m = &b.model;
-        let strings: Vec<&str> = (0..m.interner.len() as u32)
-            .map(|i| m.interner.resolve(Sym(i)))
-            .collect();
-        let mut sources: Vec<String> = b
-            .sources
-            .iter()
-            .map(|(item, loc)| format!("{item:?} {loc:?}"))
-            .collect();
-        sources.sort();
-        format!(
-            "{strings:?}\n{:?}\n{sources:?}\n{:?}\n{:?}",
-            m.instances, b.coverage, b.warnings
-        )
+    fn instances_model(b: &Builder) -> String {
+        format!("{:?}", b.model.instances)
     }
 
-    fn new_builder() -> Builder {
-        Builder::new(std::path::PathBuf::from("."), ExportLayout::Native)
-    }
-
-    /// The `Value` path: the reference.
-    fn by_value(text: &str) -> String {
-        let mut b = new_builder();
-        let run = |b: &mut Builder| -> Result<(), IngestError> {
-            let v = parse_json_text(text, FILE)?;
-            let n = Node::root(&v, FILE);
-            b.note_truncation(&n, Some("111122223333"), Some("us-east-1"))?;
-            parse_instances(b, &n, "111122223333", "us-east-1")
-        };
-        match run(&mut b) {
-            Ok(()) => dump(&b),
-            Err(e) => format!("error: {e}"),
-        }
-    }
-
-    /// The typed path, or `None` when it refuses the text.
-    fn by_records(text: &str) -> Option<String> {
-        let doc = parse_record::<InstancesDoc>(text).ok()?;
-        let mut b = new_builder();
-        if doc.truncation.truncated() {
-            b.truncated(FILE, Some("111122223333"), Some("us-east-1"));
-        }
-        Some(
-            match load_instances_doc(&mut b, doc, FILE, "111122223333", "us-east-1") {
-                Ok(()) => dump(&b),
-                Err(e) => format!("error: {e}"),
-            },
-        )
-    }
+    /// The `Value` path (`ec2::parse_instances`), the reference, and the typed path.
+    const PATHS: TwoPaths = TwoPaths {
+        by_value: |text| {
+            let run = |b: &mut Builder| -> Result<(), IngestError> {
+                let v = parse_json_text(text, FILE)?;
+                let n = Node::root(&v, FILE);
+                b.note_truncation(&n, Some("111122223333"), Some("us-east-1"))?;
+                parse_instances(b, &n, "111122223333", "us-east-1")
+            };
+            outcome(run, instances_model)
+        },
+        by_records: |text| {
+            let doc = parse_record::<InstancesDoc>(text).ok()?;
+            let run = |b: &mut Builder| {
+                if doc.truncation.truncated() {
+                    b.truncated(FILE, Some("111122223333"), Some("us-east-1"));
+                }
+                load_instances_doc(b, doc, FILE, "111122223333", "us-east-1")
+            };
+            Some(outcome(run, instances_model))
+        },
+    };
 
     fn check(text: &str, expect: bool) {
-        let reference = by_value(text);
-        match by_records(text) {
-            Some(got) => {
-                assert!(expect, "typed path took {text}");
-                assert_eq!(got, reference, "{text}");
-            }
-            None => assert!(!expect, "typed path refused {text}"),
-        }
+        PATHS.check(text, expect)
     }
 
     fn base() -> Value {
@@ -412,46 +381,7 @@ mod tests {
             json!([]),
             json!({}),
         ];
-        let base = base();
-        let mut pointers = Vec::new();
-        let mut stack = vec![(String::new(), &base)];
-        while let Some((p, v)) = stack.pop() {
-            match v {
-                Value::Object(m) => stack.extend(m.iter().map(|(k, c)| (format!("{p}/{k}"), c))),
-                Value::Array(a) => {
-                    stack.extend(a.iter().enumerate().map(|(i, c)| (format!("{p}/{i}"), c)))
-                }
-                _ => {}
-            }
-            pointers.push(p);
-        }
-        let (mut typed, mut total) = (0, 0);
-        for p in &pointers {
-            let mut variants = Vec::new();
-            for r in &replacements {
-                let mut doc = base.clone();
-                if let Some(slot) = doc.pointer_mut(p) {
-                    *slot = r.clone();
-                    variants.push(doc);
-                }
-            }
-            if let Some((parent, key)) = p.rsplit_once('/') {
-                let mut doc = base.clone();
-                if let Some(Value::Object(m)) = doc.pointer_mut(parent) {
-                    m.shift_remove(key);
-                    variants.push(doc);
-                }
-            }
-            for doc in variants {
-                let text = doc.to_string();
-                let reference = by_value(&text);
-                total += 1;
-                if let Some(got) = by_records(&text) {
-                    typed += 1;
-                    assert_eq!(got, reference, "at {p}: {text}");
-                }
-            }
-        }
+        let (typed, total) = PATHS.check_mutations(&base(), &replacements);
         assert!(total > 400 && typed * 3 > total, "{typed} of {total} taken");
     }
 }

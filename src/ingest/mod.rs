@@ -27,6 +27,8 @@
 
 pub mod account;
 pub mod builder;
+#[cfg(test)]
+mod differential;
 pub mod ec2;
 mod error;
 mod gaad;
