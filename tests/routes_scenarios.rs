@@ -146,6 +146,54 @@ fn federated_subject_claims() {
     );
 }
 
+/// SAML providers and EKS clusters' OIDC issuers are outside actors like any other provider:
+/// a trust that only checks the audience lets every identity of the provider in; a subject
+/// pinned to a fixed value (a NameID, one service account) keeps outsiders out.
+#[test]
+fn federated_saml_and_eks_providers() {
+    check(
+        "federated_saml_open",
+        &[(
+            DATA,
+            "federated",
+            "arn:aws:iam::111111111111:saml-provider/CorporateIdP",
+            &["sts:AssumeRoleWithSAML", "s3:GetObject"],
+        )],
+    );
+    check("federated_saml_pinned", &[]);
+    let eks = "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE";
+    let web: &[&str] = &["sts:AssumeRoleWithWebIdentity", "s3:GetObject"];
+    check("federated_eks_open", &[(DATA, "federated", eks, web)]);
+    check("federated_eks_wildcard", &[(DATA, "federated", eks, web)]);
+    check("federated_eks_pinned", &[]);
+}
+
+/// The witness of a SAML route carries the audience the trust asks for and a subject of the
+/// outsider's choosing.
+#[test]
+fn federated_saml_witness_carries_the_audience() {
+    let got = findings("federated_saml_open");
+    let hop = got
+        .first()
+        .and_then(|f| f.witness.hops.first())
+        .unwrap_or_else(|| panic!("no witness: {got:#?}"));
+    assert_eq!(hop.action, "sts:AssumeRoleWithSAML", "{hop:?}");
+    assert_eq!(
+        hop.principal,
+        "arn:aws:iam::111111111111:saml-provider/CorporateIdP"
+    );
+    let aud = hop
+        .context
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("saml:aud"))
+        .map(|(_, v)| v.as_slice());
+    assert_eq!(
+        aud,
+        Some(&["https://signin.aws.amazon.com/saml".to_string()][..]),
+        "{hop:?}"
+    );
+}
+
 #[test]
 fn internet_compute_instances_and_function_urls() {
     check(

@@ -468,4 +468,83 @@ mod tests {
             None
         );
     }
+
+    /// A SAML provider is named like any federated provider: by its ARN exactly, and a trust
+    /// statement for `sts:AssumeRoleWithSAML` admits its identities with the claims the
+    /// trust asks for (`SAML:aud`, `saml:sub`), compared case-insensitively by key.
+    #[test]
+    fn saml_provider_identities() {
+        use crate::eval::{decide, AuthzInputs, IdentityInputs, Outcome, PolicyRef, Request};
+        use crate::eval::{RequestContext, ResourcePolicyMode};
+        use PrincipalKind::*;
+        let saml = "arn:aws:iam::111122223333:saml-provider/Okta";
+        let federated = |p: &str| RequestPrincipal::Federated { provider: p.into() };
+        let check = |set: PrincipalSet, who: RequestPrincipal, expect: Option<PrincipalMatch>| {
+            assert_eq!(principal_set_matches(&set, &who), expect, "{set:?} {who:?}");
+        };
+        check(
+            entries(&[(Federated, saml)]),
+            federated(saml),
+            Some(PrincipalMatch::Direct),
+        );
+        check(
+            entries(&[(Federated, saml)]),
+            federated("arn:aws:iam::111122223333:saml-provider/Other"),
+            None,
+        );
+        check(entries(&[(Aws, "111122223333")]), federated(saml), None);
+
+        let trust = crate::policy::parse::parse_policy_text(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow",
+                "Principal":{{"Federated":"{saml}"}},
+                "Action":["sts:AssumeRoleWithSAML","sts:TagSession"],
+                "Condition":{{"StringEquals":{{"SAML:aud":"https://signin.aws.amazon.com/saml",
+                                              "saml:sub":"alice"}}}}}}]}}"#
+        ))
+        .expect("valid trust");
+        let inputs = AuthzInputs {
+            identity: IdentityInputs::Unconstrained,
+            resource_account: "111122223333".into(),
+            resource_policy: Some(PolicyRef {
+                label: "trust",
+                doc: &trust,
+            }),
+            resource_policy_mode: ResourcePolicyMode::Required,
+            rcps: None,
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        };
+        let decision = |action: &str, claims: &[(&str, &str)]| {
+            let mut context = RequestContext::new();
+            for (k, v) in claims {
+                context.set(k, *v);
+            }
+            let req = Request {
+                principal: federated(saml),
+                action: action.into(),
+                resource: "arn:aws:iam::111122223333:role/sso".into(),
+                context,
+            };
+            decide(&inputs, &req).expect("decidable").outcome
+        };
+        let aud = ("saml:aud", "https://signin.aws.amazon.com/saml");
+        let alice = ("SAML:sub", "alice");
+        assert_eq!(
+            decision("sts:AssumeRoleWithSAML", &[aud, alice]),
+            Outcome::Allowed
+        );
+        assert_eq!(
+            decision("sts:AssumeRoleWithSAML", &[aud, ("saml:sub", "mallory")]),
+            Outcome::ImplicitDeny
+        );
+        assert_eq!(
+            decision("sts:AssumeRoleWithSAML", &[alice]),
+            Outcome::ImplicitDeny
+        );
+        assert_eq!(
+            decision("sts:AssumeRoleWithWebIdentity", &[aud, alice]),
+            Outcome::ImplicitDeny
+        );
+    }
 }

@@ -260,6 +260,21 @@ mod tests {
                 ("aws:PrincipalType", Some("Anonymous")),
             ],
         );
+        // A federated (OIDC or SAML) identity derives no principal keys: its claims are the
+        // caller's context, as the provider issued them.
+        let mut req = Request {
+            principal: RequestPrincipal::Federated {
+                provider: "arn:aws:iam::111122223333:saml-provider/Okta".into(),
+            },
+            action: "sts:AssumeRoleWithSAML".into(),
+            resource: "arn:aws:iam::111122223333:role/sso".into(),
+            context: RequestContext::new(),
+        };
+        req.context
+            .set("SAML:aud", "https://signin.aws.amazon.com/saml");
+        let ctx = derived_context(&req);
+        let keys: Vec<&str> = ctx.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["saml:aud"]);
         check(
             RequestPrincipal::Service("cloudtrail.amazonaws.com".into()),
             &[

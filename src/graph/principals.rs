@@ -1,10 +1,15 @@
 //! Assume-role and federated-assume edges, from trust policies.
 //!
 //! For each role, its trust policy names who may call `sts:AssumeRole` (and
-//! `sts:AssumeRoleWithWebIdentity`): `*` (anyone, and every principal inside that holds
-//! `sts:AssumeRole`), whole accounts (every principal of an inside account that holds the
-//! permission; a foreign account as an outside actor), single principals, and federated
-//! providers. Chains of any length follow from role → role edges.
+//! `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`): `*` (anyone, and every
+//! principal inside that holds `sts:AssumeRole`), whole accounts (every principal of an
+//! inside account that holds the permission; a foreign account as an outside actor), single
+//! principals, and federated providers. Chains of any length follow from role → role edges.
+//!
+//! Every web-identity (OIDC) and SAML provider a trust names is an outside actor, EKS
+//! clusters' service-account issuers included: whether outsiders can present one of its
+//! identities is decided by the trust's subject-claim conditions, which `routes` asks
+//! (as IAM Access Analyzer reports such trusts as external access).
 
 use super::patterns::{
     accounts_named, allowed_principals, doc_may_allow, principal_entry_account, NamedPrincipals,
@@ -52,10 +57,22 @@ pub fn principal_by_arn(model: &Model, arn: &str) -> Option<PrincipalRef> {
         .or_else(|| model.user_by_arn(arn).map(PrincipalRef::User))
 }
 
-/// OIDC issuers whose tokens only the organization's own workloads obtain (EKS clusters'
-/// service-account issuers): not outside actors.
-fn provider_is_private(provider: &str) -> bool {
-    provider.contains("oidc.eks.") || provider.contains(":saml-provider/")
+/// Whether a `Federated` principal is an IAM SAML provider
+/// (`arn:aws:iam::111122223333:saml-provider/Okta`), whose identities arrive through
+/// `sts:AssumeRoleWithSAML`; every other federated principal (OIDC provider ARNs,
+/// `accounts.google.com`, `cognito-identity.amazonaws.com`, …) through
+/// `sts:AssumeRoleWithWebIdentity`.
+pub fn is_saml_provider(provider: &str) -> bool {
+    provider.contains(":saml-provider/")
+}
+
+/// The STS action by which identities of `provider` assume a role.
+pub fn federated_action(provider: &str) -> &'static str {
+    if is_saml_provider(provider) {
+        "sts:AssumeRoleWithSAML"
+    } else {
+        "sts:AssumeRoleWithWebIdentity"
+    }
 }
 
 pub fn add_edges(model: &Model, perms: &PermissionIndex<'_>, g: &mut AccessGraph) {
@@ -168,11 +185,12 @@ pub fn add_edges(model: &Model, perms: &PermissionIndex<'_>, g: &mut AccessGraph
             }
         }
 
-        // Federated providers whose identities people outside can obtain.
-        for action in ["sts:AssumeRoleWithWebIdentity"] {
+        // Federated providers: each is asked with the action its identities use (a SAML
+        // provider named for web identity, or the reverse, admits no one).
+        for action in ["sts:AssumeRoleWithWebIdentity", "sts:AssumeRoleWithSAML"] {
             if let NamedPrincipals::Entries(entries) = allowed_principals(doc, action, target) {
                 for e in entries {
-                    if e.kind == PrincipalKind::Federated && !provider_is_private(&e.value) {
+                    if e.kind == PrincipalKind::Federated && federated_action(&e.value) == action {
                         g.add_edge(
                             Node::Federated(e.value.clone()),
                             to.clone(),
@@ -184,5 +202,72 @@ pub fn add_edges(model: &Model, perms: &PermissionIndex<'_>, g: &mut AccessGraph
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::ZoneOfTrust;
+    use serde_json::{json, Value};
+
+    /// The federated edges built for one role trusting `trust`, as (provider, via).
+    fn check(trust: Value, expect: &[(&str, &str)]) {
+        let gaad = json!({"UserDetailList": [], "GroupDetailList": [], "Policies": [],
+            "RoleDetailList": [{"RoleName": "r", "Arn": "arn:aws:iam::111122223333:role/r",
+                "Path": "/", "AssumeRolePolicyDocument": trust, "RolePolicyList": [],
+                "AttachedManagedPolicies": [], "InstanceProfileList": []}]});
+        let bytes = serde_json::to_vec(&gaad).expect("test JSON");
+        let export = crate::ingest::load_gaad_bytes(&bytes, "gaad.json").expect("GAAD loads");
+        let m = &export.model;
+        let mut g = AccessGraph::new(ZoneOfTrust::of(m));
+        let perms = PermissionIndex::new(m);
+        add_edges(m, &perms, &mut g);
+        let mut got: Vec<(String, String)> = g
+            .graph
+            .edge_indices()
+            .filter_map(|e| {
+                let (a, _) = g.graph.edge_endpoints(e)?;
+                match &g.graph[a] {
+                    Node::Federated(p) => Some((p.clone(), g.graph[e].via.clone())),
+                    _ => None,
+                }
+            })
+            .collect();
+        got.sort();
+        let want: Vec<(String, String)> = expect
+            .iter()
+            .map(|(p, v)| (p.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    fn trust(provider: &str, action: Value) -> Value {
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": action}]})
+    }
+
+    #[test]
+    fn every_federated_provider_is_an_outside_actor() {
+        let saml = "arn:aws:iam::111122223333:saml-provider/Okta";
+        let eks =
+            "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/AB12";
+        let gh = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+        let web = "sts:AssumeRoleWithWebIdentity";
+        let with_saml = "sts:AssumeRoleWithSAML";
+        check(
+            trust(saml, json!([with_saml, "sts:TagSession"])),
+            &[(saml, with_saml)],
+        );
+        check(trust(saml, json!("sts:AssumeRole*")), &[(saml, with_saml)]);
+        // A SAML provider does not sign web identity tokens, nor an OIDC provider assertions.
+        check(trust(saml, json!(web)), &[]);
+        check(trust(gh, json!(with_saml)), &[]);
+        check(trust(eks, json!(web)), &[(eks, web)]);
+        check(trust(gh, json!(web)), &[(gh, web)]);
+        check(
+            trust("accounts.google.com", json!(web)),
+            &[("accounts.google.com", web)],
+        );
     }
 }

@@ -523,6 +523,56 @@ fn github_owner_pinned(pattern: &str) -> bool {
     }
 }
 
+/// The subject-claim key of a federated provider's identities: `saml:sub` for a SAML
+/// provider; `<issuer host>:sub` for an OIDC provider
+/// (`token.actions.githubusercontent.com:sub`, `oidc.eks.us-east-1.amazonaws.com/id/ABC:sub`),
+/// the host being what the provider ARN names after `oidc-provider/` (or the provider itself:
+/// `accounts.google.com`).
+fn subject_key(provider: &str) -> (String, Option<String>) {
+    if crate::graph::principals::is_saml_provider(provider) {
+        return ("saml:sub".to_string(), None);
+    }
+    let host = provider
+        .rsplit_once(":oidc-provider/")
+        .map(|(_, h)| h.to_string())
+        .unwrap_or_else(|| provider.to_string());
+    (format!("{host}:sub"), Some(host))
+}
+
+/// Whether a subject pattern keeps outsiders out: GitHub's when it names the owner
+/// (`github_owner_pinned`); every other provider's (SAML NameIDs, EKS service accounts
+/// `system:serviceaccount:ns:name`, Google subjects, …) only when it is a fixed value, since
+/// a wildcard may match an identity an outsider obtains.
+fn subject_pattern_pinned(host: Option<&str>, pattern: &str) -> bool {
+    if host == Some("token.actions.githubusercontent.com") {
+        github_owner_pinned(pattern)
+    } else {
+        !pattern.contains('*') && !pattern.contains('?')
+    }
+}
+
+/// Whether a statement's principal element may name `provider` (a `NotPrincipal`, `*` or
+/// an entry for it).
+fn may_name_provider(clause: Option<&crate::policy::PrincipalClause>, provider: &str) -> bool {
+    use crate::policy::{PrincipalKind, PrincipalSet};
+    match clause {
+        None => false,
+        Some(c) if c.negated => true,
+        Some(c) => match &c.principals {
+            PrincipalSet::Any => true,
+            PrincipalSet::Entries(es) => es.iter().any(|e| {
+                (e.kind == PrincipalKind::Federated && e.value == provider)
+                    || (e.kind == PrincipalKind::Aws && e.value == "*")
+            }),
+        },
+    }
+}
+
+/// Federated assume (OIDC `sts:AssumeRoleWithWebIdentity`, SAML `sts:AssumeRoleWithSAML`):
+/// the provider's identity asks the role's trust. A trust whose every (non-negated) subject
+/// condition pins the subject keeps outsiders out and is denied without a question;
+/// otherwise the witness carries a subject none of the written-out values (an outsider's),
+/// and every other claim (`aud`, `SAML:aud`, …) as the trust asks it.
 fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
     let Node::Federated(provider) = from else {
         return EdgePlan::Decided(EdgeAnswer::denied("not a provider"));
@@ -534,49 +584,54 @@ fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgeP
     else {
         return EdgePlan::Decided(EdgeAnswer::denied("trust policy not collected"));
     };
-    // The provider's host, as claim keys name it (`token.actions.githubusercontent.com:sub`).
-    let host = provider
-        .rsplit_once(":oidc-provider/")
-        .map(|(_, h)| h.to_string())
-        .unwrap_or_else(|| provider.clone());
-    let sub_key = format!("{host}:sub");
-    // Subject values written out in the trust: an outsider's token never carries them.
+    let action = crate::graph::principals::federated_action(provider);
+    let (sub_key, host) = subject_key(provider);
+    // Subject values written out in the trust: an outsider's identity never carries them.
+    // The trust keeps outsiders out when every statement that may admit the provider pins
+    // the subject (a statement without a subject condition admits any of its identities).
     let mut pinned_values = Vec::new();
-    let mut all_sub_patterns_pinned = true;
-    let mut any_sub_condition = false;
+    let mut every_admitting_statement_pinned = true;
+    let mut any_admitting_statement = false;
     if let Some(doc) = inputs.resource_policy.map(|r| r.doc) {
         for s in &doc.statements {
-            if s.effect != crate::policy::Effect::Allow {
+            if s.effect != crate::policy::Effect::Allow
+                || !crate::graph::patterns::action_matches(&s.action, action)
+                || !may_name_provider(s.principal.as_ref(), provider)
+            {
                 continue;
             }
+            any_admitting_statement = true;
+            let mut statement_pinned = false;
             for c in &s.conditions {
                 if !c.key.eq_ignore_ascii_case(&sub_key) || c.operator.base.is_negated() {
                     continue;
                 }
-                any_sub_condition = true;
-                for v in &c.values {
-                    if !v.contains('*') && !v.contains('?') {
-                        pinned_values.push(v.clone());
-                    }
-                    let pinned = if host == "token.actions.githubusercontent.com" {
-                        github_owner_pinned(v)
-                    } else {
-                        !v.contains('*') && !v.contains('?')
-                    };
-                    if !pinned {
-                        all_sub_patterns_pinned = false;
-                    }
+                pinned_values.extend(
+                    c.values
+                        .iter()
+                        .filter(|v| !v.contains('*') && !v.contains('?'))
+                        .cloned(),
+                );
+                if !c.values.is_empty()
+                    && c.values
+                        .iter()
+                        .all(|v| subject_pattern_pinned(host.as_deref(), v))
+                {
+                    statement_pinned = true;
                 }
+            }
+            if !statement_pinned {
+                every_admitting_statement_pinned = false;
             }
         }
     }
-    if any_sub_condition && all_sub_patterns_pinned {
+    if any_admitting_statement && every_admitting_statement_pinned {
         return EdgePlan::Decided(EdgeAnswer::denied(
             "subject claim pinned to a fixed owner or identity",
         ));
     }
     let alts = ctx
-        .shapes(from, "sts:AssumeRoleWithWebIdentity", StrShape::Exact(arn))
+        .shapes(from, action, StrShape::Exact(arn))
         .into_iter()
         .map(|s| {
             let s = s.with_key(&sub_key, KeyShape::NoneOf(pinned_values.clone()));
@@ -586,7 +641,7 @@ fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgeP
             }]
         })
         .collect();
-    single(vec!["sts:AssumeRoleWithWebIdentity".into()], alts, None)
+    single(vec![action.into()], alts, None)
 }
 
 fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
@@ -1001,6 +1056,36 @@ mod tests {
         check("a/b/c", &["a/b/", "a/"]);
         check("reports-", &[]);
         check("", &[]);
+    }
+
+    #[test]
+    fn subject_keys_and_pinned_subjects() {
+        let check = |provider: &str, pattern: &str, key: &str, pinned: bool| {
+            let (k, host) = subject_key(provider);
+            assert_eq!(k, key, "{provider}");
+            assert_eq!(
+                subject_pattern_pinned(host.as_deref(), pattern),
+                pinned,
+                "{provider} {pattern}"
+            );
+        };
+        let saml = "arn:aws:iam::111122223333:saml-provider/Okta";
+        check(saml, "alice@example.com", "saml:sub", true);
+        check(saml, "*@example.com", "saml:sub", false);
+        let eks = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/AB";
+        let eks_sub = "oidc.eks.us-east-1.amazonaws.com/id/AB:sub";
+        check(eks, "system:serviceaccount:data:reader", eks_sub, true);
+        check(eks, "system:serviceaccount:data:*", eks_sub, false);
+        let gh = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+        let gh_sub = "token.actions.githubusercontent.com:sub";
+        check(gh, "repo:acme/*", gh_sub, true);
+        check(gh, "repo:acme*", gh_sub, false);
+        check(
+            "accounts.google.com",
+            "1234",
+            "accounts.google.com:sub",
+            true,
+        );
     }
 
     #[test]
