@@ -162,6 +162,15 @@ fn public_pinned_by_source_account() {
     check("policy_source_account", &[]);
 }
 
+/// S3 API Reference, PublicAccessBlockConfiguration ("The meaning of public"): a fixed
+/// `aws:SourceArn` is a pin; the key is present only when a service acts for a resource
+/// (IAM User Guide, global condition keys), never on an outsider's own request.
+#[test]
+#[ignore = "known gap: aws:SourceArn is left free for outside requesters; the solver sets it on an outsider's own request"]
+fn public_pinned_by_source_arn() {
+    check("policy_source_arn", &[]);
+}
+
 /// IAM User Guide, global condition keys: `aws:PrincipalServiceName` is present only when
 /// an AWS service principal makes the request; an outsider's request never carries it.
 #[test]
@@ -281,6 +290,11 @@ fn cross_account_scps_and_rcps() {
     // Once the partner has assumed our role it acts as our role, which our account's SCP
     // binds (Organizations User Guide: SCPs affect the roles of member accounts).
     check("xacct_role_scp_binds_session", &[]);
+    // IAM User Guide, Principal element: a deleted principal shows as its unique id
+    // (`AROA...`) and matches nobody; a grant to the partner pinned to our organization by
+    // `aws:PrincipalOrgID` admits no outsider.
+    check("trust_deleted_principal_id", &[]);
+    check("xacct_partner_pinned_to_our_org", &[]);
 }
 
 /// KMS Developer Guide, condition keys, `kms:ViaService`: a key grant to the partner
@@ -443,6 +457,8 @@ fn internet_function_urls_need_the_public_permission_and_a_reader() {
     // A public statement conditioned on AuthType AWS_IAM is not met by a NONE URL;
     // `lambda:*` covers `lambda:InvokeFunctionUrl`.
     check("url_none_policy_auth_type_mismatch", &[]);
+    // Requests to a URL from the internet carry their public aws:SourceIp.
+    check("url_none_policy_source_ip_private", &[]);
     check(
         "url_none_policy_lambda_star",
         &[(
@@ -525,6 +541,22 @@ fn egress_principals_boundaries_and_resource_patterns() {
     // IAM User Guide, Resource element: `*` in an ARN also matches `/`, so
     // `arn:aws:s3:::*` covers every object of every bucket.
     check("egress_bucket_star", &[EGRESS]);
+    // Permissions from a group (IAM User Guide, "IAM user groups") and from an AWS managed
+    // policy count; a condition on the SSE header and the classic "force MFA" deny leave a
+    // write the outsider's bucket accepts.
+    check("egress_via_group", &[EGRESS]);
+    check("egress_aws_managed_policy", &[EGRESS]);
+    check("egress_sse_header_condition", &[EGRESS]);
+    check("egress_force_mfa", &[EGRESS]);
+}
+
+/// Writes allowed on `arn:aws:s3:::${aws:username}-*/*` (IAM User Guide, "IAM policy
+/// elements: Variables and tags"): for user `etl` every bucket named `etl-...`, which anyone
+/// may create (bucket names are global).
+#[test]
+#[ignore = "known gap: egress destinations skip patterns with a policy variable (${...}), so a write to etl-* buckets is not found"]
+fn egress_policy_variable_bucket() {
+    check("egress_policy_variable_bucket", &[EGRESS]);
 }
 
 /// Writes allowed on `arn:aws:s3:::*/uploads/*`: every bucket, anyone's, under the key
