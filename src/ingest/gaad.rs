@@ -12,16 +12,15 @@
 //! the records accept is one the `Value` path accepts.
 
 use super::builder::Builder;
-use super::iam::{check_iam_arn, link_profiles, note_account_at, resolve_attached, GAAD_EXPECTED};
+use super::iam::{check_iam_arn, GaadLoad, GAAD_EXPECTED, NO_DEFAULT_VERSION, NO_TRUST_POLICY};
 use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
 use super::IngestError;
 use crate::model::{
-    AttachedPolicy, Collected, Group, GroupId, GroupMembership, InstanceProfile, InstanceProfileId,
-    ItemRef, ManagedPolicy, ManagedPolicyId, PolicyId, PolicyKind, Role, RoleId, Sym, User, UserId,
+    AttachedPolicy, Collected, Group, InstanceProfile, ItemRef, ManagedPolicy, PolicyId,
+    PolicyKind, Role, Sym, User, UserId,
 };
 use serde::de::MapAccess;
 use serde_json::Value;
-use std::collections::HashMap;
 
 /// A GAAD as the load reads it.
 #[derive(Default)]
@@ -70,17 +69,13 @@ record! {
         "AttachmentCount" => attachment_count: Option<u64>,
         "PolicyVersionList" => versions: Option<Vec<VersionRec<'a>>>,
     }
-}
 
-record! {
     struct VersionRec<'a> {
         "Document" => document: Option<Value>,
         "VersionId" => version_id: Option<Text<'a>>,
         "IsDefaultVersion" => is_default: Option<bool>,
     }
-}
 
-record! {
     struct GroupRec<'a> {
         "Arn" => arn: Option<Text<'a>>,
         "GroupName" => name: Option<Text<'a>>,
@@ -89,9 +84,7 @@ record! {
         "GroupPolicyList" => inline: Option<Vec<InlineRec<'a>>>,
         "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
     }
-}
 
-record! {
     struct UserRec<'a> {
         "Arn" => arn: Option<Text<'a>>,
         "UserName" => name: Option<Text<'a>>,
@@ -102,9 +95,7 @@ record! {
         "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
         "PermissionsBoundary" => boundary: Option<BoundaryRec<'a>>,
     }
-}
 
-record! {
     struct RoleRec<'a> {
         "Arn" => arn: Option<Text<'a>>,
         "RoleName" => name: Option<Text<'a>>,
@@ -116,29 +107,21 @@ record! {
         "PermissionsBoundary" => boundary: Option<BoundaryRec<'a>>,
         "InstanceProfileList" => profiles: Option<Vec<ProfileRec<'a>>>,
     }
-}
 
-record! {
     struct InlineRec<'a> {
         "PolicyName" => name: Option<Text<'a>>,
         "PolicyDocument" => document: Option<Value>,
     }
-}
 
-record! {
     struct AttachedRec<'a> {
         "PolicyArn" => arn: Option<Text<'a>>,
         "PolicyName" => name: Option<Text<'a>>,
     }
-}
 
-record! {
     struct BoundaryRec<'a> {
         "PermissionsBoundaryArn" => arn: Option<Text<'a>>,
     }
-}
 
-record! {
     struct ProfileRec<'a> {
         "Arn" => arn: Option<Text<'a>>,
         "InstanceProfileName" => name: Option<Text<'a>>,
@@ -210,28 +193,12 @@ pub(crate) fn load_gaad_doc(
             found: "an object".to_string(),
         });
     }
-    let home_sym = b.intern(home);
-    {
-        let a = b.account_mut(home);
-        a.exported = true;
-        a.iam_collected = true;
-    }
-    let at = Loader {
-        file,
-        home,
-        home_from_folder,
-    };
+    let mut at = GaadLoad::new(b, file, home, home_from_folder);
 
-    let mut managed: HashMap<Sym, ManagedPolicyId> = HashMap::new();
     for (i, p) in doc.policies.into_iter().flatten().enumerate() {
         let ptr = format!("/Policies/{i}");
         let (arn_s, acct) = iam_arn(&p.arn, file, &ptr, "Arn", "policy/")?;
-        let aws_managed = acct == "aws";
-        let account = if aws_managed {
-            home_sym
-        } else {
-            at.note_account(b, &acct, &ptr)
-        };
+        let (aws_managed, account) = at.policy_account(b, &acct, || ptr.clone());
         let arn = b.intern(arn_s);
         b.claim_at("managed policy", Some(account), arn, file, &ptr)?;
         let name = req(&p.name, file, &ptr, "PolicyName")?.to_string();
@@ -267,20 +234,9 @@ pub(crate) fn load_gaad_doc(
                 dptr,
                 d,
             )?),
-            None => {
-                let acct_s = b.model.str(account).to_string();
-                b.missing(
-                    Some(&acct_s),
-                    None,
-                    Some(arn_s),
-                    file,
-                    "managed policy's default version document not in the export: its permissions are unknown",
-                );
-                Collected::Missing
-            }
+            None => at.unknown(b, account, arn_s, NO_DEFAULT_VERSION),
         };
-        let id = ManagedPolicyId(b.model.managed_policies.len() as u32);
-        b.model.managed_policies.push(ManagedPolicy {
+        let policy = ManagedPolicy {
             arn,
             name,
             path: p.path.as_deref().unwrap_or("/").to_string(),
@@ -289,73 +245,46 @@ pub(crate) fn load_gaad_doc(
             default_version_id,
             document,
             attachment_count: p.attachment_count,
-        });
-        b.source_at(ItemRef::ManagedPolicy(id), file, ptr);
-        managed.insert(arn, id);
+        };
+        at.add_managed_policy(b, policy, ptr);
     }
 
-    let mut groups_by_name: HashMap<(Sym, String), GroupId> = HashMap::new();
     for (i, g) in doc.groups.into_iter().flatten().enumerate() {
         let ptr = format!("/GroupDetailList/{i}");
         let (arn_s, acct) = iam_arn(&g.arn, file, &ptr, "Arn", "group/")?;
-        let account = at.note_account(b, &acct, &ptr);
+        let account = at.account(b, &acct, || ptr.clone());
         let arn = b.intern(arn_s);
         b.claim_at("group", Some(account), arn, file, &ptr)?;
         let name = req(&g.name, file, &ptr, "GroupName")?.to_string();
-        let inline_policies = at.inline_policies(b, &g.inline, &ptr, "GroupPolicyList", account)?;
-        let attached_policies = at.attached(b, &g.attached, &ptr, &managed, account)?;
-        let id = GroupId(b.model.groups.len() as u32);
-        b.model.groups.push(Group {
+        let inline_policies = inline_policies(b, &at, &g.inline, &ptr, "GroupPolicyList", account)?;
+        let attached_policies = attached(b, &at, &g.attached, &ptr, account)?;
+        let group = Group {
             arn,
-            name: name.clone(),
+            name,
             unique_id: g.group_id.as_deref().map(str::to_string),
             path: g.path.as_deref().unwrap_or("/").to_string(),
             account,
             inline_policies,
             attached_policies,
             members: Vec::new(),
-        });
-        b.source_at(ItemRef::Group(id), file, ptr);
-        groups_by_name.insert((account, name), id);
+        };
+        at.add_group(b, group, ptr);
     }
 
     for (i, u) in doc.users.into_iter().flatten().enumerate() {
         let ptr = format!("/UserDetailList/{i}");
         let (arn_s, acct) = iam_arn(&u.arn, file, &ptr, "Arn", "user/")?;
-        let account = at.note_account(b, &acct, &ptr);
+        let account = at.account(b, &acct, || ptr.clone());
         let arn = b.intern(arn_s);
         b.claim_at("user", Some(account), arn, file, &ptr)?;
         let id = UserId(b.model.users.len() as u32);
         let mut groups = Vec::new();
         for gname in u.groups.iter().flatten() {
-            let gname: &str = gname;
-            let group = match groups_by_name.get(&(account, gname.to_string())) {
-                Some(g) => {
-                    if let Some(group) = b.model.groups.get_mut(g.index()) {
-                        group.members.push(id);
-                    }
-                    Collected::Present(*g)
-                }
-                None => {
-                    let acct_s = b.model.str(account).to_string();
-                    b.missing(
-                        Some(&acct_s),
-                        None,
-                        Some(arn_s),
-                        file,
-                        &format!("group {gname:?} is not in GroupDetailList: the user's group policies are unknown"),
-                    );
-                    Collected::Missing
-                }
-            };
-            groups.push(GroupMembership {
-                name: gname.to_string(),
-                group,
-            });
+            groups.push(at.join_group(b, id, account, arn_s, gname));
         }
-        let inline_policies = at.inline_policies(b, &u.inline, &ptr, "UserPolicyList", account)?;
-        let attached_policies = at.attached(b, &u.attached, &ptr, &managed, account)?;
-        let permissions_boundary = at.boundary(b, &u.boundary, &ptr, &managed, account)?;
+        let inline_policies = inline_policies(b, &at, &u.inline, &ptr, "UserPolicyList", account)?;
+        let attached_policies = attached(b, &at, &u.attached, &ptr, account)?;
+        let permissions_boundary = boundary(b, &at, &u.boundary, &ptr, account)?;
         b.model.users.push(User {
             arn,
             name: req(&u.name, file, &ptr, "UserName")?.to_string(),
@@ -370,16 +299,12 @@ pub(crate) fn load_gaad_doc(
         b.source_at(ItemRef::User(id), file, ptr);
     }
 
-    let mut profile_links: Vec<(InstanceProfileId, Vec<Sym>)> = Vec::new();
-    let mut profile_ids: HashMap<Sym, InstanceProfileId> = HashMap::new();
-    let first_role = b.model.roles.len();
     for (i, r) in doc.roles.into_iter().flatten().enumerate() {
         let ptr = format!("/RoleDetailList/{i}");
         let (arn_s, acct) = iam_arn(&r.arn, file, &ptr, "Arn", "role/")?;
-        let account = at.note_account(b, &acct, &ptr);
+        let account = at.account(b, &acct, || ptr.clone());
         let arn = b.intern(arn_s);
         b.claim_at("role", Some(account), arn, file, &ptr)?;
-        let id = RoleId(b.model.roles.len() as u32);
         let name = req(&r.name, file, &ptr, "RoleName")?.to_string();
         let trust_policy = match &r.trust {
             Some(d) => Collected::Present(b.add_policy_at(
@@ -390,56 +315,40 @@ pub(crate) fn load_gaad_doc(
                 format!("{ptr}/AssumeRolePolicyDocument"),
                 d,
             )?),
-            None => {
-                let acct_s = b.model.str(account).to_string();
-                b.missing(
-                    Some(&acct_s),
-                    None,
-                    Some(arn_s),
-                    file,
-                    "role has no AssumeRolePolicyDocument: who can assume it is unknown",
-                );
-                Collected::Missing
-            }
+            None => at.unknown(b, account, arn_s, NO_TRUST_POLICY),
         };
-        let inline_policies = at.inline_policies(b, &r.inline, &ptr, "RolePolicyList", account)?;
-        let attached_policies = at.attached(b, &r.attached, &ptr, &managed, account)?;
-        let permissions_boundary = at.boundary(b, &r.boundary, &ptr, &managed, account)?;
+        let inline_policies = inline_policies(b, &at, &r.inline, &ptr, "RolePolicyList", account)?;
+        let attached_policies = attached(b, &at, &r.attached, &ptr, account)?;
+        let permissions_boundary = boundary(b, &at, &r.boundary, &ptr, account)?;
         let mut instance_profiles = Vec::new();
         for (k, ip) in r.profiles.iter().flatten().enumerate() {
             let ip_ptr = format!("{ptr}/InstanceProfileList/{k}");
             let (ip_arn_s, ip_acct) = iam_arn(&ip.arn, file, &ip_ptr, "Arn", "instance-profile/")?;
             let ip_arn = b.intern(ip_arn_s);
-            let pid = match profile_ids.get(&ip_arn) {
-                Some(p) => *p,
-                None => {
-                    b.claim_at("instance profile", None, ip_arn, file, &ip_ptr)?;
-                    let ip_account = at.note_account(b, &ip_acct, &ip_ptr);
-                    let pid = InstanceProfileId(b.model.instance_profiles.len() as u32);
-                    let mut role_arns = Vec::new();
-                    for (m, pr) in ip.roles.iter().flatten().enumerate() {
-                        let pr_ptr = format!("{ip_ptr}/Roles/{m}");
-                        let (ra, _) = iam_arn(&pr.arn, file, &pr_ptr, "Arn", "role/")?;
-                        role_arns.push(b.intern(ra));
-                    }
-                    b.model.instance_profiles.push(InstanceProfile {
-                        arn: ip_arn,
-                        name: req(&ip.name, file, &ip_ptr, "InstanceProfileName")?.to_string(),
-                        unique_id: ip.id.as_deref().map(str::to_string),
-                        path: ip.path.as_deref().unwrap_or("/").to_string(),
-                        account: ip_account,
-                        roles: Vec::new(),
-                    });
-                    b.source_at(ItemRef::InstanceProfile(pid), file, ip_ptr);
-                    profile_ids.insert(ip_arn, pid);
-                    profile_links.push((pid, role_arns));
-                    pid
-                }
+            if let Some(pid) = at.profile(ip_arn) {
+                instance_profiles.push(pid);
+                continue;
+            }
+            b.claim_at("instance profile", None, ip_arn, file, &ip_ptr)?;
+            let ip_account = at.account(b, &ip_acct, || ip_ptr.clone());
+            let mut role_arns = Vec::new();
+            for (m, pr) in ip.roles.iter().flatten().enumerate() {
+                let pr_ptr = format!("{ip_ptr}/Roles/{m}");
+                let (ra, _) = iam_arn(&pr.arn, file, &pr_ptr, "Arn", "role/")?;
+                role_arns.push(b.intern(ra));
+            }
+            let profile = InstanceProfile {
+                arn: ip_arn,
+                name: req(&ip.name, file, &ip_ptr, "InstanceProfileName")?.to_string(),
+                unique_id: ip.id.as_deref().map(str::to_string),
+                path: ip.path.as_deref().unwrap_or("/").to_string(),
+                account: ip_account,
+                roles: Vec::new(),
             };
-            instance_profiles.push(pid);
+            instance_profiles.push(at.add_profile(b, profile, role_arns, ip_ptr));
         }
         let path = r.path.as_deref().unwrap_or("/").to_string();
-        b.model.roles.push(Role {
+        let role = Role {
             arn,
             service_linked: path.starts_with("/aws-service-role/"),
             name,
@@ -451,103 +360,81 @@ pub(crate) fn load_gaad_doc(
             attached_policies,
             permissions_boundary,
             instance_profiles,
-        });
-        b.source_at(ItemRef::Role(id), file, ptr);
+        };
+        at.add_role(b, role, ptr);
     }
-    link_profiles(b, first_role, profile_links);
+    at.finish(b);
     Ok(())
 }
 
-/// The file being loaded and the account it belongs to.
-struct Loader<'f> {
-    file: &'f str,
-    home: &'f str,
-    home_from_folder: bool,
+/// `iam::inline_policies` over the list field `key` of the item at `pointer`.
+fn inline_policies(
+    b: &mut Builder,
+    at: &GaadLoad,
+    list: &Option<Vec<InlineRec<'_>>>,
+    pointer: &str,
+    key: &str,
+    account: Sym,
+) -> Result<Vec<PolicyId>, IngestError> {
+    let file = at.file;
+    let mut out = Vec::new();
+    for (j, p) in list.iter().flatten().enumerate() {
+        let pptr = format!("{pointer}/{key}/{j}");
+        let name = req(&p.name, file, &pptr, "PolicyName")?.to_string();
+        let d = p
+            .document
+            .as_ref()
+            .ok_or_else(|| missing(file, &pptr, "PolicyDocument"))?;
+        out.push(b.add_policy_at(
+            PolicyKind::Inline,
+            Some(name),
+            Some(account),
+            file,
+            format!("{pptr}/PolicyDocument"),
+            d,
+        )?);
+    }
+    Ok(out)
 }
 
-impl Loader<'_> {
-    fn note_account(&self, b: &mut Builder, acct: &str, pointer: &str) -> Sym {
-        note_account_at(b, acct, self.home, self.home_from_folder, self.file, || {
-            pointer.to_string()
-        })
+/// `iam::attached` over `AttachedManagedPolicies` of the item at `pointer`.
+fn attached(
+    b: &mut Builder,
+    at: &GaadLoad,
+    list: &Option<Vec<AttachedRec<'_>>>,
+    pointer: &str,
+    account: Sym,
+) -> Result<Vec<AttachedPolicy>, IngestError> {
+    let mut out = Vec::new();
+    for (j, a) in list.iter().flatten().enumerate() {
+        let aptr = format!("{pointer}/AttachedManagedPolicies/{j}");
+        let (arn_s, _) = iam_arn(&a.arn, at.file, &aptr, "PolicyArn", "policy/")?;
+        let name = a.name.as_deref().unwrap_or("").to_string();
+        out.push(at.attached(b, arn_s, name, account));
     }
+    Ok(out)
+}
 
-    /// `iam::inline_policies` over the list field `key` of the item at `pointer`.
-    fn inline_policies(
-        &self,
-        b: &mut Builder,
-        list: &Option<Vec<InlineRec<'_>>>,
-        pointer: &str,
-        key: &str,
-        account: Sym,
-    ) -> Result<Vec<PolicyId>, IngestError> {
-        let file = self.file;
-        let mut out = Vec::new();
-        for (j, p) in list.iter().flatten().enumerate() {
-            let pptr = format!("{pointer}/{key}/{j}");
-            let name = req(&p.name, file, &pptr, "PolicyName")?.to_string();
-            let d = p
-                .document
-                .as_ref()
-                .ok_or_else(|| missing(file, &pptr, "PolicyDocument"))?;
-            out.push(b.add_policy_at(
-                PolicyKind::Inline,
-                Some(name),
-                Some(account),
-                file,
-                format!("{pptr}/PolicyDocument"),
-                d,
-            )?);
-        }
-        Ok(out)
-    }
-
-    /// `iam::attached` over `AttachedManagedPolicies` of the item at `pointer`.
-    fn attached(
-        &self,
-        b: &mut Builder,
-        list: &Option<Vec<AttachedRec<'_>>>,
-        pointer: &str,
-        managed: &HashMap<Sym, ManagedPolicyId>,
-        account: Sym,
-    ) -> Result<Vec<AttachedPolicy>, IngestError> {
-        let mut out = Vec::new();
-        for (j, a) in list.iter().flatten().enumerate() {
-            let aptr = format!("{pointer}/AttachedManagedPolicies/{j}");
-            let (arn_s, _) = iam_arn(&a.arn, self.file, &aptr, "PolicyArn", "policy/")?;
-            let name = a.name.as_deref().unwrap_or("").to_string();
-            out.push(resolve_attached(
-                b, self.file, arn_s, name, managed, account,
-            ));
-        }
-        Ok(out)
-    }
-
-    /// `iam::boundary` of the item at `pointer`.
-    fn boundary(
-        &self,
-        b: &mut Builder,
-        boundary: &Option<BoundaryRec<'_>>,
-        pointer: &str,
-        managed: &HashMap<Sym, ManagedPolicyId>,
-        account: Sym,
-    ) -> Result<Option<AttachedPolicy>, IngestError> {
-        let Some(pb) = boundary else {
-            return Ok(None);
-        };
-        let pb_ptr = format!("{pointer}/PermissionsBoundary");
-        let (arn_s, _) = iam_arn(
-            &pb.arn,
-            self.file,
-            &pb_ptr,
-            "PermissionsBoundaryArn",
-            "policy/",
-        )?;
-        let name = arn_s.rsplit('/').next().unwrap_or("").to_string();
-        Ok(Some(resolve_attached(
-            b, self.file, arn_s, name, managed, account,
-        )))
-    }
+/// `iam::boundary` of the item at `pointer`.
+fn boundary(
+    b: &mut Builder,
+    at: &GaadLoad,
+    boundary: &Option<BoundaryRec<'_>>,
+    pointer: &str,
+    account: Sym,
+) -> Result<Option<AttachedPolicy>, IngestError> {
+    let Some(pb) = boundary else {
+        return Ok(None);
+    };
+    let pb_ptr = format!("{pointer}/PermissionsBoundary");
+    let (arn_s, _) = iam_arn(
+        &pb.arn,
+        at.file,
+        &pb_ptr,
+        "PermissionsBoundaryArn",
+        "policy/",
+    )?;
+    Ok(Some(at.boundary(b, arn_s, account)))
 }
 
 #[cfg(test)]

@@ -91,23 +91,12 @@ pub fn load_gaad(
     if !GAAD_KEYS.iter().any(|k| map.contains_key(*k)) {
         return Err(doc.shape_err(GAAD_EXPECTED));
     }
-    let home_sym = b.intern(home);
-    {
-        let a = b.account_mut(home);
-        a.exported = true;
-        a.iam_collected = true;
-    }
+    let mut at = GaadLoad::new(b, doc.file, home, home_from_folder);
 
     // Managed policies first, so attachments can be resolved. Keyed by ARN within this file.
-    let mut managed: HashMap<Sym, ManagedPolicyId> = HashMap::new();
     for p in doc.list("Policies")? {
         let (arn_s, acct) = iam_arn(&p, "Arn", "policy/")?;
-        let aws_managed = acct == "aws";
-        let account = if aws_managed {
-            home_sym
-        } else {
-            note_account(b, &acct, home, home_from_folder, &p)
-        };
+        let (aws_managed, account) = at.policy_account(b, &acct, || p.ptr());
         let arn = b.intern(arn_s);
         b.claim("managed policy", Some(account), arn, &p)?;
         let name = p.req_str("PolicyName")?.to_string();
@@ -132,20 +121,9 @@ pub fn load_gaad(
                 Some(account),
                 &d,
             )?),
-            None => {
-                let acct_s = b.model.str(account).to_string();
-                b.missing(
-                    Some(&acct_s),
-                    None,
-                    Some(arn_s),
-                    p.file,
-                    "managed policy's default version document not in the export: its permissions are unknown",
-                );
-                Collected::Missing
-            }
+            None => at.unknown(b, account, arn_s, NO_DEFAULT_VERSION),
         };
-        let id = ManagedPolicyId(b.model.managed_policies.len() as u32);
-        b.model.managed_policies.push(ManagedPolicy {
+        let policy = ManagedPolicy {
             arn,
             name,
             path: p.opt_str("Path")?.unwrap_or("/").to_string(),
@@ -154,72 +132,46 @@ pub fn load_gaad(
             default_version_id,
             document,
             attachment_count: p.opt_u64("AttachmentCount")?,
-        });
-        b.source(ItemRef::ManagedPolicy(id), &p);
-        managed.insert(arn, id);
+        };
+        at.add_managed_policy(b, policy, p.ptr());
     }
 
     // Groups.
-    let mut groups_by_name: HashMap<(Sym, String), GroupId> = HashMap::new();
     for g in doc.list("GroupDetailList")? {
         let (arn_s, acct) = iam_arn(&g, "Arn", "group/")?;
-        let account = note_account(b, &acct, home, home_from_folder, &g);
+        let account = at.account(b, &acct, || g.ptr());
         let arn = b.intern(arn_s);
         b.claim("group", Some(account), arn, &g)?;
         let name = g.req_str("GroupName")?.to_string();
         let inline_policies = inline_policies(b, &g, "GroupPolicyList", account)?;
-        let attached_policies = attached(b, &g, "AttachedManagedPolicies", &managed, account)?;
-        let id = GroupId(b.model.groups.len() as u32);
-        b.model.groups.push(Group {
+        let attached_policies = attached(b, &at, &g, account)?;
+        let group = Group {
             arn,
-            name: name.clone(),
+            name,
             unique_id: g.opt_str("GroupId")?.map(str::to_string),
             path: g.opt_str("Path")?.unwrap_or("/").to_string(),
             account,
             inline_policies,
             attached_policies,
             members: Vec::new(),
-        });
-        b.source(ItemRef::Group(id), &g);
-        groups_by_name.insert((account, name), id);
+        };
+        at.add_group(b, group, g.ptr());
     }
 
     // Users, linked to their groups by name within their account.
     for u in doc.list("UserDetailList")? {
         let (arn_s, acct) = iam_arn(&u, "Arn", "user/")?;
-        let account = note_account(b, &acct, home, home_from_folder, &u);
+        let account = at.account(b, &acct, || u.ptr());
         let arn = b.intern(arn_s);
         b.claim("user", Some(account), arn, &u)?;
         let id = UserId(b.model.users.len() as u32);
         let mut groups = Vec::new();
         for gname in u.str_list("GroupList")? {
-            let group = match groups_by_name.get(&(account, gname.to_string())) {
-                Some(g) => {
-                    if let Some(group) = b.model.groups.get_mut(g.index()) {
-                        group.members.push(id);
-                    }
-                    Collected::Present(*g)
-                }
-                None => {
-                    let acct_s = b.model.str(account).to_string();
-                    b.missing(
-                        Some(&acct_s),
-                        None,
-                        Some(arn_s),
-                        u.file,
-                        &format!("group {gname:?} is not in GroupDetailList: the user's group policies are unknown"),
-                    );
-                    Collected::Missing
-                }
-            };
-            groups.push(GroupMembership {
-                name: gname.to_string(),
-                group,
-            });
+            groups.push(at.join_group(b, id, account, arn_s, gname));
         }
         let inline_policies = inline_policies(b, &u, "UserPolicyList", account)?;
-        let attached_policies = attached(b, &u, "AttachedManagedPolicies", &managed, account)?;
-        let permissions_boundary = boundary(b, &u, &managed, account)?;
+        let attached_policies = attached(b, &at, &u, account)?;
+        let permissions_boundary = boundary(b, &at, &u, account)?;
         b.model.users.push(User {
             arn,
             name: u.req_str("UserName")?.to_string(),
@@ -235,15 +187,11 @@ pub fn load_gaad(
     }
 
     // Roles with their trust policies and instance profiles.
-    let mut profile_links: Vec<(InstanceProfileId, Vec<Sym>)> = Vec::new();
-    let mut profile_ids: HashMap<Sym, InstanceProfileId> = HashMap::new();
-    let first_role = b.model.roles.len();
     for r in doc.list("RoleDetailList")? {
         let (arn_s, acct) = iam_arn(&r, "Arn", "role/")?;
-        let account = note_account(b, &acct, home, home_from_folder, &r);
+        let account = at.account(b, &acct, || r.ptr());
         let arn = b.intern(arn_s);
         b.claim("role", Some(account), arn, &r)?;
-        let id = RoleId(b.model.roles.len() as u32);
         let name = r.req_str("RoleName")?.to_string();
         let trust_policy = match r.get("AssumeRolePolicyDocument")? {
             Some(d) => Collected::Present(b.add_policy(
@@ -252,54 +200,38 @@ pub fn load_gaad(
                 Some(account),
                 &d,
             )?),
-            None => {
-                let acct_s = b.model.str(account).to_string();
-                b.missing(
-                    Some(&acct_s),
-                    None,
-                    Some(arn_s),
-                    r.file,
-                    "role has no AssumeRolePolicyDocument: who can assume it is unknown",
-                );
-                Collected::Missing
-            }
+            None => at.unknown(b, account, arn_s, NO_TRUST_POLICY),
         };
         let inline_policies = inline_policies(b, &r, "RolePolicyList", account)?;
-        let attached_policies = attached(b, &r, "AttachedManagedPolicies", &managed, account)?;
-        let permissions_boundary = boundary(b, &r, &managed, account)?;
+        let attached_policies = attached(b, &at, &r, account)?;
+        let permissions_boundary = boundary(b, &at, &r, account)?;
         let mut instance_profiles = Vec::new();
         for ip in r.list("InstanceProfileList")? {
             let (ip_arn_s, ip_acct) = iam_arn(&ip, "Arn", "instance-profile/")?;
             let ip_arn = b.intern(ip_arn_s);
-            let pid = match profile_ids.get(&ip_arn) {
-                Some(p) => *p,
-                None => {
-                    b.claim("instance profile", None, ip_arn, &ip)?;
-                    let ip_account = note_account(b, &ip_acct, home, home_from_folder, &ip);
-                    let pid = InstanceProfileId(b.model.instance_profiles.len() as u32);
-                    let mut role_arns = Vec::new();
-                    for pr in ip.list("Roles")? {
-                        let (ra, _) = iam_arn(&pr, "Arn", "role/")?;
-                        role_arns.push(b.intern(ra));
-                    }
-                    b.model.instance_profiles.push(InstanceProfile {
-                        arn: ip_arn,
-                        name: ip.req_str("InstanceProfileName")?.to_string(),
-                        unique_id: ip.opt_str("InstanceProfileId")?.map(str::to_string),
-                        path: ip.opt_str("Path")?.unwrap_or("/").to_string(),
-                        account: ip_account,
-                        roles: Vec::new(),
-                    });
-                    b.source(ItemRef::InstanceProfile(pid), &ip);
-                    profile_ids.insert(ip_arn, pid);
-                    profile_links.push((pid, role_arns));
-                    pid
-                }
+            if let Some(pid) = at.profile(ip_arn) {
+                instance_profiles.push(pid);
+                continue;
+            }
+            b.claim("instance profile", None, ip_arn, &ip)?;
+            let ip_account = at.account(b, &ip_acct, || ip.ptr());
+            let mut role_arns = Vec::new();
+            for pr in ip.list("Roles")? {
+                let (ra, _) = iam_arn(&pr, "Arn", "role/")?;
+                role_arns.push(b.intern(ra));
+            }
+            let profile = InstanceProfile {
+                arn: ip_arn,
+                name: ip.req_str("InstanceProfileName")?.to_string(),
+                unique_id: ip.opt_str("InstanceProfileId")?.map(str::to_string),
+                path: ip.opt_str("Path")?.unwrap_or("/").to_string(),
+                account: ip_account,
+                roles: Vec::new(),
             };
-            instance_profiles.push(pid);
+            instance_profiles.push(at.add_profile(b, profile, role_arns, ip.ptr()));
         }
         let path = r.opt_str("Path")?.unwrap_or("/").to_string();
-        b.model.roles.push(Role {
+        let role = Role {
             arn,
             service_linked: path.starts_with("/aws-service-role/"),
             name,
@@ -311,16 +243,16 @@ pub fn load_gaad(
             attached_policies,
             permissions_boundary,
             instance_profiles,
-        });
-        b.source(ItemRef::Role(id), &r);
+        };
+        at.add_role(b, role, r.ptr());
     }
-    link_profiles(b, first_role, profile_links);
+    at.finish(b);
     Ok(())
 }
 
 /// Links the instance profiles of one GAAD (with their roles' ARNs) to the roles of that
 /// file (`first_role..`) by ARN; a role not in the file is `Missing`.
-pub(crate) fn link_profiles(
+fn link_profiles(
     b: &mut Builder,
     first_role: usize,
     profile_links: Vec<(InstanceProfileId, Vec<Sym>)>,
@@ -347,18 +279,8 @@ pub(crate) fn link_profiles(
     }
 }
 
-/// The principal's account from its ARN; warns when it differs from the folder's account.
-fn note_account(
-    b: &mut Builder,
-    acct: &str,
-    home: &str,
-    home_from_folder: bool,
-    node: &Node,
-) -> Sym {
-    note_account_at(b, acct, home, home_from_folder, node.file, || node.ptr())
-}
-
-/// `note_account` for the item at `pointer()` in `file`.
+/// The account of an item of `file` (at `pointer()`) whose ARN names `acct`: that account
+/// (`home` if `acct` is not an account id); warns when it differs from the folder's account.
 pub(crate) fn note_account_at(
     b: &mut Builder,
     acct: &str,
@@ -404,60 +326,237 @@ fn inline_policies(
 
 fn attached(
     b: &mut Builder,
+    at: &GaadLoad,
     node: &Node,
-    key: &str,
-    managed: &HashMap<Sym, ManagedPolicyId>,
     account: Sym,
 ) -> Result<Vec<AttachedPolicy>, IngestError> {
     let mut out = Vec::new();
-    for a in node.list(key)? {
+    for a in node.list("AttachedManagedPolicies")? {
         let (arn_s, _) = iam_arn(&a, "PolicyArn", "policy/")?;
         let name = a.opt_str("PolicyName")?.unwrap_or("").to_string();
-        out.push(resolve_attached(b, a.file, arn_s, name, managed, account));
+        out.push(at.attached(b, arn_s, name, account));
     }
     Ok(out)
 }
 
-pub(crate) fn resolve_attached(
-    b: &mut Builder,
-    file: &str,
-    arn_s: &str,
-    name: String,
-    managed: &HashMap<Sym, ManagedPolicyId>,
-    account: Sym,
-) -> AttachedPolicy {
-    let arn = b.intern(arn_s);
-    let policy = match managed.get(&arn) {
-        Some(m) => Collected::Present(*m),
-        None => {
-            let acct_s = b.model.str(account).to_string();
-            b.missing(
-                Some(&acct_s),
-                None,
-                Some(arn_s),
-                file,
-                "attached managed policy is not in the export's Policies list: its permissions are unknown",
-            );
-            Collected::Missing
-        }
-    };
-    AttachedPolicy { arn, name, policy }
-}
-
 fn boundary(
     b: &mut Builder,
+    at: &GaadLoad,
     node: &Node,
-    managed: &HashMap<Sym, ManagedPolicyId>,
     account: Sym,
 ) -> Result<Option<AttachedPolicy>, IngestError> {
     let Some(pb) = node.get("PermissionsBoundary")? else {
         return Ok(None);
     };
     let (arn_s, _) = iam_arn(&pb, "PermissionsBoundaryArn", "policy/")?;
-    let name = arn_s.rsplit('/').next().unwrap_or("").to_string();
-    Ok(Some(resolve_attached(
-        b, pb.file, arn_s, name, managed, account,
-    )))
+    Ok(Some(at.boundary(b, arn_s, account)))
+}
+
+/// What stays unknown when a managed policy's default version is not in the export.
+pub(crate) const NO_DEFAULT_VERSION: &str =
+    "managed policy's default version document not in the export: its permissions are unknown";
+/// What stays unknown when a role has no trust policy in the export.
+pub(crate) const NO_TRUST_POLICY: &str =
+    "role has no AssumeRolePolicyDocument: who can assume it is unknown";
+
+/// Loading one GAAD, shared by the `Value` path (`load_gaad`) and the typed path
+/// (`gaad::load_gaad_doc`): they read the file differently (each checking what it reads,
+/// in the same order), and build its items through these methods, which hold what one item
+/// needs of the others (managed policies by ARN for attachments, groups by name for
+/// members, instance profiles by ARN and the roles they name).
+pub(crate) struct GaadLoad<'f> {
+    pub(crate) file: &'f str,
+    home: &'f str,
+    home_sym: Sym,
+    home_from_folder: bool,
+    managed: HashMap<Sym, ManagedPolicyId>,
+    groups_by_name: HashMap<(Sym, String), GroupId>,
+    profile_ids: HashMap<Sym, InstanceProfileId>,
+    profile_links: Vec<(InstanceProfileId, Vec<Sym>)>,
+    /// The first role of this file (the roles its instance profiles are linked to).
+    first_role: usize,
+}
+
+impl<'f> GaadLoad<'f> {
+    /// Starts loading `file`, a GAAD of account `home` (from its folder when
+    /// `home_from_folder`), which it marks exported with IAM collected.
+    pub(crate) fn new(
+        b: &mut Builder,
+        file: &'f str,
+        home: &'f str,
+        home_from_folder: bool,
+    ) -> GaadLoad<'f> {
+        let home_sym = b.intern(home);
+        let a = b.account_mut(home);
+        a.exported = true;
+        a.iam_collected = true;
+        GaadLoad {
+            file,
+            home,
+            home_sym,
+            home_from_folder,
+            managed: HashMap::new(),
+            groups_by_name: HashMap::new(),
+            profile_ids: HashMap::new(),
+            profile_links: Vec::new(),
+            first_role: b.model.roles.len(),
+        }
+    }
+
+    /// `note_account_at` for an item of this file.
+    pub(crate) fn account(
+        &self,
+        b: &mut Builder,
+        acct: &str,
+        pointer: impl FnOnce() -> String,
+    ) -> Sym {
+        note_account_at(
+            b,
+            acct,
+            self.home,
+            self.home_from_folder,
+            self.file,
+            pointer,
+        )
+    }
+
+    /// Whether a managed policy whose ARN names `acct` is AWS-managed (`aws`), and its
+    /// account: the home account for an AWS-managed one.
+    pub(crate) fn policy_account(
+        &self,
+        b: &mut Builder,
+        acct: &str,
+        pointer: impl FnOnce() -> String,
+    ) -> (bool, Sym) {
+        if acct == "aws" {
+            (true, self.home_sym)
+        } else {
+            (false, self.account(b, acct, pointer))
+        }
+    }
+
+    /// Something of the item `arn_s` (of `account`) that the export does not hold: a
+    /// coverage entry saying what stays `unknown`.
+    pub(crate) fn unknown<T>(
+        &self,
+        b: &mut Builder,
+        account: Sym,
+        arn_s: &str,
+        unknown: &str,
+    ) -> Collected<T> {
+        let acct_s = b.model.str(account).to_string();
+        b.missing(Some(&acct_s), None, Some(arn_s), self.file, unknown);
+        Collected::Missing
+    }
+
+    pub(crate) fn add_managed_policy(
+        &mut self,
+        b: &mut Builder,
+        policy: ManagedPolicy,
+        pointer: String,
+    ) {
+        let id = ManagedPolicyId(b.model.managed_policies.len() as u32);
+        self.managed.insert(policy.arn, id);
+        b.model.managed_policies.push(policy);
+        b.source_at(ItemRef::ManagedPolicy(id), self.file, pointer);
+    }
+
+    pub(crate) fn add_group(&mut self, b: &mut Builder, group: Group, pointer: String) {
+        let id = GroupId(b.model.groups.len() as u32);
+        self.groups_by_name
+            .insert((group.account, group.name.clone()), id);
+        b.model.groups.push(group);
+        b.source_at(ItemRef::Group(id), self.file, pointer);
+    }
+
+    /// The user `user` (`user_arn`, of `account`) is a member of the group named `name`:
+    /// that group of its account, or `Missing` when the file does not hold it.
+    pub(crate) fn join_group(
+        &self,
+        b: &mut Builder,
+        user: UserId,
+        account: Sym,
+        user_arn: &str,
+        name: &str,
+    ) -> GroupMembership {
+        let group = match self.groups_by_name.get(&(account, name.to_string())) {
+            Some(g) => {
+                if let Some(group) = b.model.groups.get_mut(g.index()) {
+                    group.members.push(user);
+                }
+                Collected::Present(*g)
+            }
+            None => self.unknown(
+                b,
+                account,
+                user_arn,
+                &format!("group {name:?} is not in GroupDetailList: the user's group policies are unknown"),
+            ),
+        };
+        GroupMembership {
+            name: name.to_string(),
+            group,
+        }
+    }
+
+    /// The managed policy `arn_s` attached (as `name`) to a principal of `account`.
+    pub(crate) fn attached(
+        &self,
+        b: &mut Builder,
+        arn_s: &str,
+        name: String,
+        account: Sym,
+    ) -> AttachedPolicy {
+        let arn = b.intern(arn_s);
+        let policy = match self.managed.get(&arn) {
+            Some(m) => Collected::Present(*m),
+            None => self.unknown(
+                b,
+                account,
+                arn_s,
+                "attached managed policy is not in the export's Policies list: its permissions are unknown",
+            ),
+        };
+        AttachedPolicy { arn, name, policy }
+    }
+
+    /// The permissions boundary `arn_s` of a principal of `account` (named by its ARN).
+    pub(crate) fn boundary(&self, b: &mut Builder, arn_s: &str, account: Sym) -> AttachedPolicy {
+        let name = arn_s.rsplit('/').next().unwrap_or("").to_string();
+        self.attached(b, arn_s, name, account)
+    }
+
+    /// The instance profile `arn` when an earlier role of this file listed it.
+    pub(crate) fn profile(&self, arn: Sym) -> Option<InstanceProfileId> {
+        self.profile_ids.get(&arn).copied()
+    }
+
+    /// Adds an instance profile, to be linked to the roles `role_arns` by `finish`.
+    pub(crate) fn add_profile(
+        &mut self,
+        b: &mut Builder,
+        profile: InstanceProfile,
+        role_arns: Vec<Sym>,
+        pointer: String,
+    ) -> InstanceProfileId {
+        let id = InstanceProfileId(b.model.instance_profiles.len() as u32);
+        self.profile_ids.insert(profile.arn, id);
+        self.profile_links.push((id, role_arns));
+        b.model.instance_profiles.push(profile);
+        b.source_at(ItemRef::InstanceProfile(id), self.file, pointer);
+        id
+    }
+
+    pub(crate) fn add_role(&mut self, b: &mut Builder, role: Role, pointer: String) {
+        let id = RoleId(b.model.roles.len() as u32);
+        b.model.roles.push(role);
+        b.source_at(ItemRef::Role(id), self.file, pointer);
+    }
+
+    /// Links this file's instance profiles to its roles.
+    pub(crate) fn finish(self, b: &mut Builder) {
+        link_profiles(b, self.first_role, self.profile_links);
+    }
 }
 
 #[cfg(test)]

@@ -70,9 +70,7 @@ record! {
     struct ReservationRec<'a> {
         "Instances" => instances: Option<Vec<InstanceRec<'a>>>,
     }
-}
 
-record! {
     struct InstanceRec<'a> {
         "InstanceId" => instance_id: Option<Text<'a>>,
         "SecurityGroups" => security_groups: Option<Vec<GroupRef<'a>>>,
@@ -86,40 +84,28 @@ record! {
         "PublicIpAddress" => public_ip: Option<Text<'a>>,
         "PrivateIpAddress" => private_ip: Option<Text<'a>>,
     }
-}
 
-record! {
     struct GroupRef<'a> {
         "GroupId" => group_id: Option<Text<'a>>,
     }
-}
 
-record! {
     struct InterfaceRec<'a> {
         "Groups" => groups: Option<Vec<GroupRef<'a>>>,
         "Ipv6Addresses" => ipv6: Option<Vec<Ipv6Rec<'a>>>,
     }
-}
 
-record! {
     struct Ipv6Rec<'a> {
         "Ipv6Address" => address: Option<Text<'a>>,
     }
-}
 
-record! {
     struct StateRec<'a> {
         "Name" => name: Option<Text<'a>>,
     }
-}
 
-record! {
     struct MetadataRec<'a> {
         "HttpTokens" => http_tokens: Option<Text<'a>>,
     }
-}
 
-record! {
     struct TagRec<'a> {
         "Key" => key: Option<Text<'a>>,
         "Value" => value: Option<Text<'a>>,

@@ -260,12 +260,12 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Declares a record: a struct of `Option` fields, each read from its JSON key by its type
+/// Declares records: structs of `Option` fields, each read from its JSON key by its type
 /// (`Read`); other keys are skipped. A macro because a generic cannot name a struct's fields.
 macro_rules! record {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident<$lt:lifetime> {
+    ($($(#[$meta:meta])* $vis:vis struct $name:ident<$lt:lifetime> {
         $($key:literal => $field:ident: $ty:ty,)+
-    }) => {
+    })+) => {$(
         $(#[$meta])*
         #[derive(Default)]
         $vis struct $name<$lt> {
@@ -286,7 +286,7 @@ macro_rules! record {
                 Ok(true)
             }
         }
-    };
+    )+};
 }
 pub(super) use record;
 
