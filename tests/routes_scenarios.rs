@@ -251,6 +251,31 @@ fn escalation_by_pass_role() {
     check("escalation_pass_role_incomplete", &[]);
 }
 
+/// A role that may rewrite another role's trust writes one naming itself and assumes the
+/// role: no identity permission for `sts:AssumeRole` is needed (nor does its boundary have
+/// to allow it: the trust names the caller directly), but an explicit deny of
+/// `sts:AssumeRole` in its identity policy or boundary, or an SCP denying it, stops the
+/// assume and so the route.
+#[test]
+fn escalation_by_trust_rewrite() {
+    let route: &[&str] = &[
+        "sts:AssumeRole",
+        "iam:UpdateAssumeRolePolicy+sts:AssumeRole",
+        "s3:GetObject",
+    ];
+    check(
+        "escalation_trust_rewrite",
+        &[(DATA, "cross-account", FOREIGN, route)],
+    );
+    check(
+        "escalation_trust_rewrite_boundary_implicit",
+        &[(DATA, "cross-account", FOREIGN, route)],
+    );
+    check("escalation_trust_rewrite_deny", &[]);
+    check("escalation_trust_rewrite_scp", &[]);
+    check("escalation_trust_rewrite_boundary_deny", &[]);
+}
+
 /// The `aws:SourceVpce` values the witness of a finding shows (over every hop).
 fn witness_endpoints(f: &Finding) -> Vec<String> {
     let mut out: Vec<String> = f

@@ -363,7 +363,15 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
 }
 
 /// The plan that confirms one edge.
-pub fn edge_plan<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgePlan<'c> {
+///
+/// The plan may borrow from the edge (an escalation step's own trust document), so it lives
+/// no longer than both.
+pub fn edge_plan<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    edge: &'c Edge,
+) -> EdgePlan<'c> {
     match &edge.kind {
         EdgeKind::InstanceProfile(_) | EdgeKind::FunctionRole => EdgePlan::Decided(
             EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new()),
@@ -409,21 +417,33 @@ pub fn edge_plan<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge)
                 } else {
                     StrShape::Exact(step.resource.clone())
                 };
+                let inputs = match &step.trust {
+                    None => AuthzInputs {
+                        identity: identity.clone(),
+                        resource_account: account.clone(),
+                        resource_policy: None,
+                        resource_policy_mode: ResourcePolicyMode::Alternative,
+                        rcps: None,
+                        vpc_endpoint_policy: None,
+                        s3: None,
+                        kms: None,
+                    },
+                    Some(trust) => match step_trust_inputs(ctx, identity.clone(), step, trust) {
+                        Some(inputs) => inputs,
+                        None => {
+                            return EdgePlan::Decided(EdgeAnswer::denied(
+                                "trust policy not collected",
+                            ))
+                        }
+                    },
+                };
                 for mut shape in ctx.shapes(from, &step.action, resource) {
                     for (k, v) in &step.context {
                         shape = shape.with_key(k, KeyShape::Fixed(ContextValue::Single(v.clone())));
                     }
+                    let account = inputs.resource_account.clone();
                     chain.push(Question {
-                        inputs: AuthzInputs {
-                            identity: identity.clone(),
-                            resource_account: account.clone(),
-                            resource_policy: None,
-                            resource_policy_mode: ResourcePolicyMode::Alternative,
-                            rcps: None,
-                            vpc_endpoint_policy: None,
-                            s3: None,
-                            kms: None,
-                        },
+                        inputs: inputs.clone(),
                         shape: ctx.resource_keys(shape, &account),
                     });
                 }
@@ -433,6 +453,44 @@ pub fn edge_plan<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge)
                 .identity_incomplete(from)
                 .then_some("identity policies not collected");
             single(actions, vec![chain], incomplete)
+        }
+    }
+}
+
+/// Label of the trust a principal writes for itself before assuming the role (not in the
+/// export: never cited).
+const REWRITTEN_TRUST_LABEL: &str = "leakpath:rewritten-trust";
+
+/// The inputs of an escalation's `sts:AssumeRole` step decided under a trust policy: the
+/// role's collected trust (as `plan_assume` asks it), or the one the caller wrote, each a
+/// required grant with the RCPs of the role's account. `None` when the role or its trust
+/// was not collected.
+fn step_trust_inputs<'c>(
+    ctx: &'c RouteCtx<'_>,
+    identity: IdentityInputs<'c>,
+    step: &'c crate::graph::escalation::Step,
+    trust: &'c crate::graph::escalation::StepTrust,
+) -> Option<AuthzInputs<'c>> {
+    use crate::graph::escalation::StepTrust;
+    let m = ctx.model;
+    let role = m.role_by_arn(&step.resource)?;
+    match trust {
+        StepTrust::Collected => trust_inputs(ctx, identity, role).map(|(inputs, _, _)| inputs),
+        StepTrust::Rewritten(t) => {
+            let account = m.str(m.roles.get(role.index())?.account).to_string();
+            Some(AuthzInputs {
+                identity,
+                resource_account: account.clone(),
+                resource_policy: Some(crate::eval::PolicyRef {
+                    label: REWRITTEN_TRUST_LABEL,
+                    doc: &t.document,
+                }),
+                resource_policy_mode: ResourcePolicyMode::Required,
+                rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+                vpc_endpoint_policy: None,
+                s3: None,
+                kms: None,
+            })
         }
     }
 }

@@ -59,6 +59,10 @@ pub struct Step {
     pub resource: String,
     /// Context the call carries by construction (e.g. `iam:PassedToService`).
     pub context: Vec<(String, String)>,
+    /// For `sts:AssumeRole` steps, the trust policy the role's account decides the call with
+    /// (the role's own, or one the caller wrote first); `None`: no resource policy, the
+    /// caller's identity side alone must allow the call.
+    pub trust: Option<StepTrust>,
 }
 
 impl Step {
@@ -67,12 +71,89 @@ impl Step {
             action: action.to_string(),
             resource: resource.to_string(),
             context: Vec::new(),
+            trust: None,
         }
     }
 
     pub fn with(mut self, key: &str, value: &str) -> Step {
         self.context.push((key.to_string(), value.to_string()));
         self
+    }
+
+    /// `sts:AssumeRole` on role `arn`, decided under `trust` as AWS decides it: the trust
+    /// grants, and every explicit deny (identity policies, permissions boundary, SCPs,
+    /// RCPs) and every SCP level that does not allow the call still stop it.
+    pub fn assume_under(arn: &str, trust: StepTrust) -> Step {
+        Step {
+            trust: Some(trust),
+            ..Step::new("sts:AssumeRole", arn)
+        }
+    }
+}
+
+/// The trust policy an `sts:AssumeRole` step is decided under.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StepTrust {
+    /// The role's trust policy as collected (the step's resource is the role).
+    Collected,
+    /// The trust the caller wrote with `iam:UpdateAssumeRolePolicy` in an earlier step.
+    Rewritten(RewrittenTrust),
+}
+
+/// A trust policy naming one caller, as a principal that may rewrite a role's trust writes
+/// it: `{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole",
+/// "Condition": {"ArnEquals": {"aws:PrincipalArn": "<caller>"}}}`, `<caller>` being the
+/// user's ARN or, for a role, the role's (every session of it: the caller may as well name its
+/// own session's ARN). Either way the trust names the caller itself, so in its own account it
+/// is admitted without an identity permission and an implicit deny of its permissions
+/// boundary does not stop it (AWS's rule for a resource policy naming a user or a role
+/// session directly); explicit denies and SCPs do.
+///
+/// Compared, hashed and ordered by the caller alone: the document is a function of it.
+#[derive(Debug, Clone)]
+pub struct RewrittenTrust {
+    pub caller: String,
+    pub document: std::sync::Arc<crate::policy::PolicyDocument>,
+}
+
+impl RewrittenTrust {
+    /// The trust naming `caller`; `None` when the ARN does not make a valid policy.
+    pub fn naming(caller: &str) -> Option<RewrittenTrust> {
+        let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+            "Sid": "RewrittenToTrustTheCaller", "Effect": "Allow", "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {"ArnEquals": {"aws:PrincipalArn": caller}}}]});
+        let document = crate::policy::parse::parse_policy_text(&doc.to_string()).ok()?;
+        Some(RewrittenTrust {
+            caller: caller.to_string(),
+            document: std::sync::Arc::new(document),
+        })
+    }
+}
+
+impl PartialEq for RewrittenTrust {
+    fn eq(&self, other: &Self) -> bool {
+        self.caller == other.caller
+    }
+}
+
+impl Eq for RewrittenTrust {}
+
+impl std::hash::Hash for RewrittenTrust {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.caller.hash(state);
+    }
+}
+
+impl PartialOrd for RewrittenTrust {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for RewrittenTrust {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.caller.cmp(&other.caller)
     }
 }
 

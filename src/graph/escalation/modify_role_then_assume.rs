@@ -12,14 +12,16 @@
 //! **Example:** `aws iam attach-role-policy --role-name target --policy-arn
 //! arn:aws:iam::aws:policy/AdministratorAccess && aws sts assume-role --role-arn ...target`.
 //!
-//! The steps hold the rewrite and, unless the trust names the principal's own ARN (then the
-//! trust alone admits it in its account), `sts:AssumeRole` for the identity side; the trust
-//! policy's conditions are those of the assume-role edge this detector starts from, which
-//! `routes` confirms on its own.
+//! The steps hold the rewrite and then `sts:AssumeRole`: decided under the role's collected
+//! trust when it already names the principal's own ARN (the trust alone admits it in its
+//! account, unless an explicit deny or an SCP stops the call), under the caller's identity
+//! permission otherwise (the trust policy's conditions are those of the assume-role edge
+//! this detector starts from, which `routes` confirms on its own), and under the rewritten
+//! trust after `iam:UpdateAssumeRolePolicy`.
 
 use super::rewrite::{may_rewrite, push_rewrites};
-use super::update_assume_role_policy::{rewritable_trusts, trust_rewrite};
-use super::{Ctx, Found, Step};
+use super::update_assume_role_policy::{rewritable_trusts, rewrite_then_assume};
+use super::{Ctx, Found, RewrittenTrust, Step, StepTrust};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "modify-role-then-assume";
@@ -35,16 +37,23 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
             continue;
         };
         let assume = if ctx.trust_names(*rid, p) {
-            Vec::new()
+            vec![Step::assume_under(arn, StepTrust::Collected)]
         } else {
             vec![Step::new("sts:AssumeRole", arn)]
         };
         push_rewrites(ctx, NAME, p, target, &assume, out);
     }
     // Roles whose trust the principal rewrites first.
-    for (rid, arn) in rewritable_trusts(ctx, p) {
+    let rewritable = rewritable_trusts(ctx, p);
+    if rewritable.is_empty() {
+        return;
+    }
+    let Some(trust) = RewrittenTrust::naming(&ctx.arn(p)) else {
+        return;
+    };
+    for (rid, arn) in rewritable {
         if !trusted.contains(&rid) {
-            let then = [trust_rewrite(arn)];
+            let then = rewrite_then_assume(arn, &trust);
             push_rewrites(ctx, NAME, p, PrincipalRef::Role(rid), &then, out);
         }
     }

@@ -1,7 +1,7 @@
 //! Detector tests: small GAADs in, every candidate escalation edge out. Each detector has a
 //! case where the path exists and a twin where one permission or precondition is missing.
 
-use super::{detect_all, Ctx};
+use super::{detect_all, Ctx, StepTrust};
 use crate::graph::{principals, AccessGraph, Gain, Node, ZoneOfTrust};
 use crate::model::{Model, PrincipalRef};
 use serde_json::{json, Value};
@@ -114,11 +114,21 @@ fn check(input: Value, expect: &[&str]) {
             continue;
         }
         for f in detect_all(&ctx, *p) {
-            let actions: Vec<&str> = f
+            // An assume decided under a trust shows which: `@trust` (the role's own),
+            // `@trust-naming:<caller>` (the one the caller wrote).
+            let actions: Vec<String> = f
                 .escalation
                 .steps
                 .iter()
-                .map(|s| s.action.as_str())
+                .map(|s| match &s.trust {
+                    None => s.action.clone(),
+                    Some(StepTrust::Collected) => format!("{}@trust", s.action),
+                    Some(StepTrust::Rewritten(t)) => format!(
+                        "{}@trust-naming:{}",
+                        s.action,
+                        t.caller.rsplit('/').next().unwrap_or("")
+                    ),
+                })
                 .collect();
             got.push(format!(
                 "{from} -{}[{}]-> {}",
@@ -138,7 +148,8 @@ fn check(input: Value, expect: &[&str]) {
 fn modify_role_then_assume() {
     let target = arn("role", "target");
     // iam-014: attach a policy to a role whose trust names the attacker: the trust alone
-    // admits it, no identity permission for sts:AssumeRole is needed.
+    // admits it, no identity permission for sts:AssumeRole is needed (the assume is decided
+    // under the trust: explicit denies and SCPs still apply).
     check(
         gaad(
             vec![user(
@@ -155,7 +166,7 @@ fn modify_role_then_assume() {
             vec![],
             vec![],
         ),
-        &["attacker -modify-role-then-assume[iam:AttachRolePolicy]-> target+any"],
+        &["attacker -modify-role-then-assume[iam:AttachRolePolicy+sts:AssumeRole@trust]-> target+any"],
     );
     // Blocked: the attach is allowed on another role only.
     check(
@@ -235,11 +246,12 @@ fn modify_role_then_assume() {
             vec![],
             vec![managed("shared", allow(&["s3:ListAllMyBuckets"], "*"))],
         ),
-        &["attacker -modify-role-then-assume[iam:CreatePolicyVersion]-> target+any"],
+        &["attacker -modify-role-then-assume[iam:CreatePolicyVersion+sts:AssumeRole@trust]-> target+any"],
     );
     // iam-019/020/021: the trust does not admit the attacker; it rewrites the trust too, to
     // name its own ARN, which admits it in its own account with or without an identity
-    // permission for sts:AssumeRole (iam-019 has none).
+    // permission for sts:AssumeRole (iam-019 has none): the assume is decided under the
+    // rewritten trust.
     let service = trust_service("ec2.amazonaws.com");
     let root = trust_aws(&format!("arn:aws:iam::{ACCOUNT}:root"));
     for (assume, trust) in [(true, service), (false, root)] {
@@ -255,8 +267,8 @@ fn modify_role_then_assume() {
                 vec![],
             ),
             &[
-                "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy]-> target+any",
-                "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy]-> target",
+                "attacker -modify-role-then-assume[iam:AttachRolePolicy+iam:UpdateAssumeRolePolicy+sts:AssumeRole@trust-naming:attacker]-> target+any",
+                "attacker -update-assume-role-policy[iam:UpdateAssumeRolePolicy+sts:AssumeRole@trust-naming:attacker]-> target",
             ],
         );
     }
@@ -635,4 +647,96 @@ fn index_answers_like_the_patterns() {
         ),
         &[],
     );
+}
+
+/// The trust a principal writes for itself (`RewrittenTrust`) admits it in its own account
+/// as AWS decides a trust naming the caller: without an identity permission and past an
+/// implicit deny of its boundary, but not past an explicit deny of `sts:AssumeRole` (its
+/// identity policy, its boundary) or an SCP that denies it.
+#[test]
+fn rewritten_trust_is_decided_like_aws() {
+    use super::RewrittenTrust;
+    use crate::eval::{
+        decide, AuthzInputs, AwsPrincipal, AwsPrincipalKind, IdentityInputs, IdentityPolicies,
+        OrgPolicies, Outcome, PolicyRef, Request, RequestContext, RequestPrincipal,
+        ResourcePolicyMode,
+    };
+    let parse = |v: Value| crate::policy::parse::parse_policy_text(&v.to_string()).expect("policy");
+    let none = parse(allow(&["s3:ListAllMyBuckets"], "*"));
+    let iam_only = parse(allow(&["iam:*"], "*"));
+    let deny_assume = parse(json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]}));
+    let full = parse(allow(&["*"], "*"));
+    let user_arn = arn("user", "attacker");
+    let role_arn = arn("role", "attacker");
+    let target = arn("role", "target");
+    let user = RequestPrincipal::Aws(AwsPrincipal {
+        arn: user_arn.clone(),
+        account: ACCOUNT.into(),
+        kind: AwsPrincipalKind::User,
+        canonical_user: None,
+    });
+    let session = RequestPrincipal::Aws(AwsPrincipal {
+        arn: format!("arn:aws:sts::{ACCOUNT}:assumed-role/attacker/s"),
+        account: ACCOUNT.into(),
+        kind: AwsPrincipalKind::RoleSession {
+            role_arn: role_arn.clone(),
+        },
+        canonical_user: None,
+    });
+    fn policy(doc: &crate::policy::PolicyDocument) -> PolicyRef<'_> {
+        PolicyRef { label: "p", doc }
+    }
+    // (caller, trust names, identity policy, boundary, SCP at the account level) → outcome
+    let check = |who: &RequestPrincipal,
+                 named: &str,
+                 identity: &crate::policy::PolicyDocument,
+                 boundary: Option<&crate::policy::PolicyDocument>,
+                 scp: Option<&crate::policy::PolicyDocument>,
+                 expect: Outcome| {
+        let trust = RewrittenTrust::naming(named).expect("trust");
+        let inputs = AuthzInputs {
+            identity: IdentityInputs::Known(IdentityPolicies {
+                policies: vec![policy(identity)],
+                permissions_boundary: boundary.map(policy),
+                session_policies: None,
+                scps: scp.map(|d| OrgPolicies {
+                    levels: vec![vec![policy(&full)], vec![policy(d)]],
+                    management_account: false,
+                }),
+            }),
+            resource_account: ACCOUNT.into(),
+            resource_policy: Some(PolicyRef {
+                label: "trust",
+                doc: &trust.document,
+            }),
+            resource_policy_mode: ResourcePolicyMode::Required,
+            rcps: None,
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        };
+        let req = Request {
+            principal: who.clone(),
+            action: "sts:AssumeRole".into(),
+            resource: target.clone(),
+            context: RequestContext::new(),
+        };
+        let got = decide(&inputs, &req).expect("decidable").outcome;
+        assert_eq!(got, expect, "{who:?} under a trust naming {named}");
+    };
+    use Outcome::*;
+    for (who, named) in [(&user, &user_arn), (&session, &role_arn)] {
+        // The trust alone admits the caller, even with a boundary that does not allow it.
+        check(who, named, &none, None, None, Allowed);
+        check(who, named, &none, Some(&iam_only), Some(&full), Allowed);
+        // Explicit denies and SCPs stop it.
+        check(who, named, &deny_assume, None, None, ExplicitDeny);
+        check(who, named, &none, Some(&deny_assume), None, ExplicitDeny);
+        check(who, named, &none, None, Some(&deny_assume), ExplicitDeny);
+        check(who, named, &none, None, Some(&iam_only), ImplicitDeny);
+        // A trust naming someone else admits neither.
+        check(who, &arn("user", "other"), &full, None, None, ImplicitDeny);
+    }
 }
