@@ -37,19 +37,28 @@ fn net(n: &Node) -> Result<IpNet, IngestError> {
 
 fn ip(n: &Node) -> Result<IpAddr, IngestError> {
     let s = n.str()?;
-    s.parse()
-        .map_err(|_| n.invalid(format!("invalid IP address {s:?}")))
+    parse_ip(s).map_err(|m| n.invalid(m))
+}
+
+/// `s` as an IP address, or what is wrong with it.
+pub(crate) fn parse_ip(s: &str) -> Result<IpAddr, String> {
+    s.parse().map_err(|_| format!("invalid IP address {s:?}"))
 }
 
 fn opt_ip(n: &Node, key: &str) -> Result<Option<IpAddr>, IngestError> {
     n.get(key)?.map(|x| ip(&x)).transpose()
 }
 
-/// An EC2 id (`vpc-...`, `sg-...`): non-empty, no whitespace or control characters.
 fn ec2_id<'a>(n: &Node<'a>) -> Result<&'a str, IngestError> {
     let s = n.str()?;
+    check_ec2_id(s).map_err(|m| n.invalid(m))
+}
+
+/// An EC2 id (`vpc-...`, `sg-...`): non-empty, no whitespace or control characters; or
+/// what is wrong with it.
+pub(crate) fn check_ec2_id(s: &str) -> Result<&str, String> {
     if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(n.invalid(format!("invalid id {s:?}")));
+        return Err(format!("invalid id {s:?}"));
     }
     Ok(s)
 }
@@ -553,20 +562,14 @@ pub fn parse_instances(
         for i in res.list("Instances")? {
             let id = b.intern(req_id(&i, "InstanceId")?);
             b.claim("instance", None, id, &i)?;
-            let mut security_groups: Vec<Sym> = Vec::new();
-            let mut add_sg = |b: &mut Builder, g: &str| {
-                let s = b.intern(g);
-                if !security_groups.contains(&s) {
-                    security_groups.push(s);
-                }
-            };
+            let mut security_groups = GroupIds::default();
             for g in i.field_list("SecurityGroups", "GroupId")? {
-                add_sg(b, g);
+                security_groups.add(b, g);
             }
             let mut ipv6_addresses = Vec::new();
             for ni in i.list("NetworkInterfaces")? {
                 for g in ni.field_list("Groups", "GroupId")? {
-                    add_sg(b, g);
+                    security_groups.add(b, g);
                 }
                 for a in ni.list("Ipv6Addresses")? {
                     ipv6_addresses.push(ip(&a.req("Ipv6Address")?)?);
@@ -599,32 +602,23 @@ pub fn parse_instances(
             }
             let subnet = opt_id(&i, "SubnetId")?.map(|v| b.intern(v));
             let vpc = opt_id(&i, "VpcId")?.map(|v| b.intern(v));
-            let public_ip = match opt_ip(&i, "PublicIpAddress") {
-                Ok(p) => p,
-                Err(e) => {
-                    b.warn(
-                        i.file,
-                        Some(&format!("{}/PublicIpAddress", i.ptr())),
-                        format!("{e}: kept as written"),
-                    );
-                    None
-                }
-            };
+            let public_ip = unless_unreadable(
+                b,
+                opt_ip(&i, "PublicIpAddress"),
+                i.file,
+                || format!("{}/PublicIpAddress", i.ptr()),
+                KEPT_AS_WRITTEN,
+            );
             // A private address only places the instance inside its subnet, which the
             // subnet already says; an unreadable one is a warning, not a reason to stop.
-            let private_ip = match opt_ip(&i, "PrivateIpAddress") {
-                Ok(p) => p,
-                Err(e) => {
-                    b.warn(
-                        i.file,
-                        Some(&format!("{}/PrivateIpAddress", i.ptr())),
-                        format!("{e}: ignored"),
-                    );
-                    None
-                }
-            };
-            let iid = InstanceId(b.model.instances.len() as u32);
-            b.model.instances.push(Instance {
+            let private_ip = unless_unreadable(
+                b,
+                opt_ip(&i, "PrivateIpAddress"),
+                i.file,
+                || format!("{}/PrivateIpAddress", i.ptr()),
+                IGNORED,
+            );
+            let instance = Instance {
                 id,
                 account: sc.account,
                 region: sc.region,
@@ -635,15 +629,58 @@ pub fn parse_instances(
                 public_address: i.opt_str("PublicIpAddress")?.map(str::to_string),
                 private_ip,
                 ipv6_addresses,
-                security_groups,
+                security_groups: security_groups.0,
                 instance_profile,
                 metadata_http_tokens,
                 name_tag,
-            });
-            b.source(ItemRef::Instance(iid), &i);
+            };
+            add_instance(b, instance, i.file, i.ptr());
         }
     }
     Ok(())
+}
+
+/// An instance's security groups, each once, in the order first named.
+#[derive(Default)]
+pub(crate) struct GroupIds(pub(crate) Vec<Sym>);
+
+impl GroupIds {
+    pub(crate) fn add(&mut self, b: &mut Builder, id: &str) {
+        let s = b.intern(id);
+        if !self.0.contains(&s) {
+            self.0.push(s);
+        }
+    }
+}
+
+/// What becomes of an unreadable public address: the text stays (`public_address`).
+pub(crate) const KEPT_AS_WRITTEN: &str = "kept as written";
+/// What becomes of an unreadable private address.
+pub(crate) const IGNORED: &str = "ignored";
+
+/// An instance's optional address, or `None` with a warning at `pointer()` in `file` saying
+/// it was unreadable and what `became` of it.
+pub(crate) fn unless_unreadable(
+    b: &mut Builder,
+    address: Result<Option<IpAddr>, IngestError>,
+    file: &str,
+    pointer: impl FnOnce() -> String,
+    became: &str,
+) -> Option<IpAddr> {
+    match address {
+        Ok(a) => a,
+        Err(e) => {
+            b.warn(file, Some(&pointer()), format!("{e}: {became}"));
+            None
+        }
+    }
+}
+
+/// Adds an instance found at `pointer` in `file`.
+pub(crate) fn add_instance(b: &mut Builder, instance: Instance, file: &str, pointer: String) {
+    let id = InstanceId(b.model.instances.len() as u32);
+    b.model.instances.push(instance);
+    b.source_at(ItemRef::Instance(id), file, pointer);
 }
 
 /// The nine EC2 calls of one region, in loading order, with their file names.

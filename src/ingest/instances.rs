@@ -4,12 +4,15 @@
 //! refuse goes through the `Value` path.
 
 use super::builder::Builder;
-use super::ec2::parse_instances;
+use super::ec2::{
+    add_instance, check_ec2_id, parse_instances, parse_ip, unless_unreadable, GroupIds, IGNORED,
+    KEPT_AS_WRITTEN,
+};
 use super::gaad::req;
 use super::json::{json_text, parse_json_text, Node};
 use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
 use super::IngestError;
-use crate::model::{Arn, Instance, InstanceId, ItemRef, Sym};
+use crate::model::{Arn, Instance};
 use serde::de::MapAccess;
 use std::net::IpAddr;
 
@@ -112,25 +115,34 @@ record! {
     }
 }
 
-/// `ec2::ec2_id`: a non-empty id without whitespace or control characters.
+/// `ec2::ec2_id` for the string `s` at `pointer`.
 fn ec2_id<'t>(s: &'t str, file: &str, pointer: String) -> Result<&'t str, IngestError> {
-    if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(IngestError::Invalid {
-            file: file.to_string(),
-            pointer,
-            message: format!("invalid id {s:?}"),
-        });
-    }
-    Ok(s)
+    check_ec2_id(s).map_err(|message| IngestError::Invalid {
+        file: file.to_string(),
+        pointer,
+        message,
+    })
 }
 
 /// `ec2::ip` for the string `s` at `pointer`.
 fn ip(s: &str, file: &str, pointer: String) -> Result<IpAddr, IngestError> {
-    s.parse().map_err(|_| IngestError::Invalid {
+    parse_ip(s).map_err(|message| IngestError::Invalid {
         file: file.to_string(),
         pointer,
-        message: format!("invalid IP address {s:?}"),
+        message,
     })
+}
+
+/// `ec2::opt_ip` for the field `key` of the instance at `pointer`.
+fn opt_ip(
+    s: &Option<Text<'_>>,
+    file: &str,
+    pointer: &str,
+    key: &str,
+) -> Result<Option<IpAddr>, IngestError> {
+    s.as_deref()
+        .map(|s| ip(s, file, format!("{pointer}/{key}")))
+        .transpose()
 }
 
 /// Loads the instances of a `describe-instances` output parsed into records:
@@ -150,13 +162,7 @@ fn load_instances_doc(
             let id_s = req(&i.instance_id, file, &ptr, "InstanceId")?;
             let id = b.intern(ec2_id(id_s, file, format!("{ptr}/InstanceId"))?);
             b.claim_at("instance", None, id, file, &ptr)?;
-            let mut security_groups: Vec<Sym> = Vec::new();
-            let mut add_sg = |b: &mut Builder, g: &str| {
-                let s = b.intern(g);
-                if !security_groups.contains(&s) {
-                    security_groups.push(s);
-                }
-            };
+            let mut security_groups = GroupIds::default();
             // `Node::field_list` reads every id before any is used.
             let mut ids = Vec::new();
             for (k, g) in i.security_groups.iter().flatten().enumerate() {
@@ -168,7 +174,7 @@ fn load_instances_doc(
                 )?);
             }
             for g in ids {
-                add_sg(b, g);
+                security_groups.add(b, g);
             }
             let mut ipv6_addresses = Vec::new();
             for (k, ni) in i.interfaces.iter().flatten().enumerate() {
@@ -183,7 +189,7 @@ fn load_instances_doc(
                     )?);
                 }
                 for g in ids {
-                    add_sg(b, g);
+                    security_groups.add(b, g);
                 }
                 for (m, a) in ni.ipv6.iter().flatten().enumerate() {
                     let a_ptr = format!("{ni_ptr}/Ipv6Addresses/{m}");
@@ -230,36 +236,21 @@ fn load_instances_doc(
                 Some(s) => Some(b.intern(ec2_id(s, file, format!("{ptr}/VpcId"))?)),
                 None => None,
             };
-            let public_ip = match i.public_ip.as_deref() {
-                None => None,
-                Some(s) => match ip(s, file, format!("{ptr}/PublicIpAddress")) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        b.warn(
-                            file,
-                            Some(&format!("{ptr}/PublicIpAddress")),
-                            format!("{e}: kept as written"),
-                        );
-                        None
-                    }
-                },
-            };
-            let private_ip = match i.private_ip.as_deref() {
-                None => None,
-                Some(s) => match ip(s, file, format!("{ptr}/PrivateIpAddress")) {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        b.warn(
-                            file,
-                            Some(&format!("{ptr}/PrivateIpAddress")),
-                            format!("{e}: ignored"),
-                        );
-                        None
-                    }
-                },
-            };
-            let iid = InstanceId(b.model.instances.len() as u32);
-            b.model.instances.push(Instance {
+            let public_ip = unless_unreadable(
+                b,
+                opt_ip(&i.public_ip, file, &ptr, "PublicIpAddress"),
+                file,
+                || format!("{ptr}/PublicIpAddress"),
+                KEPT_AS_WRITTEN,
+            );
+            let private_ip = unless_unreadable(
+                b,
+                opt_ip(&i.private_ip, file, &ptr, "PrivateIpAddress"),
+                file,
+                || format!("{ptr}/PrivateIpAddress"),
+                IGNORED,
+            );
+            let instance = Instance {
                 id,
                 account,
                 region,
@@ -270,12 +261,12 @@ fn load_instances_doc(
                 public_address: i.public_ip.as_deref().map(str::to_string),
                 private_ip,
                 ipv6_addresses,
-                security_groups,
+                security_groups: security_groups.0,
                 instance_profile,
                 metadata_http_tokens,
                 name_tag,
-            });
-            b.source_at(ItemRef::Instance(iid), file, ptr);
+            };
+            add_instance(b, instance, file, ptr);
         }
     }
     Ok(())
