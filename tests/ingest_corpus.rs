@@ -237,29 +237,174 @@ fn builder() -> Builder {
 type Ec2Parse =
     fn(&mut Builder, &leakpath::ingest::json::Node, &str, &str) -> Result<(), IngestError>;
 
-/// Runs an EC2 parser over a response value.
-fn ec2(parse: Ec2Parse, response: &Value, name: &str) -> leakpath::ingest::LoadedExport {
+/// A cartography EC2 fixture: the entry `key` of `file`, under the response key `wrap` when
+/// the entry holds only the response's list (`None`: it is a whole response).
+struct Ec2Fixture {
+    file: &'static str,
+    key: &'static str,
+    wrap: Option<&'static str>,
+}
+
+/// Runs an EC2 parser over a fixture.
+fn ec2(d: &Path, parse: Ec2Parse, f: Ec2Fixture) -> leakpath::ingest::LoadedExport {
+    let entry = fixture(d, f.file, f.key);
+    let response = match f.wrap {
+        Some(key) => {
+            let mut m = serde_json::Map::new();
+            m.insert(key.to_string(), entry);
+            Value::Object(m)
+        }
+        None => entry,
+    };
     let mut b = builder();
-    let n = leakpath::ingest::json::Node::root(response, name);
-    parse(&mut b, &n, "123456789012", "us-east-1").unwrap_or_else(|e| panic!("{e}"));
+    let n = leakpath::ingest::json::Node::root(&response, f.file);
+    parse(&mut b, &n, "123456789012", "us-east-1")
+        .unwrap_or_else(|e| panic!("{} {}: {e}", f.file, f.key));
     b.finish()
 }
 
-fn wrap(key: &str, list: Value) -> Value {
-    let mut m = serde_json::Map::new();
-    m.insert(key.to_string(), list);
-    Value::Object(m)
+const fn whole(file: &'static str, key: &'static str) -> Ec2Fixture {
+    Ec2Fixture {
+        file,
+        key,
+        wrap: None,
+    }
 }
 
+const fn wrapped(file: &'static str, key: &'static str, wrap: &'static str) -> Ec2Fixture {
+    Ec2Fixture {
+        file,
+        key,
+        wrap: Some(wrap),
+    }
+}
+
+/// How many items of one kind a load made.
+type Count = fn(&leakpath::model::Model) -> usize;
+
+/// Every fixture an EC2 parser reads, with how many items it makes (a range where the
+/// fixture's count is not documented).
 #[test]
 fn cartography_ec2_fixtures_parse() {
     use leakpath::ingest::ec2::*;
+    use std::ops::RangeInclusive;
     let Some(d) = shared() else { return };
+    const SOME: RangeInclusive<usize> = 1..=usize::MAX;
+    let cases: Vec<(Ec2Parse, Ec2Fixture, Count, RangeInclusive<usize>)> = vec![
+        (
+            parse_network_acls,
+            wrapped(
+                "ec2/network_acls/network_acls.json",
+                "DESCRIBE_NETWORK_ACLS",
+                "NetworkAcls",
+            ),
+            |m| m.network_acls.len(),
+            1..=1,
+        ),
+        (
+            parse_internet_gateways,
+            wrapped(
+                "ec2/internet_gateways.json",
+                "TEST_INTERNET_GATEWAYS",
+                "InternetGateways",
+            ),
+            |m| m.internet_gateways.len(),
+            2..=2,
+        ),
+        (
+            parse_security_groups,
+            wrapped("ec2/security_groups.json", "DESCRIBE_SGS", "SecurityGroups"),
+            |m| m.security_groups.len(),
+            5..=5,
+        ),
+        (
+            parse_subnets,
+            wrapped("ec2/subnets.json", "DESCRIBE_SUBNETS", "Subnets"),
+            |m| m.subnets.len(),
+            3..=3,
+        ),
+        (
+            parse_subnets,
+            wrapped(
+                "ec2/network_acls/subnets.json",
+                "DESCRIBE_SUBNETS_FOR_ACL_TEST",
+                "Subnets",
+            ),
+            |m| m.subnets.len(),
+            2..=2,
+        ),
+        (
+            parse_vpcs,
+            whole("ec2/subnets.json", "DESCRIBE_VPCS"),
+            |m| m.vpcs.len(),
+            SOME,
+        ),
+        (
+            parse_vpcs,
+            wrapped("ec2/vpcs.json", "TEST_VPCS", "Vpcs"),
+            |m| m.vpcs.len(),
+            6..=6,
+        ),
+        (
+            parse_instances,
+            whole("ec2/instances.json", "DESCRIBE_INSTANCES"),
+            |m| m.instances.len(),
+            SOME,
+        ),
+        (
+            parse_instances,
+            wrapped(
+                "ec2/instances.json",
+                "INSTANCE_WITH_IAM_PROFILE",
+                "Reservations",
+            ),
+            |m| {
+                m.instances
+                    .iter()
+                    .filter(|i| i.instance_profile.is_some())
+                    .count()
+            },
+            SOME,
+        ),
+        (
+            parse_instances,
+            whole(
+                "ec2/instances_missing_private_ip.json",
+                "DESCRIBE_INSTANCES_MISSING_PRIVATE_IP",
+            ),
+            |m| {
+                m.instances
+                    .iter()
+                    .filter(|i| i.private_ip.is_none())
+                    .count()
+            },
+            SOME,
+        ),
+        (
+            parse_instances,
+            wrapped(
+                "ec2/network_acls/instances.json",
+                "INSTANCES_FOR_ACL_TEST",
+                "Reservations",
+            ),
+            |m| m.instances.len(),
+            1..=1,
+        ),
+    ];
+    for (parse, f, count, expect) in cases {
+        let (file, key) = (f.file, f.key);
+        let n = count(&ec2(&d, parse, f).model);
+        assert!(
+            expect.contains(&n),
+            "{file} {key}: {n} items, expected {expect:?}"
+        );
+    }
+
     // Route tables: a whole describe-route-tables response.
     let e = ec2(
+        &d,
         parse_route_tables,
-        &fixture(&d, "ec2/route_tables.json", "DESCRIBE_ROUTE_TABLES"),
-        "rt.json",
+        whole("ec2/route_tables.json", "DESCRIBE_ROUTE_TABLES"),
     );
     let rts = &e.model.route_tables;
     assert_eq!(rts.len(), 2);
@@ -277,128 +422,30 @@ fn cartography_ec2_fixtures_parse() {
         rts[0].routes[2].target,
         leakpath::model::RouteTarget::VpcEndpoint(_)
     ));
-    // The others hold the response's list; wrap it under the response key.
     let e = ec2(
+        &d,
         parse_network_acls,
-        &wrap(
+        wrapped(
+            "ec2/network_acls/network_acls.json",
+            "DESCRIBE_NETWORK_ACLS",
             "NetworkAcls",
-            fixture(
-                &d,
-                "ec2/network_acls/network_acls.json",
-                "DESCRIBE_NETWORK_ACLS",
-            ),
         ),
-        "nacl.json",
     );
-    assert_eq!(e.model.network_acls.len(), 1);
     assert!(!e.model.network_acls[0].entries.is_empty());
     let e = ec2(
-        parse_internet_gateways,
-        &wrap(
-            "InternetGateways",
-            fixture(&d, "ec2/internet_gateways.json", "TEST_INTERNET_GATEWAYS"),
-        ),
-        "igw.json",
-    );
-    assert_eq!(e.model.internet_gateways.len(), 2);
-    let e = ec2(
-        parse_security_groups,
-        &wrap(
-            "SecurityGroups",
-            fixture(&d, "ec2/security_groups.json", "DESCRIBE_SGS"),
-        ),
-        "sg.json",
-    );
-    assert_eq!(e.model.security_groups.len(), 5);
-    let e = ec2(
-        parse_subnets,
-        &wrap(
-            "Subnets",
-            fixture(&d, "ec2/subnets.json", "DESCRIBE_SUBNETS"),
-        ),
-        "subnets.json",
-    );
-    assert_eq!(e.model.subnets.len(), 3);
-    let e = ec2(
-        parse_subnets,
-        &wrap(
-            "Subnets",
-            fixture(
-                &d,
-                "ec2/network_acls/subnets.json",
-                "DESCRIBE_SUBNETS_FOR_ACL_TEST",
-            ),
-        ),
-        "subnets.json",
-    );
-    assert_eq!(e.model.subnets.len(), 2);
-    let e = ec2(
-        parse_vpcs,
-        &fixture(&d, "ec2/subnets.json", "DESCRIBE_VPCS"),
-        "vpcs.json",
-    );
-    assert!(!e.model.vpcs.is_empty());
-    let e = ec2(
-        parse_vpcs,
-        &wrap("Vpcs", fixture(&d, "ec2/vpcs.json", "TEST_VPCS")),
-        "vpcs.json",
-    );
-    assert_eq!(e.model.vpcs.len(), 6);
-    let e = ec2(
+        &d,
         parse_vpc_endpoints,
-        &wrap(
+        wrapped(
+            "ec2/vpc_endpoints.json",
+            "DESCRIBE_VPC_ENDPOINTS",
             "VpcEndpoints",
-            fixture(&d, "ec2/vpc_endpoints.json", "DESCRIBE_VPC_ENDPOINTS"),
         ),
-        "vpce.json",
     );
     let eps = &e.model.vpc_endpoints;
     assert_eq!(eps.len(), 3);
     assert!(eps[0].policy.is_some());
     assert!(eps[1].policy.is_none(), "null PolicyDocument is no policy");
     assert_eq!(eps[1].route_tables.len(), 2);
-    let e = ec2(
-        parse_instances,
-        &fixture(&d, "ec2/instances.json", "DESCRIBE_INSTANCES"),
-        "i.json",
-    );
-    assert!(!e.model.instances.is_empty());
-    let e = ec2(
-        parse_instances,
-        &wrap(
-            "Reservations",
-            fixture(&d, "ec2/instances.json", "INSTANCE_WITH_IAM_PROFILE"),
-        ),
-        "i.json",
-    );
-    assert!(e
-        .model
-        .instances
-        .iter()
-        .any(|i| i.instance_profile.is_some()));
-    let e = ec2(
-        parse_instances,
-        &fixture(
-            &d,
-            "ec2/instances_missing_private_ip.json",
-            "DESCRIBE_INSTANCES_MISSING_PRIVATE_IP",
-        ),
-        "i.json",
-    );
-    assert!(e.model.instances.iter().any(|i| i.private_ip.is_none()));
-    let e = ec2(
-        parse_instances,
-        &wrap(
-            "Reservations",
-            fixture(
-                &d,
-                "ec2/network_acls/instances.json",
-                "INSTANCES_FOR_ACL_TEST",
-            ),
-        ),
-        "i.json",
-    );
-    assert_eq!(e.model.instances.len(), 1);
 }
 
 #[test]
