@@ -533,6 +533,20 @@ fn internet_function_url_not_covered_by_rcps() {
     );
 }
 
+/// One blocker each on the internet-compute and federated routes (IAM User Guide,
+/// "Policy evaluation logic"): a boundary without S3 on the instance role, a bucket-policy
+/// deny of that role, an SCP denying the function role's read, an SCP denying the
+/// web-identity role's read, an RCP denying `sts:AssumeRoleWithWebIdentity` on the role
+/// (Organizations User Guide, RCPs cover STS role trust).
+#[test]
+fn blockers_on_compute_and_federated_routes() {
+    check("net_role_boundary", &[]);
+    check("net_bucket_denies_role", &[]);
+    check("url_none_scp_denies_read", &[]);
+    check("fed_google_scp_denies_read", &[]);
+    check("fed_google_rcp_denies_sts", &[]);
+}
+
 // ---- egress ------------------------------------------------------------------------------
 
 /// Organizations User Guide, SCP examples (data perimeter: `aws:ResourceOrgID`): the SCP
