@@ -1,6 +1,8 @@
 //! Data-access edges: who may read a bucket's data (`s3:GetObject` on any key,
 //! `s3:ListBucket` on the bucket), over-approximated from the bucket policy, the bucket ACL
-//! and the identity policies. Block Public Access, KMS key policies, SCPs, RCPs, boundaries
+//! and the identity policies. An object read of an SSE-KMS bucket also needs `kms:Decrypt`
+//! on its key: from the identity policies, unless the key policy may name the reader itself
+//! (`KmsGate`). Block Public Access, the rest of KMS key policies, SCPs, RCPs, boundaries
 //! and conditions are left to the confirmation in `routes`.
 
 use super::patterns::{
@@ -74,12 +76,20 @@ struct BucketAdmission {
     /// `None`: the policy was not collected (it may grant anyone).
     grantees: Option<PolicyGrantees>,
     policy_any: bool,
+    /// The bucket ACL may let every AWS account read (a grant to `AllUsers` or
+    /// `AuthenticatedUsers`, to a grantee no account of the model is known to be, or an
+    /// ACL that was not collected).
+    acl_any: bool,
+    /// Accounts of the model whose canonical user id an ACL grant names.
+    acl_accounts: Vec<String>,
 }
 
 impl BucketAdmission {
-    /// Whether the bucket policy names the principal (its ARN, its account, or `*`).
+    /// Whether the bucket policy or ACL names the principal (its ARN, its account, or `*`).
     fn names(&self, p_account: &str, p_root: &str, p_arn: &str) -> bool {
         self.policy_any
+            || self.acl_any
+            || self.acl_accounts.iter().any(|a| a == p_account)
             || self.grantees.as_ref().is_some_and(|gr| {
                 gr.accounts.iter().any(|a| a == p_account)
                     && gr
@@ -90,6 +100,101 @@ impl BucketAdmission {
     }
 }
 
+/// Who a bucket ACL may let read (`READ`, `FULL_CONTROL`, or `WRITE_ACP`, which lets the
+/// grantee grant itself the rest): (every account, the model's accounts it names). A grant
+/// to a canonical id no account of the model has counts as every account when some
+/// account's canonical id was not collected (it may be that account's).
+fn acl_readers(model: &Model, acl: &Collected<crate::model::Acl>) -> (bool, Vec<String>) {
+    use crate::model::AclPermission;
+    let Collected::Present(acl) = acl else {
+        return (true, Vec::new());
+    };
+    let some_id_unknown = model.accounts.iter().any(|a| a.s3_canonical_id.is_none());
+    let mut any = false;
+    let mut accounts = Vec::new();
+    for gr in &acl.grants {
+        if !matches!(
+            gr.permission,
+            AclPermission::Read | AclPermission::FullControl | AclPermission::WriteAcp
+        ) && !matches!(gr.permission, AclPermission::Other(_))
+        {
+            continue;
+        }
+        match &gr.grantee {
+            Grantee::CanonicalUser { id, .. } => {
+                match model
+                    .accounts
+                    .iter()
+                    .find(|a| a.s3_canonical_id.as_deref() == Some(id.as_str()))
+                {
+                    Some(a) => accounts.push(model.str(a.id).to_string()),
+                    None => any |= some_id_unknown,
+                }
+            }
+            Grantee::Group { uri } => {
+                any |= uri == Grantee::ALL_USERS || uri == Grantee::AUTHENTICATED_USERS
+            }
+            Grantee::AmazonCustomerByEmail { .. } | Grantee::Other { .. } => any = true,
+        }
+    }
+    accounts.sort();
+    accounts.dedup();
+    (any, accounts)
+}
+
+/// The KMS key an object read of a bucket must decrypt with (its default encryption key,
+/// when the export holds the key and its policy).
+struct KmsGate {
+    key_arn: String,
+    /// The key policy may allow `kms:Decrypt` to a principal by name (or to anyone): such a
+    /// principal needs no identity permission, so the gate is left to the solver. Naming an
+    /// account (its root) delegates to that account's identity policies, which must then
+    /// allow `kms:Decrypt` themselves.
+    names_principals: bool,
+}
+
+impl KmsGate {
+    fn of(model: &Model, b: BucketId) -> Option<KmsGate> {
+        let key = model.bucket_kms_key(b)?;
+        let Collected::Present(pid) = key.policy else {
+            return None;
+        };
+        let key_arn = model.str(key.arn).to_string();
+        let names_principals = match model.policy(pid) {
+            None => true,
+            Some(p) => match allowed_principals(
+                &p.document,
+                "kms:Decrypt",
+                ResourceTarget::Exact(&key_arn),
+            ) {
+                NamedPrincipals::Any => true,
+                NamedPrincipals::Entries(es) => es.iter().any(|e| {
+                    e.kind != PrincipalKind::Aws
+                        || !principal_entry_account(&e.value).is_some_and(|a| {
+                            e.value == a || e.value == format!("arn:aws:iam::{a}:root")
+                        })
+                }),
+            },
+        };
+        Some(KmsGate {
+            key_arn,
+            names_principals,
+        })
+    }
+}
+
+/// A principal node asking which buckets it may read, with its compiled grants.
+struct Reader {
+    node: Node,
+    account: String,
+    arn: String,
+    root: String,
+    /// Identity grants of `READ_ACTIONS`, in order.
+    grants: [std::rc::Rc<super::permissions::Grant>; 2],
+    /// The grant of `kms:Decrypt`, compiled when a bucket with a KMS gate is asked.
+    decrypt: std::cell::OnceCell<std::rc::Rc<super::permissions::Grant>>,
+}
+
 /// Who may read which bucket, precomputed from bucket policies and ACLs, with the compiled
 /// identity grants: `graph::build` materializes every read edge with it, a scan only the
 /// read edges of the nodes it reaches (`add_reads`).
@@ -98,6 +203,8 @@ pub struct ReadIndex<'m> {
     pub perms: PermissionIndex<'m>,
     buckets: BucketIndex,
     admissions: Vec<BucketAdmission>,
+    /// Per bucket, the KMS key its object reads need.
+    kms_gates: Vec<Option<KmsGate>>,
     /// Buckets whose policy may name every principal (`*`, or not collected).
     named_by_anyone: Vec<BucketId>,
     /// Buckets whose policy names an account or one of its principals, by account.
@@ -113,6 +220,7 @@ impl<'m> ReadIndex<'m> {
             perms: PermissionIndex::new(model),
             buckets: BucketIndex::new(model),
             admissions: Vec::with_capacity(model.buckets.len()),
+            kms_gates: Vec::with_capacity(model.buckets.len()),
             named_by_anyone: Vec::new(),
             named_by_account: HashMap::new(),
             public: Vec::new(),
@@ -141,22 +249,27 @@ impl<'m> ReadIndex<'m> {
                 }),
                 Collected::Missing => true,
             };
+            let (acl_any, acl_accounts) = acl_readers(model, &bucket.acl);
             if policy_any || acl_public {
                 idx.public.push(bid);
             }
-            if policy_any {
+            if policy_any || acl_any {
                 idx.named_by_anyone.push(bid);
-            } else if let Some(gr) = &grantees {
-                for a in &gr.accounts {
+            } else {
+                let policy_accounts = grantees.iter().flat_map(|gr| gr.accounts.iter());
+                for a in policy_accounts.chain(acl_accounts.iter()) {
                     idx.named_by_account.entry(a.clone()).or_default().push(bid);
                 }
             }
+            idx.kms_gates.push(KmsGate::of(model, bid));
             idx.admissions.push(BucketAdmission {
                 arn: bucket_arn,
                 prefix,
                 account: bucket_account,
                 grantees,
                 policy_any,
+                acl_any,
+                acl_accounts,
             });
         }
         idx
@@ -193,7 +306,6 @@ impl<'m> ReadIndex<'m> {
     /// The buckets a node may read (candidates: identity policies and bucket policies
     /// over-approximated; same account: either suffices, another account: both).
     pub fn reads_of(&self, n: &Node) -> Vec<BucketId> {
-        let model = self.model;
         match n {
             Node::Account(a) => {
                 let mut out: Vec<BucketId> = self
@@ -206,40 +318,78 @@ impl<'m> ReadIndex<'m> {
                 out.dedup();
                 out
             }
-            Node::Principal(p) | Node::Escalated { principal: p, .. } => {
-                let p_account = principal_account(model, *p);
-                let p_arn = principal_arn(model, *p);
-                let p_root = format!("arn:aws:iam::{p_account}:root");
-                let grants = READ_ACTIONS.map(|a| self.perms.grant(n, a));
+            Node::Principal(_) | Node::Escalated { .. } => {
+                let Some(reader) = self.reader(n) else {
+                    return Vec::new();
+                };
                 let mut candidates: Vec<BucketId> = Vec::new();
-                for g in &grants {
+                for g in &reader.grants {
                     candidates.extend(self.buckets.candidates(g));
                 }
                 candidates.extend(self.named_by_anyone.iter().copied());
-                if let Some(named) = self.named_by_account.get(&p_account) {
+                if let Some(named) = self.named_by_account.get(&reader.account) {
                     candidates.extend(named.iter().copied());
                 }
                 candidates.sort();
                 candidates.dedup();
-                candidates.retain(|bid| {
-                    let Some(adm) = self.admissions.get(bid.index()) else {
-                        return false;
-                    };
-                    let policy_names = adm.names(&p_account, &p_root, &p_arn);
-                    let identity = READ_ACTIONS
-                        .iter()
-                        .zip(&grants)
-                        .any(|(a, g)| g.may_allow(read_target(a, &adm.arn, &adm.prefix)));
-                    if p_account == adm.account {
-                        identity || policy_names
-                    } else {
-                        identity && policy_names
-                    }
-                });
+                candidates.retain(|bid| self.read_actions(&reader, *bid).contains(&true));
                 candidates
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Which of `READ_ACTIONS` principal node `n` may be allowed on bucket `b` (candidates,
+    /// over-approximated as `reads_of` does; all `false` for other nodes).
+    pub fn read_candidates(&self, n: &Node, b: BucketId) -> [bool; 2] {
+        self.reader(n)
+            .map_or([false; 2], |reader| self.read_actions(&reader, b))
+    }
+
+    fn reader(&self, n: &Node) -> Option<Reader> {
+        let (Node::Principal(p) | Node::Escalated { principal: p, .. }) = n else {
+            return None;
+        };
+        let account = principal_account(self.model, *p);
+        Some(Reader {
+            node: n.clone(),
+            arn: principal_arn(self.model, *p),
+            root: format!("arn:aws:iam::{account}:root"),
+            account,
+            grants: READ_ACTIONS.map(|a| self.perms.grant(n, a)),
+            decrypt: std::cell::OnceCell::new(),
+        })
+    }
+
+    /// Per read action: may the identity side and the bucket policy or ACL together allow
+    /// it (same account: either; another account: both), and for an object read of an
+    /// SSE-KMS bucket, may the key be used?
+    fn read_actions(&self, reader: &Reader, b: BucketId) -> [bool; 2] {
+        let Some(adm) = self.admissions.get(b.index()) else {
+            return [false; 2];
+        };
+        let names = adm.names(&reader.account, &reader.root, &reader.arn);
+        let [get, list] = [0, 1].map(|i| {
+            let identity =
+                reader.grants[i].may_allow(read_target(READ_ACTIONS[i], &adm.arn, &adm.prefix));
+            if reader.account == adm.account {
+                identity || names
+            } else {
+                identity && names
+            }
+        });
+        // Listing needs no key; an object read needs the KMS key too.
+        let key_usable = match self.kms_gates.get(b.index()) {
+            Some(Some(gate)) => {
+                gate.names_principals
+                    || reader
+                        .decrypt
+                        .get_or_init(|| self.perms.grant(&reader.node, "kms:Decrypt"))
+                        .may_allow(ResourceTarget::Exact(&gate.key_arn))
+            }
+            _ => true,
+        };
+        [get && key_usable, list]
     }
 
     /// Adds the read edges of `n` to the graph; returns them.

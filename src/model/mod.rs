@@ -332,6 +332,24 @@ impl Model {
             .and_then(|a| self.accounts.get(a.index()))
     }
 
+    /// The KMS key of bucket `b`'s default encryption (`SSE-KMS`), when the export holds it
+    /// (named by ARN, key id, or an ARN ending in `/<id>`).
+    pub fn bucket_kms_key(&self, b: BucketId) -> Option<&KmsKey> {
+        let bucket = self.buckets.get(b.index())?;
+        let Collected::Present(Some(enc)) = &bucket.encryption else {
+            return None;
+        };
+        let key_ref = enc.kms_key_id()?;
+        self.kms_keys.iter().find(|k| {
+            let arn = self.str(k.arn);
+            arn == key_ref
+                || k.key_id == key_ref
+                || arn
+                    .strip_suffix(key_ref)
+                    .is_some_and(|head| head.ends_with('/'))
+        })
+    }
+
     pub fn role_by_arn(&self, arn: &str) -> Option<RoleId> {
         self.sym(arn)
             .and_then(|s| self.index.roles.get(&s).copied())

@@ -466,7 +466,7 @@ impl<'a> RouteCtx<'a> {
 
     /// Keys the world fixes for every request: the time of the scan, and whether TLS was
     /// used (always present, either value).
-    fn common_keys(&self, shape: RequestShape) -> RequestShape {
+    pub(crate) fn common_keys(&self, shape: RequestShape) -> RequestShape {
         let now = KeyShape::Fixed(ContextValue::Single(self.now.clone()));
         shape
             .with_key("aws:CurrentTime", now.clone())
@@ -737,14 +737,7 @@ impl<'a> RouteCtx<'a> {
     fn bucket_key(&self, b: BucketId) -> Option<KmsKeyInputs<'_>> {
         let m = self.model;
         let bucket = m.buckets.get(b.index())?;
-        let Collected::Present(Some(enc)) = &bucket.encryption else {
-            return None;
-        };
-        let key_ref = enc.kms_key_id()?;
-        let key = m.kms_keys.iter().find(|k| {
-            let arn = m.str(k.arn);
-            arn == key_ref || k.key_id == key_ref || arn.ends_with(&format!("/{key_ref}"))
-        })?;
+        let key = m.bucket_kms_key(b)?;
         let Collected::Present(pid) = key.policy else {
             return None;
         };

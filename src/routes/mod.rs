@@ -23,6 +23,7 @@ pub mod confirm;
 pub mod context;
 pub mod escalations;
 pub mod finding;
+pub mod relaxed;
 pub mod scan;
 pub mod search;
 pub mod who_can;

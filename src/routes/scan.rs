@@ -322,15 +322,26 @@ pub fn analyze_for_scan<'a>(
     let mut uncovered: HashSet<BucketId> = (0..model.buckets.len())
         .map(|i| BucketId(i as u32))
         .collect();
+    // (bucket, reader account) pairs no further reader of the account needs to try: an
+    // `unknown` read is on record and no principal of the account can be allowed through a
+    // network path the export holds (`relaxed::held_reads_refuted`).
+    let mut settled: HashSet<(BucketId, String)> = HashSet::new();
+    let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
     for (n, egress) in egress_nodes {
         if uncovered.is_empty() {
             break;
         }
         let node = an.graph.graph[n].clone();
+        let account = match &node {
+            Node::Principal(p) | Node::Escalated { principal: p, .. } => {
+                crate::graph::principal_account(model, *p)
+            }
+            _ => String::new(),
+        };
         let wanted: Vec<BucketId> = reads
             .reads_of(&node)
             .into_iter()
-            .filter(|b| uncovered.contains(b))
+            .filter(|b| uncovered.contains(b) && !settled.contains(&(*b, account.clone())))
             .collect();
         if wanted.is_empty() {
             continue;
@@ -368,6 +379,40 @@ pub fn analyze_for_scan<'a>(
             .collect();
         let just_edges: Vec<EdgeIndex> = read_edges.iter().map(|(_, e)| *e).collect();
         confirm_all(&mut an, &just_edges, opts, &asked, &mut shared);
+        let egress_allowed = an
+            .answers
+            .get(&egress)
+            .is_some_and(|a| a.verdict == EdgeVerdict::Allowed);
+        let unknown_reads: Vec<BucketId> = read_edges
+            .iter()
+            .filter(|(_, e)| {
+                an.answers
+                    .get(e)
+                    .is_some_and(|a| a.verdict == EdgeVerdict::Unknown)
+            })
+            .map(|(b, _)| *b)
+            .filter(|b| !relaxed_refuted.contains_key(&(*b, account.clone())))
+            .collect();
+        let ctx = &an.ctx;
+        let refuted: Vec<(BucketId, bool)> = unknown_reads
+            .par_iter()
+            .map(|b| (*b, super::relaxed::held_reads_refuted(ctx, *b, &account)))
+            .collect();
+        for (b, r) in refuted {
+            relaxed_refuted.insert((b, account.clone()), r);
+        }
+        for (b, e) in &read_edges {
+            let unknown = an
+                .answers
+                .get(e)
+                .is_some_and(|a| a.verdict == EdgeVerdict::Unknown);
+            if egress_allowed
+                && unknown
+                && relaxed_refuted.get(&(*b, account.clone())) == Some(&true)
+            {
+                settled.insert((*b, account.clone()));
+            }
+        }
         for (b, e) in read_edges {
             if an
                 .answers

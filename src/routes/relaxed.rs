@@ -1,0 +1,82 @@
+//! Relaxed read questions: can *any* principal of an account read a bucket through a
+//! network path the export holds, whatever its identity policies?
+//!
+//! A bucket locked to a VPC endpoint the export does not hold (`Deny … StringNotEquals
+//! aws:SourceVpce vpce-x`) answers every reader `unknown`, one question per network path,
+//! and egress coverage would ask it of every reader that writes outside (quadratic in a
+//! large organization). The relaxed question drops everything on the requester's side:
+//! identity policies allow all (`IdentityInputs::Unconstrained`: no SCP, boundary or
+//! session policy either), the principal is any identity of the account, every key a
+//! specific request would bind is free except the network keys, which may be absent or any
+//! value but an unheld endpoint or VPC. Each reader's question through a held path (direct,
+//! a held endpoint, an outsider's endpoint) is this one with more constraints, so when the
+//! relaxed one is denied, no reader of the account can be *allowed* to read the bucket:
+//! at best `unknown`, through an unheld endpoint.
+//!
+//! **Soundness:** only ever used to stop asking once an `unknown` read of the bucket is
+//! already on record, so the route it stands for is still reported (flagged unknown).
+
+use super::context::RouteCtx;
+use crate::eval::ContextValue;
+use crate::eval::IdentityInputs;
+use crate::graph::data::READ_ACTIONS;
+use crate::model::BucketId;
+use crate::smt::question::StrShape;
+use crate::smt::question::{check, Answer, KeyShape, PrincipalShape, Question, RequestShape};
+
+/// Whether no principal of `account` can read bucket `b` (`s3:GetObject` on any key or
+/// `s3:ListBucket`) through a network path the export holds: every relaxed question is
+/// denied. `false` when any is allowed or unknown, or the bucket is not in the model.
+pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> bool {
+    let m = ctx.model;
+    let Some(bucket) = m.buckets.get(b.index()) else {
+        return false;
+    };
+    let arn = m.str(bucket.arn).to_string();
+    let bucket_account = m.str(bucket.account).to_string();
+    let org = match &ctx.zone.org_id {
+        Some(o) if ctx.zone.contains(account) && ctx.in_org(account) => {
+            KeyShape::Fixed(ContextValue::Single(o.clone()))
+        }
+        _ => KeyShape::Absent,
+    };
+    // Absent, or present with a value no unheld endpoint (VPC) has.
+    let network = |unheld: &[String]| [KeyShape::Absent, KeyShape::NoneOf(unheld.to_vec())];
+    for action in READ_ACTIONS {
+        let object = action == "s3:GetObject";
+        let resource = if object {
+            StrShape::Matching(format!("{arn}/*"))
+        } else {
+            StrShape::Exact(arn.clone())
+        };
+        let Some(inputs) = ctx.bucket_inputs(IdentityInputs::Unconstrained, b, object, false)
+        else {
+            return false;
+        };
+        let base = ctx.common_keys(
+            RequestShape::new(
+                PrincipalShape::AnyOfAccount(account.to_string()),
+                StrShape::Exact(action.to_string()),
+                resource,
+            )
+            .with_key("aws:PrincipalOrgID", org.clone()),
+        );
+        for vpce in network(&ctx.unheld_vpces) {
+            for vpc in network(&ctx.unheld_vpcs) {
+                let shape = base
+                    .clone()
+                    .with_key("aws:SourceVpce", vpce.clone())
+                    .with_key("aws:SourceVpc", vpc);
+                let q = Question {
+                    inputs: inputs.clone(),
+                    shape: ctx.resource_keys(shape, &bucket_account),
+                };
+                match check(&q) {
+                    Ok(Answer::Denied(_)) => {}
+                    _ => return false,
+                }
+            }
+        }
+    }
+    true
+}
