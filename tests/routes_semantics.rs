@@ -424,6 +424,10 @@ fn federated_github_subject_pinned_by_deny() {
 fn internet_gateways_ipv6_nat_and_addresses() {
     check("net_ipv6_igw", &[INSTANCE]);
     check("net_ipv6_egress_only", &[]);
+    // IPv6 traffic needs IPv6 rules: NACL allows and security-group ranges for IPv4 only
+    // do not admit it (VPC User Guide, network ACL and security group rules per family).
+    check("net_ipv6_nacl_v4_only", &[]);
+    check("net_ipv6_sg_v4_only", &[]);
     check("net_nat_only", &[]);
     check("net_no_public_ip", &[]);
 }
