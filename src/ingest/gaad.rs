@@ -13,7 +13,9 @@
 
 use super::builder::Builder;
 use super::iam::{check_iam_arn, GaadLoad, GAAD_EXPECTED, NO_DEFAULT_VERSION, NO_TRUST_POLICY};
-use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
+use super::records::{
+    invalid, missing, parse_record, record, req, ArnRec, Cx, Record, Text, Truncation,
+};
 use super::IngestError;
 use crate::model::{
     AttachedPolicy, Collected, Group, InstanceProfile, ItemRef, ManagedPolicy, PolicyId,
@@ -141,25 +143,6 @@ pub(crate) fn parse_gaad(text: &str) -> Result<GaadDoc<'_>, serde_json::Error> {
 // ---------------------------------------------------------------------------------------
 // Loading. Mirrors `iam::load_gaad` step by step; pointers are rendered per item.
 
-/// The error for a required field that is absent or `null` (`Node::req`).
-pub(super) fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
-    IngestError::Shape {
-        file: file.to_string(),
-        pointer: pointer.to_string(),
-        expected: format!("a field `{key}`"),
-        found: "none".to_string(),
-    }
-}
-
-pub(super) fn req<'t>(
-    v: &'t Option<Text<'_>>,
-    file: &str,
-    pointer: &str,
-    key: &str,
-) -> Result<&'t str, IngestError> {
-    v.as_deref().ok_or_else(|| missing(file, pointer, key))
-}
-
 /// `iam::iam_arn` for the field `key` of the item at `pointer`.
 fn iam_arn<'t>(
     v: &'t Option<Text<'_>>,
@@ -169,11 +152,8 @@ fn iam_arn<'t>(
     resource_prefix: &str,
 ) -> Result<(&'t str, String), IngestError> {
     let s = req(v, file, pointer, key)?;
-    let account = check_iam_arn(s, resource_prefix).map_err(|message| IngestError::Invalid {
-        file: file.to_string(),
-        pointer: format!("{pointer}/{key}"),
-        message,
-    })?;
+    let account = check_iam_arn(s, resource_prefix)
+        .map_err(|message| invalid(file, format!("{pointer}/{key}"), message))?;
     Ok((s, account))
 }
 
@@ -198,9 +178,7 @@ pub(crate) fn load_gaad_doc(
     for (i, p) in doc.policies.into_iter().flatten().enumerate() {
         let ptr = format!("/Policies/{i}");
         let (arn_s, acct) = iam_arn(&p.arn, file, &ptr, "Arn", "policy/")?;
-        let (aws_managed, account) = at.policy_account(b, &acct, || ptr.clone());
-        let arn = b.intern(arn_s);
-        b.claim_at("managed policy", Some(account), arn, file, &ptr)?;
+        let (aws_managed, account, arn) = at.managed_policy(b, arn_s, &acct, &ptr)?;
         let name = req(&p.name, file, &ptr, "PolicyName")?.to_string();
         let default_version_id = p.default_version_id.as_deref().map(str::to_string);
         let mut default_doc = None;
@@ -212,11 +190,11 @@ pub(crate) fn load_gaad_doc(
             if is_default {
                 let vptr = format!("{ptr}/PolicyVersionList/{j}");
                 if default_doc.is_some() {
-                    return Err(IngestError::Invalid {
-                        file: file.to_string(),
-                        pointer: vptr,
-                        message: "a second version marked IsDefaultVersion".to_string(),
-                    });
+                    return Err(invalid(
+                        file,
+                        vptr,
+                        "a second version marked IsDefaultVersion",
+                    ));
                 }
                 let d = v
                     .document
@@ -252,9 +230,7 @@ pub(crate) fn load_gaad_doc(
     for (i, g) in doc.groups.into_iter().flatten().enumerate() {
         let ptr = format!("/GroupDetailList/{i}");
         let (arn_s, acct) = iam_arn(&g.arn, file, &ptr, "Arn", "group/")?;
-        let account = at.account(b, &acct, || ptr.clone());
-        let arn = b.intern(arn_s);
-        b.claim_at("group", Some(account), arn, file, &ptr)?;
+        let (account, arn) = at.principal(b, "group", arn_s, &acct, &ptr)?;
         let name = req(&g.name, file, &ptr, "GroupName")?.to_string();
         let inline_policies = inline_policies(b, &at, &g.inline, &ptr, "GroupPolicyList", account)?;
         let attached_policies = attached(b, &at, &g.attached, &ptr, account)?;
@@ -274,9 +250,7 @@ pub(crate) fn load_gaad_doc(
     for (i, u) in doc.users.into_iter().flatten().enumerate() {
         let ptr = format!("/UserDetailList/{i}");
         let (arn_s, acct) = iam_arn(&u.arn, file, &ptr, "Arn", "user/")?;
-        let account = at.account(b, &acct, || ptr.clone());
-        let arn = b.intern(arn_s);
-        b.claim_at("user", Some(account), arn, file, &ptr)?;
+        let (account, arn) = at.principal(b, "user", arn_s, &acct, &ptr)?;
         let id = UserId(b.model.users.len() as u32);
         let mut groups = Vec::new();
         for gname in u.groups.iter().flatten() {
@@ -302,9 +276,7 @@ pub(crate) fn load_gaad_doc(
     for (i, r) in doc.roles.into_iter().flatten().enumerate() {
         let ptr = format!("/RoleDetailList/{i}");
         let (arn_s, acct) = iam_arn(&r.arn, file, &ptr, "Arn", "role/")?;
-        let account = at.account(b, &acct, || ptr.clone());
-        let arn = b.intern(arn_s);
-        b.claim_at("role", Some(account), arn, file, &ptr)?;
+        let (account, arn) = at.principal(b, "role", arn_s, &acct, &ptr)?;
         let name = req(&r.name, file, &ptr, "RoleName")?.to_string();
         let trust_policy = match &r.trust {
             Some(d) => Collected::Present(b.add_policy_at(

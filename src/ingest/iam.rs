@@ -96,9 +96,7 @@ pub fn load_gaad(
     // Managed policies first, so attachments can be resolved. Keyed by ARN within this file.
     for p in doc.list("Policies")? {
         let (arn_s, acct) = iam_arn(&p, "Arn", "policy/")?;
-        let (aws_managed, account) = at.policy_account(b, &acct, || p.ptr());
-        let arn = b.intern(arn_s);
-        b.claim("managed policy", Some(account), arn, &p)?;
+        let (aws_managed, account, arn) = at.managed_policy(b, arn_s, &acct, &p.ptr())?;
         let name = p.req_str("PolicyName")?.to_string();
         let default_version_id = p.opt_str("DefaultVersionId")?.map(str::to_string);
         let mut default_doc = None;
@@ -139,9 +137,7 @@ pub fn load_gaad(
     // Groups.
     for g in doc.list("GroupDetailList")? {
         let (arn_s, acct) = iam_arn(&g, "Arn", "group/")?;
-        let account = at.account(b, &acct, || g.ptr());
-        let arn = b.intern(arn_s);
-        b.claim("group", Some(account), arn, &g)?;
+        let (account, arn) = at.principal(b, "group", arn_s, &acct, &g.ptr())?;
         let name = g.req_str("GroupName")?.to_string();
         let inline_policies = inline_policies(b, &g, "GroupPolicyList", account)?;
         let attached_policies = attached(b, &at, &g, account)?;
@@ -161,9 +157,7 @@ pub fn load_gaad(
     // Users, linked to their groups by name within their account.
     for u in doc.list("UserDetailList")? {
         let (arn_s, acct) = iam_arn(&u, "Arn", "user/")?;
-        let account = at.account(b, &acct, || u.ptr());
-        let arn = b.intern(arn_s);
-        b.claim("user", Some(account), arn, &u)?;
+        let (account, arn) = at.principal(b, "user", arn_s, &acct, &u.ptr())?;
         let id = UserId(b.model.users.len() as u32);
         let mut groups = Vec::new();
         for gname in u.str_list("GroupList")? {
@@ -189,9 +183,7 @@ pub fn load_gaad(
     // Roles with their trust policies and instance profiles.
     for r in doc.list("RoleDetailList")? {
         let (arn_s, acct) = iam_arn(&r, "Arn", "role/")?;
-        let account = at.account(b, &acct, || r.ptr());
-        let arn = b.intern(arn_s);
-        b.claim("role", Some(account), arn, &r)?;
+        let (account, arn) = at.principal(b, "role", arn_s, &acct, &r.ptr())?;
         let name = r.req_str("RoleName")?.to_string();
         let trust_policy = match r.get("AssumeRolePolicyDocument")? {
             Some(d) => Collected::Present(b.add_policy(
@@ -420,19 +412,50 @@ impl<'f> GaadLoad<'f> {
         )
     }
 
-    /// Whether a managed policy whose ARN names `acct` is AWS-managed (`aws`), and its
-    /// account: the home account for an AWS-managed one.
-    pub(crate) fn policy_account(
+    /// The account and interned ARN of the principal `arn_s` (a `what`: group, user, role)
+    /// at `pointer`, whose ARN names `acct`; an error if the file already had it.
+    pub(crate) fn principal(
         &self,
         b: &mut Builder,
+        what: &'static str,
+        arn_s: &str,
         acct: &str,
-        pointer: impl FnOnce() -> String,
-    ) -> (bool, Sym) {
-        if acct == "aws" {
-            (true, self.home_sym)
+        pointer: &str,
+    ) -> Result<(Sym, Sym), IngestError> {
+        let account = self.account(b, acct, || pointer.to_string());
+        Ok((account, self.claim(b, what, account, arn_s, pointer)?))
+    }
+
+    /// `principal` for a managed policy, with whether it is AWS-managed (`aws` in its ARN):
+    /// an AWS-managed policy belongs to the home account.
+    pub(crate) fn managed_policy(
+        &self,
+        b: &mut Builder,
+        arn_s: &str,
+        acct: &str,
+        pointer: &str,
+    ) -> Result<(bool, Sym, Sym), IngestError> {
+        let aws_managed = acct == "aws";
+        let account = if aws_managed {
+            self.home_sym
         } else {
-            (false, self.account(b, acct, pointer))
-        }
+            self.account(b, acct, || pointer.to_string())
+        };
+        let arn = self.claim(b, "managed policy", account, arn_s, pointer)?;
+        Ok((aws_managed, account, arn))
+    }
+
+    fn claim(
+        &self,
+        b: &mut Builder,
+        what: &'static str,
+        account: Sym,
+        arn_s: &str,
+        pointer: &str,
+    ) -> Result<Sym, IngestError> {
+        let arn = b.intern(arn_s);
+        b.claim_at(what, Some(account), arn, self.file, pointer)?;
+        Ok(arn)
     }
 
     /// Something of the item `arn_s` (of `account`) that the export does not hold: a

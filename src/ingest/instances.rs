@@ -8,9 +8,8 @@ use super::ec2::{
     add_instance, check_ec2_id, parse_instances, parse_ip, unless_unreadable, GroupIds, IGNORED,
     KEPT_AS_WRITTEN,
 };
-use super::gaad::req;
 use super::json::{json_text, parse_json_text, Node};
-use super::records::{parse_record, record, ArnRec, Cx, Record, Text, Truncation};
+use super::records::{invalid, parse_record, record, req, ArnRec, Cx, Record, Text, Truncation};
 use super::IngestError;
 use crate::model::{Arn, Instance};
 use serde::de::MapAccess;
@@ -117,20 +116,12 @@ record! {
 
 /// `ec2::ec2_id` for the string `s` at `pointer`.
 fn ec2_id<'t>(s: &'t str, file: &str, pointer: String) -> Result<&'t str, IngestError> {
-    check_ec2_id(s).map_err(|message| IngestError::Invalid {
-        file: file.to_string(),
-        pointer,
-        message,
-    })
+    check_ec2_id(s).map_err(|message| invalid(file, pointer, message))
 }
 
 /// `ec2::ip` for the string `s` at `pointer`.
 fn ip(s: &str, file: &str, pointer: String) -> Result<IpAddr, IngestError> {
-    parse_ip(s).map_err(|message| IngestError::Invalid {
-        file: file.to_string(),
-        pointer,
-        message,
-    })
+    parse_ip(s).map_err(|message| invalid(file, pointer, message))
 }
 
 /// `ec2::opt_ip` for the field `key` of the instance at `pointer`.
@@ -202,11 +193,11 @@ fn load_instances_doc(
                     let p_ptr = format!("{ptr}/IamInstanceProfile");
                     let s = req(&p.arn, file, &p_ptr, "Arn")?;
                     if Arn::parse(s).is_none() {
-                        return Err(IngestError::Invalid {
-                            file: file.to_string(),
-                            pointer: format!("{p_ptr}/Arn"),
-                            message: format!("invalid instance profile ARN {s:?}"),
-                        });
+                        return Err(invalid(
+                            file,
+                            format!("{p_ptr}/Arn"),
+                            format!("invalid instance profile ARN {s:?}"),
+                        ));
                     }
                     Some(b.intern(s))
                 }

@@ -14,6 +14,7 @@
 //! open one past `MAX_JSON_DEPTH`, like `json::value_from_str`, skipped fields included.
 
 use super::json::{Scratch, ValueSeed};
+use super::IngestError;
 use crate::policy::parse::MAX_JSON_DEPTH;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -39,6 +40,39 @@ pub(super) fn parse_record<'de, T: Record<'de>>(text: &'de str) -> Result<T, ser
     )?;
     de.end()?;
     Ok(doc)
+}
+
+// The errors of the loaders that read records: those `json::Node` gives, for an item at a
+// pointer the loader renders.
+
+/// `Node::req`'s error: the required field `key` of the item at `pointer` is absent or
+/// `null`.
+pub(super) fn missing(file: &str, pointer: &str, key: &str) -> IngestError {
+    IngestError::Shape {
+        file: file.to_string(),
+        pointer: pointer.to_string(),
+        expected: format!("a field `{key}`"),
+        found: "none".to_string(),
+    }
+}
+
+/// `Node::req_str`: the text field `key` (`v`) of the item at `pointer`.
+pub(super) fn req<'t>(
+    v: &'t Option<Text<'_>>,
+    file: &str,
+    pointer: &str,
+    key: &str,
+) -> Result<&'t str, IngestError> {
+    v.as_deref().ok_or_else(|| missing(file, pointer, key))
+}
+
+/// `Node::invalid`'s error for the value at `pointer`.
+pub(super) fn invalid(file: &str, pointer: String, message: impl Into<String>) -> IngestError {
+    IngestError::Invalid {
+        file: file.to_string(),
+        pointer,
+        message: message.into(),
+    }
 }
 
 /// The depth of a list/object opened inside `around` others, or an error past the limit.
