@@ -2,9 +2,12 @@
 //! where the rest stays sound), never a panic; `leakpath inventory BAD` exits 2 and prints
 //! nothing on stdout.
 
+mod common;
+
+use common::copy_dir;
 use leakpath::ingest::{load_export, IngestError, LoadedExport};
 use leakpath::model::Collected;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 const ACCT: &str = "444455556666";
@@ -14,19 +17,6 @@ fn fixture() -> PathBuf {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/ingest/org"
     ))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A copy of the org fixture with `rel` (under the account folder unless it starts with
@@ -41,6 +31,23 @@ fn broken(rel: &str, bytes: &[u8]) -> tempfile::TempDir {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, bytes).unwrap();
     dir
+}
+
+/// A copy of the org fixture with `rel` replaced by `bytes` (see `broken`) gives an error
+/// about that file at `pointer`, whose message contains `text` (see `check`).
+fn check_broken(rel: &str, bytes: &[u8], pointer: Option<&str>, text: &str) {
+    let d = broken(rel, bytes);
+    check(&d, rel.trim_start_matches('/'), pointer, text);
+}
+
+/// `check_broken` on the fixture account's GAAD with the value at `at` replaced by `value`.
+fn check_gaad_edit(at: &str, value: serde_json::Value, pointer: &str, text: &str) {
+    const GAAD: &str = "iam/get-account-authorization-details.json";
+    let path = fixture().join("accounts").join(ACCT).join(GAAD);
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    *v.pointer_mut(at)
+        .unwrap_or_else(|| panic!("the fixture GAAD has no {at}")) = value;
+    check_broken(GAAD, v.to_string().as_bytes(), Some(pointer), text);
 }
 
 /// Loads `dir` and expects an error about `file` (relative to the export root) at
@@ -64,46 +71,37 @@ fn check(dir: &tempfile::TempDir, file: &str, pointer: Option<&str>, text: &str)
 
 #[test]
 fn malformed_json() {
-    let d = broken("s3/list-buckets.json", b"{\"Buckets\": [");
-    check(&d, "s3/list-buckets.json", None, "not valid JSON at line 1");
+    check_broken(
+        "s3/list-buckets.json",
+        b"{\"Buckets\": [",
+        None,
+        "not valid JSON at line 1",
+    );
 }
 
 #[test]
 fn wrong_shapes() {
-    let d = broken("s3/list-buckets.json", br#"{"Buckets": {"Name": "x"}}"#);
-    check(
-        &d,
+    check_broken(
         "s3/list-buckets.json",
+        br#"{"Buckets": {"Name": "x"}}"#,
         Some("/Buckets"),
         "expected a list, found an object",
     );
-    let d = broken(
+    check_broken(
         "ec2/us-east-1/describe-security-groups.json",
         br#"{"SecurityGroups": [{"GroupId": "sg-1", "IpPermissions": [{"IpProtocol": "tcp", "FromPort": "22"}]}]}"#,
-    );
-    check(
-        &d,
-        "ec2/us-east-1/describe-security-groups.json",
         Some("/SecurityGroups/0/IpPermissions/0/FromPort"),
         "expected an integer",
     );
-    let d = broken(
+    check_broken(
         "ec2/us-east-1/describe-subnets.json",
         br#"{"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-1", "CidrBlock": "10.0.0.0/33"}]}"#,
-    );
-    check(
-        &d,
-        "ec2/us-east-1/describe-subnets.json",
         Some("/Subnets/0/CidrBlock"),
         "invalid CIDR",
     );
-    let d = broken(
+    check_broken(
         "/organizations/parents/444455556666.json",
         br#"{"Parents": [{"Id": "ou-x", "Type": "FOLDER"}]}"#,
-    );
-    check(
-        &d,
-        "organizations/parents/444455556666.json",
         Some("/Parents/0/Type"),
         "ROOT, ORGANIZATIONAL_UNIT or ACCOUNT",
     );
@@ -112,38 +110,21 @@ fn wrong_shapes() {
 #[test]
 fn unknown_policy_elements_and_empty_actions() {
     let policy = r#"{"Policy": "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Principal\": \"*\", \"Resource\": \"*\", \"Foo\": 1}]}"}"#;
-    let d = broken(
+    check_broken(
         "s3/buckets/data-bucket/get-bucket-policy.json",
         policy.as_bytes(),
-    );
-    check(
-        &d,
-        "s3/buckets/data-bucket/get-bucket-policy.json",
         Some("/Policy/Statement/0/Foo"),
         "unknown element `Foo`",
     );
-    let gaad = std::fs::read_to_string(fixture().join(format!(
-        "accounts/{ACCT}/iam/get-account-authorization-details.json"
-    )))
-    .unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&gaad).unwrap();
-    v["RoleDetailList"][1]["AssumeRolePolicyDocument"] =
-        serde_json::json!({"Statement": [{"Effect": "Allow", "Action": []}]});
-    let d = broken(
-        "iam/get-account-authorization-details.json",
-        v.to_string().as_bytes(),
-    );
-    check(
-        &d,
-        "iam/get-account-authorization-details.json",
-        Some("/RoleDetailList/1/AssumeRolePolicyDocument/Statement/0/Action"),
+    check_gaad_edit(
+        "/RoleDetailList/1/AssumeRolePolicyDocument",
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Action": []}]}),
+        "/RoleDetailList/1/AssumeRolePolicyDocument/Statement/0/Action",
         "`Action` is empty",
     );
-    let d = broken("/organizations/policies/p-scp00001/describe-policy.json",
-        br#"{"Policy": {"PolicySummary": {"Id": "p-1", "Type": "SERVICE_CONTROL_POLICY"}, "Content": "{\"Statement\": {\"Effect\": \"Permit\", \"Action\": \"*\"}}"}}"#);
-    check(
-        &d,
-        "organizations/policies/p-scp00001/describe-policy.json",
+    check_broken(
+        "/organizations/policies/p-scp00001/describe-policy.json",
+        br#"{"Policy": {"PolicySummary": {"Id": "p-1", "Type": "SERVICE_CONTROL_POLICY"}, "Content": "{\"Statement\": {\"Effect\": \"Permit\", \"Action\": \"*\"}}"}}"#,
         Some("/Policy/Content/Statement/Effect"),
         "\"Permit\"",
     );
@@ -151,40 +132,21 @@ fn unknown_policy_elements_and_empty_actions() {
 
 #[test]
 fn invalid_arns() {
-    let gaad = std::fs::read_to_string(fixture().join(format!(
-        "accounts/{ACCT}/iam/get-account-authorization-details.json"
-    )))
-    .unwrap();
-    let mut v: serde_json::Value = serde_json::from_str(&gaad).unwrap();
-    v["RoleDetailList"][0]["Arn"] = serde_json::json!("role/app");
-    let d = broken(
-        "iam/get-account-authorization-details.json",
-        v.to_string().as_bytes(),
-    );
-    check(
-        &d,
-        "iam/get-account-authorization-details.json",
-        Some("/RoleDetailList/0/Arn"),
+    check_gaad_edit(
+        "/RoleDetailList/0/Arn",
+        serde_json::json!("role/app"),
+        "/RoleDetailList/0/Arn",
         "invalid ARN",
     );
-    v["RoleDetailList"][0]["Arn"] = serde_json::json!(format!("arn:aws:iam::{ACCT}:user/app"));
-    let d = broken(
-        "iam/get-account-authorization-details.json",
-        v.to_string().as_bytes(),
-    );
-    check(
-        &d,
-        "iam/get-account-authorization-details.json",
-        Some("/RoleDetailList/0/Arn"),
+    check_gaad_edit(
+        "/RoleDetailList/0/Arn",
+        serde_json::json!(format!("arn:aws:iam::{ACCT}:user/app")),
+        "/RoleDetailList/0/Arn",
         "expected an IAM role ARN",
     );
-    let d = broken(
+    check_broken(
         "lambda/us-east-1/list-functions.json",
         br#"{"Functions": [{"FunctionName": "f", "FunctionArn": "arn:aws:lambda"}]}"#,
-    );
-    check(
-        &d,
-        "lambda/us-east-1/list-functions.json",
         Some("/Functions/0/FunctionArn"),
         "invalid Lambda function ARN",
     );
@@ -192,23 +154,15 @@ fn invalid_arns() {
 
 #[test]
 fn duplicate_ids() {
-    let d = broken(
+    check_broken(
         "ec2/us-east-1/describe-vpcs.json",
         br#"{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}, {"VpcId": "vpc-1", "CidrBlock": "10.1.0.0/16"}]}"#,
-    );
-    check(
-        &d,
-        "ec2/us-east-1/describe-vpcs.json",
         Some("/Vpcs/1"),
         "duplicate VPC `vpc-1`",
     );
-    let d = broken(
+    check_broken(
         "s3/list-buckets.json",
         br#"{"Buckets": [{"Name": "a"}, {"Name": "a"}]}"#,
-    );
-    check(
-        &d,
-        "s3/list-buckets.json",
         Some("/Buckets/1"),
         "duplicate bucket `a`",
     );
@@ -237,10 +191,9 @@ fn deeply_nested_documents() {
         "[".repeat(200_000),
         "]".repeat(200_000)
     );
-    let d = broken("ec2/us-east-1/describe-vpcs.json", deep.as_bytes());
-    check(
-        &d,
+    check_broken(
         "ec2/us-east-1/describe-vpcs.json",
+        deep.as_bytes(),
         None,
         "nested deeper than 64",
     );
@@ -250,13 +203,9 @@ fn deeply_nested_documents() {
         "[".repeat(5_000),
         "]".repeat(5_000)
     );
-    let d = broken(
+    check_broken(
         "s3/buckets/data-bucket/get-bucket-policy.json",
         format!("{{\"Policy\": \"{inner}\"}}").as_bytes(),
-    );
-    check(
-        &d,
-        "s3/buckets/data-bucket/get-bucket-policy.json",
         Some("/Policy"),
         "nested deeper than 64",
     );
@@ -264,18 +213,18 @@ fn deeply_nested_documents() {
 
 #[test]
 fn non_utf8_files_and_settings() {
-    let d = broken(
+    check_broken(
         "kms/us-east-1/list-keys.json",
         b"{\"Keys\": [\"\xff\xfe\"]}",
-    );
-    check(
-        &d,
-        "kms/us-east-1/list-keys.json",
         None,
         "not valid UTF-8 (first bad byte at offset 11)",
     );
-    let d = broken("/leakpath.toml", b"trusted_cidrs = [\"not-a-cidr\"]\n");
-    check(&d, "leakpath.toml", None, "trusted_cidrs[0]: invalid CIDR");
+    check_broken(
+        "/leakpath.toml",
+        b"trusted_cidrs = [\"not-a-cidr\"]\n",
+        None,
+        "trusted_cidrs[0]: invalid CIDR",
+    );
 }
 
 /// Recoverable problems: the export loads, and the warning or note names the file.

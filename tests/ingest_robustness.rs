@@ -2,6 +2,9 @@
 //! search lives in fuzz/): mutated fixture files and arbitrary JSON policies give a result
 //! or an error naming the file, never a panic.
 
+mod common;
+
+use common::copy_dir;
 use leakpath::ingest::load_export;
 use leakpath::policy::parse::{parse_policy_text, parse_policy_value};
 use proptest::prelude::*;
@@ -21,19 +24,6 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             files(&p, out);
         } else {
             out.push(p);
-        }
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
         }
     }
 }
