@@ -460,23 +460,19 @@ fn load_kms(
     let account_sym = b.intern(account);
     let region_sym = b.intern(region);
     let list_rel = paths.kms_list(region);
-    let mut keys: Vec<kms::ListedKey> = Vec::new();
-    match b.read(&list_rel)? {
-        Read::Json(v) => {
-            let n = Node::root(&v, &list_rel);
-            b.note_truncation(&n, Some(account), Some(region))?;
-            keys = kms::parse_list_keys(&n)?;
-            b.coverage
-                .collected(Some(account), Some(region), "kms", &list_rel);
-        }
-        Read::Absent | Read::Empty => b.missing(
-            Some(account),
-            Some(region),
-            None,
-            &list_rel,
-            "KMS keys unknown: only keys with their own files are seen",
-        ),
-    }
+    let scope = Scope {
+        account,
+        region: Some(region),
+    };
+    let mut keys = read_listing(
+        b,
+        &list_rel,
+        scope,
+        "kms",
+        "KMS keys unknown: only keys with their own files are seen",
+        |_, n| kms::parse_list_keys(n),
+    )?
+    .unwrap_or_default();
     // Keys with their own folders that list-keys did not name.
     let key_dir = match paths {
         AccountPaths::Native { prefix } => vec![format!("{prefix}kms/{region}/keys")],
@@ -498,25 +494,20 @@ fn load_kms(
     for k in keys {
         let mut arn = k.arn.clone();
         let describe_rel = paths.key(region, &k.key_id, "describe-key");
-        let metadata = match b.read(&describe_rel)? {
-            Read::Json(v) => {
-                let (m, _, darn) = kms::parse_describe_key(&Node::root(&v, &describe_rel))?;
+        let metadata = read_resource(
+            b,
+            &describe_rel,
+            scope,
+            &k.key_id,
+            "key metadata (AWS or customer managed, state) unknown",
+            |_, n| {
+                let (m, _, darn) = kms::parse_describe_key(n)?;
                 if arn.is_none() {
                     arn = darn;
                 }
-                Collected::Present(m)
-            }
-            Read::Absent | Read::Empty => {
-                b.missing(
-                    Some(account),
-                    Some(region),
-                    Some(&k.key_id),
-                    &describe_rel,
-                    "key metadata (AWS or customer managed, state) unknown",
-                );
-                Collected::Missing
-            }
-        };
+                Ok(m)
+            },
+        )?;
         let arn_s =
             arn.unwrap_or_else(|| format!("arn:aws:kms:{region}:{account}:key/{}", k.key_id));
         let arn_sym = b.intern(&arn_s);
@@ -575,40 +566,25 @@ fn load_ec2(
     account: &str,
     region: &str,
 ) -> Result<(), IngestError> {
+    let scope = Scope {
+        account,
+        region: Some(region),
+    };
     for (call, parse) in EC2_CALLS {
         let rel = paths.ec2(region, call);
+        let unknown = ec2_consequence(call);
         if call == "describe-instances" {
             // The typed fast path (the `Value` path for a file it refuses).
             if load_instances_file(b, &rel, account, region)? {
-                b.coverage
-                    .collected(Some(account), Some(region), "ec2", &rel);
+                scope.collected(b, &rel, "ec2");
             } else {
-                b.missing(
-                    Some(account),
-                    Some(region),
-                    None,
-                    &rel,
-                    ec2_consequence(call),
-                );
+                scope.missing(b, &rel, unknown);
             }
             continue;
         }
-        match b.read(&rel)? {
-            Read::Json(v) => {
-                let n = Node::root(&v, &rel);
-                b.note_truncation(&n, Some(account), Some(region))?;
-                parse(b, &n, account, region)?;
-                b.coverage
-                    .collected(Some(account), Some(region), "ec2", &rel);
-            }
-            Read::Absent | Read::Empty => b.missing(
-                Some(account),
-                Some(region),
-                None,
-                &rel,
-                ec2_consequence(call),
-            ),
-        }
+        read_listing(b, &rel, scope, "ec2", unknown, |b, n| {
+            parse(b, n, account, region)
+        })?;
     }
     Ok(())
 }
@@ -621,22 +597,19 @@ fn load_lambda(
 ) -> Result<(), IngestError> {
     let account_sym = b.intern(account);
     let region_sym = b.intern(region);
+    let scope = Scope {
+        account,
+        region: Some(region),
+    };
     let rel = paths.lambda_list(region);
     let v = match b.read(&rel)? {
         Read::Json(v) => v,
         Read::Absent | Read::Empty => {
-            b.missing(
-                Some(account),
-                Some(region),
-                None,
-                &rel,
-                "Lambda functions unknown",
-            );
+            scope.missing(b, &rel, "Lambda functions unknown");
             return Ok(());
         }
     };
-    b.coverage
-        .collected(Some(account), Some(region), "lambda", &rel);
+    scope.collected(b, &rel, "lambda");
     let list_node = Node::root(&v, &rel);
     b.note_truncation(&list_node, Some(account), Some(region))?;
     let functions = lambda::parse_list_functions(&list_node)?;
@@ -650,43 +623,34 @@ fn load_lambda(
             SourceLoc::new(&rel, f.pointer.clone()),
         );
         let policy_rel = paths.function(region, &f.name, "get-policy");
-        let policy = match b.read(&policy_rel)? {
-            Read::Json(pv) => Collected::Present(s3::parse_policy_response(
-                b,
-                &Node::root(&pv, &policy_rel),
-                PolicyKind::Lambda,
-                Some(f.name.clone()),
-                account_sym,
-            )?),
-            Read::Absent | Read::Empty => {
-                b.missing(
-                    Some(account),
-                    Some(region),
-                    Some(&f.name),
-                    &policy_rel,
-                    "function resource policy unknown",
-                );
-                Collected::Missing
-            }
-        };
+        let policy = read_resource(
+            b,
+            &policy_rel,
+            scope,
+            &f.name,
+            "function resource policy unknown",
+            |b, n| {
+                s3::parse_policy_response(
+                    b,
+                    n,
+                    PolicyKind::Lambda,
+                    Some(f.name.clone()),
+                    account_sym,
+                )
+            },
+        )?;
         let url_rel = paths.function(region, &f.name, "get-function-url-config");
-        let url = match b.read(&url_rel)? {
-            Read::Json(uv) => {
-                let n = Node::root(&uv, &url_rel);
-                b.source(ItemRef::LambdaUrl(fid), &n);
-                Collected::Present(lambda::parse_function_url(&n)?)
-            }
-            Read::Absent | Read::Empty => {
-                b.missing(
-                    Some(account),
-                    Some(region),
-                    Some(&f.name),
-                    &url_rel,
-                    "function URL (public invoke) unknown",
-                );
-                Collected::Missing
-            }
-        };
+        let url = read_resource(
+            b,
+            &url_rel,
+            scope,
+            &f.name,
+            "function URL (public invoke) unknown",
+            |b, n| {
+                b.source(ItemRef::LambdaUrl(fid), n);
+                lambda::parse_function_url(n)
+            },
+        )?;
         let role = f.role.as_deref().map(|r| b.intern(r));
         let vpc_config = if f.vpc_id.is_some() || !f.subnets.is_empty() {
             Some(LambdaVpcConfig {
@@ -710,6 +674,78 @@ fn load_lambda(
         });
     }
     Ok(())
+}
+
+/// Where a file of one account counts in the coverage report: the account and, for a
+/// regional service, the region.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    account: &'a str,
+    region: Option<&'a str>,
+}
+
+impl Scope<'_> {
+    /// Counts the file `rel` of `service` as collected.
+    fn collected(&self, b: &mut Builder, rel: &str, service: &str) {
+        b.coverage
+            .collected(Some(self.account), self.region, service, rel);
+    }
+
+    /// The listing `rel` is absent or empty: a coverage entry saying what stays `unknown`.
+    fn missing(&self, b: &mut Builder, rel: &str, unknown: &str) {
+        b.missing(Some(self.account), self.region, None, rel, unknown);
+    }
+}
+
+/// Reads `rel`, a whole CLI listing of `service` (a first page only is noted), through
+/// `parse`, and counts it collected; absent or empty, `None` and a coverage entry saying
+/// what stays `unknown`.
+fn read_listing<T>(
+    b: &mut Builder,
+    rel: &str,
+    scope: Scope,
+    service: &str,
+    unknown: &str,
+    parse: impl FnOnce(&mut Builder, &Node) -> Result<T, IngestError>,
+) -> Result<Option<T>, IngestError> {
+    match b.read(rel)? {
+        Read::Json(v) => {
+            let n = Node::root(&v, rel);
+            b.note_truncation(&n, Some(scope.account), scope.region)?;
+            let parsed = parse(b, &n)?;
+            scope.collected(b, rel, service);
+            Ok(Some(parsed))
+        }
+        Read::Absent | Read::Empty => {
+            scope.missing(b, rel, unknown);
+            Ok(None)
+        }
+    }
+}
+
+/// Reads `rel`, a file about one `resource` (a key, a function), through `parse`; absent
+/// or empty, `Missing` and a coverage entry saying what stays `unknown`.
+fn read_resource<T>(
+    b: &mut Builder,
+    rel: &str,
+    scope: Scope,
+    resource: &str,
+    unknown: &str,
+    parse: impl FnOnce(&mut Builder, &Node) -> Result<T, IngestError>,
+) -> Result<Collected<T>, IngestError> {
+    match b.read(rel)? {
+        Read::Json(v) => Ok(Collected::Present(parse(b, &Node::root(&v, rel))?)),
+        Read::Absent | Read::Empty => {
+            b.missing(
+                Some(scope.account),
+                scope.region,
+                Some(resource),
+                rel,
+                unknown,
+            );
+            Ok(Collected::Missing)
+        }
+    }
 }
 
 #[cfg(test)]
