@@ -108,6 +108,17 @@ pub fn parse_json_bytes(bytes: &[u8], rel: &str) -> Result<FileContent, IngestEr
 /// The JSON text of a file's bytes: the size cap, UTF-8 and a byte-order mark dealt with;
 /// `None` when the file is empty or whitespace only (see `FileContent::Empty`).
 pub(crate) fn json_text<'b>(bytes: &'b [u8], rel: &str) -> Result<Option<&'b str>, IngestError> {
+    let text = file_text(bytes, rel)?;
+    // Windows tools write a byte-order mark; JSON forbids it but it carries no meaning.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(text))
+}
+
+/// The text of a file's bytes (`rel` names it in errors): within the size cap and UTF-8.
+pub(crate) fn file_text<'b>(bytes: &'b [u8], rel: &str) -> Result<&'b str, IngestError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(IngestError::TooLarge {
             file: rel.to_string(),
@@ -115,16 +126,10 @@ pub(crate) fn json_text<'b>(bytes: &'b [u8], rel: &str) -> Result<Option<&'b str
             limit: MAX_FILE_BYTES,
         });
     }
-    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
+    std::str::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
         file: rel.to_string(),
         offset: e.valid_up_to(),
-    })?;
-    // Windows tools write a byte-order mark; JSON forbids it but it carries no meaning.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(text))
+    })
 }
 
 /// Parses non-empty JSON text (from `json_text`) into a `Value`.

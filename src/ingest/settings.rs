@@ -1,6 +1,6 @@
 //! `leakpath.toml`: scan settings (format documented on `model::Settings`).
 
-use super::json::MAX_FILE_BYTES;
+use super::json::file_text;
 use super::IngestError;
 use crate::model::settings::{FindingSelector, SeverityOverride, Suppression};
 use crate::model::{is_account_id, Settings};
@@ -81,17 +81,7 @@ fn selector(raw: &RawSelection, what: &str) -> Result<(FindingSelector, String),
 
 /// Parses the bytes of `leakpath.toml` (`rel` names it in errors).
 pub fn parse_settings(bytes: &[u8], rel: &str) -> Result<Settings, IngestError> {
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(IngestError::TooLarge {
-            file: rel.to_string(),
-            size: bytes.len() as u64,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| IngestError::NotUtf8 {
-        file: rel.to_string(),
-        offset: e.valid_up_to(),
-    })?;
+    let text = file_text(bytes, rel)?;
     let err = |message: String| IngestError::Settings {
         file: rel.to_string(),
         message,
