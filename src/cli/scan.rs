@@ -53,7 +53,8 @@ pub struct Args {
     /// Emit only routes that are new or resolved since the previous scan.
     #[arg(long)]
     pub only_changed: bool,
-    /// Longest route searched, in hops.
+    /// Longest route whose alternatives are enumerated, in hops (longer routes are still
+    /// found: the shortest one per dataset and class)
     #[arg(long, default_value_t = 6)]
     pub max_hops: usize,
     /// Bytes read from each sampled object (the rest is never read).

@@ -101,10 +101,17 @@ impl BucketAdmission {
 }
 
 /// Who a bucket ACL may let read (`READ`, `FULL_CONTROL`, or `WRITE_ACP`, which lets the
-/// grantee grant itself the rest): (every account, the model's accounts it names). A grant
-/// to a canonical id no account of the model has counts as every account when some
+/// grantee grant itself the rest): (every account, the model's other accounts it names).
+/// A grant to an account works like a bucket policy naming the account's root: its
+/// principals still need their own identity permission, so a grant to the owner's account
+/// (every bucket has one) adds nothing to what the identity side allows and is left out.
+/// A grant to a canonical id no account of the model has counts as every account when some
 /// account's canonical id was not collected (it may be that account's).
-fn acl_readers(model: &Model, acl: &Collected<crate::model::Acl>) -> (bool, Vec<String>) {
+fn acl_readers(
+    model: &Model,
+    acl: &Collected<crate::model::Acl>,
+    owner: &str,
+) -> (bool, Vec<String>) {
     use crate::model::AclPermission;
     let Collected::Present(acl) = acl else {
         return (true, Vec::new());
@@ -127,6 +134,7 @@ fn acl_readers(model: &Model, acl: &Collected<crate::model::Acl>) -> (bool, Vec<
                     .iter()
                     .find(|a| a.s3_canonical_id.as_deref() == Some(id.as_str()))
                 {
+                    Some(a) if model.str(a.id) == owner => {}
                     Some(a) => accounts.push(model.str(a.id).to_string()),
                     None => any |= some_id_unknown,
                 }
@@ -249,7 +257,7 @@ impl<'m> ReadIndex<'m> {
                 }),
                 Collected::Missing => true,
             };
-            let (acl_any, acl_accounts) = acl_readers(model, &bucket.acl);
+            let (acl_any, acl_accounts) = acl_readers(model, &bucket.acl, &bucket_account);
             if policy_any || acl_public {
                 idx.public.push(bid);
             }

@@ -43,8 +43,10 @@ pub enum Node {
     Anyone,
     /// A named AWS account outside the zone of trust.
     Account(String),
-    /// A web-identity provider whose tokens people outside can obtain, as trust policies
-    /// name it (`accounts.google.com`, an OIDC provider ARN, …).
+    /// A web-identity (OIDC) or SAML provider a trust names, as it names it
+    /// (`accounts.google.com`, an OIDC provider ARN, EKS cluster issuers included, a
+    /// `saml-provider/` ARN); whether outsiders can present one of its identities is
+    /// decided by the trust's subject claim in `routes::confirm`.
     Federated(String),
     /// Any address on the internet (network routes into compute).
     Internet,
@@ -114,7 +116,8 @@ impl Node {
 pub enum EdgeKind {
     /// `sts:AssumeRole` into the target role (trust policy, and the caller's permissions).
     AssumeRole,
-    /// `sts:AssumeRoleWithWebIdentity` from a federated provider into the target role.
+    /// `sts:AssumeRoleWithWebIdentity` (OIDC) or `sts:AssumeRoleWithSAML` (SAML) from a
+    /// federated provider into the target role (`principals::federated_action`).
     WebIdentity,
     /// The instance's profile hands the role's credentials to code on the instance.
     InstanceProfile(InstanceProfileId),

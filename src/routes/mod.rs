@@ -50,7 +50,8 @@ pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
 /// Options of a route search.
 #[derive(Clone, Copy)]
 pub struct RouteOptions<'a> {
-    /// Longest route searched, in hops.
+    /// Longest route whose alternatives are enumerated, in hops. A dataset reached only by
+    /// longer routes still gets its shortest one (role chains have no length limit).
     pub max_hops: usize,
     /// `aws:CurrentTime` of the scan as Unix seconds; `None` = now.
     pub now_epoch: Option<i64>,
@@ -398,7 +399,17 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
         .iter()
         .map(|p| (p, route_cost(p, &an.answers), hops_of(an, p)))
         .collect();
-    ranked.sort_by(|a, b| (a.1, &a.2).cmp(&(b.1, &b.2)));
+    // Confirmed before unknown, then a route that reads objects before one that only lists
+    // them (the finding must show the worst the class can do), then what the route needs.
+    let lists_only = |p: &RoutePath| {
+        !p.edges
+            .last()
+            .and_then(|e| an.answers.get(e))
+            .is_some_and(|a| a.actions.iter().any(|x| x == "s3:GetObject"))
+    };
+    ranked.sort_by(|a, b| {
+        (a.1 .0, lists_only(a.0), a.1, &a.2).cmp(&(b.1 .0, lists_only(b.0), b.1, &b.2))
+    });
     let mut chosen = None;
     for (i, (p, cost, route)) in ranked.iter().enumerate() {
         if i == CHAIN_TRIES {

@@ -111,19 +111,20 @@ fn confirm_all(
     }
 }
 
+/// Whether a read answer allows reading objects (not only listing them).
+fn reads_objects(a: &EdgeAnswer) -> bool {
+    a.actions.iter().any(|x| x == "s3:GetObject")
+}
+
 fn usable(an: &Analysis<'_>, e: EdgeIndex) -> bool {
     an.answers
         .get(&e)
         .is_some_and(|a| a.verdict != EdgeVerdict::Denied)
 }
 
-/// Per exposure class, the nodes its actors reach over usable edges within `max_depth`
-/// hops, nearest first (ties in graph order).
-fn reach_by_class(
-    an: &Analysis<'_>,
-    actors: &[NodeIndex],
-    max_depth: usize,
-) -> Vec<(ExposureClass, Vec<NodeIndex>)> {
+/// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
+/// nearest first (ties in graph order).
+fn reach_by_class(an: &Analysis<'_>, actors: &[NodeIndex]) -> Vec<(ExposureClass, Vec<NodeIndex>)> {
     let mut out = Vec::new();
     for class in [
         ExposureClass::Public,
@@ -139,7 +140,7 @@ fn reach_by_class(
         let mut seen: HashSet<NodeIndex> = starts.iter().copied().collect();
         let mut order = Vec::new();
         let mut frontier = starts;
-        for _ in 0..max_depth {
+        while !frontier.is_empty() {
             let mut next = Vec::new();
             for n in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
@@ -212,9 +213,8 @@ pub fn analyze_for_scan<'a>(
             .collect();
         let mut reached: HashSet<NodeIndex> = starts.iter().copied().collect();
         let mut frontier = starts;
-        let mut depth = 0;
-        while !frontier.is_empty() && depth < opts.max_hops.max(1) {
-            depth += 1;
+        // No depth limit: role chains have none in AWS, and each node is reached once.
+        while !frontier.is_empty() {
             let mut edges = Vec::new();
             for n in &frontier {
                 for e in an.graph.graph.edges(*n) {
@@ -256,11 +256,11 @@ pub fn analyze_for_scan<'a>(
 
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
     //     class reaches are tried nearest first until one read is confirmed.
-    let max_depth = opts.max_hops.max(1) - 1;
+
     // (bucket, class) -> candidate reader nodes, nearest first.
     let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<NodeIndex>> = BTreeMap::new();
     let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
-    for (class, nodes) in reach_by_class(&an, &actors, max_depth) {
+    for (class, nodes) in reach_by_class(&an, &actors) {
         for n in nodes {
             let node = an.graph.graph[n].clone();
             if !matches!(node, Node::Principal(_) | Node::Escalated { .. }) {
@@ -274,12 +274,21 @@ pub fn analyze_for_scan<'a>(
             }
         }
     }
+    // Keys with a confirmed read that lists but reads no object: only readers that may read
+    // objects are tried further (the finding must show the object read if a route has one).
+    let mut listed: HashSet<(BucketId, ExposureClass)> = HashSet::new();
     let mut round = 0;
     loop {
+        if round >= wanted.values().map(Vec::len).max().unwrap_or(0) {
+            break;
+        }
         let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex)> = Vec::new();
         for (key, nodes) in &wanted {
             if let Some(n) = nodes.get(round) {
                 let node = an.graph.graph[*n].clone();
+                if listed.contains(key) && !reads.read_candidates(&node, key.0)[0] {
+                    continue;
+                }
                 let e = an.graph.add_edge(
                     node,
                     Node::Bucket(key.0),
@@ -290,18 +299,17 @@ pub fn analyze_for_scan<'a>(
                 batch.push((*key, e));
             }
         }
-        if batch.is_empty() {
-            break;
-        }
         let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
         confirm_all(&mut an, &edges, opts, &asked, &mut shared);
         for (key, e) in batch {
-            if an
-                .answers
-                .get(&e)
-                .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
-            {
-                wanted.remove(&key);
+            match an.answers.get(&e).map(|a| (a.verdict, reads_objects(a))) {
+                Some((EdgeVerdict::Allowed, true)) => {
+                    wanted.remove(&key);
+                }
+                Some((EdgeVerdict::Allowed, false)) => {
+                    listed.insert(key);
+                }
+                _ => {}
             }
         }
         round += 1;
@@ -322,6 +330,8 @@ pub fn analyze_for_scan<'a>(
     let mut uncovered: HashSet<BucketId> = (0..model.buckets.len())
         .map(|i| BucketId(i as u32))
         .collect();
+    // Buckets an egress-capable principal was confirmed to list but not to read objects of.
+    let mut egress_listed: HashSet<BucketId> = HashSet::new();
     // (bucket, reader account) pairs no further reader of the account needs to try: an
     // `unknown` read is on record and no principal of the account can be allowed through a
     // network path the export holds (`relaxed::held_reads_refuted`).
@@ -341,7 +351,11 @@ pub fn analyze_for_scan<'a>(
         let wanted: Vec<BucketId> = reads
             .reads_of(&node)
             .into_iter()
-            .filter(|b| uncovered.contains(b) && !settled.contains(&(*b, account.clone())))
+            .filter(|b| {
+                uncovered.contains(b)
+                    && !settled.contains(&(*b, account.clone()))
+                    && (!egress_listed.contains(b) || reads.read_candidates(&node, *b)[0])
+            })
             .collect();
         if wanted.is_empty() {
             continue;
@@ -414,16 +428,17 @@ pub fn analyze_for_scan<'a>(
             }
         }
         for (b, e) in read_edges {
-            if an
-                .answers
-                .get(&e)
-                .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
-                && an
-                    .answers
-                    .get(&egress)
-                    .is_some_and(|a| a.verdict == EdgeVerdict::Allowed)
-            {
-                uncovered.remove(&b);
+            if !egress_allowed {
+                continue;
+            }
+            match an.answers.get(&e).map(|a| (a.verdict, reads_objects(a))) {
+                Some((EdgeVerdict::Allowed, true)) => {
+                    uncovered.remove(&b);
+                }
+                Some((EdgeVerdict::Allowed, false)) => {
+                    egress_listed.insert(b);
+                }
+                _ => {}
             }
         }
     }

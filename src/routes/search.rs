@@ -1,8 +1,9 @@
 //! Route search over confirmed edges: from each outside actor, every simple path (bounded
 //! length) that ends with a data read; per dataset and exposure class the route that needs
-//! the least (confirmed before unknown, then fewest hops, then fewest conditions) is kept,
-//! with the number of other routes as alternatives. Egress routes start at the inside
-//! principal that both reads the data and writes outside.
+//! the least (confirmed before unknown, object reads before listings, then fewest hops, then
+//! fewest conditions; ranked in `routes::best_finding`) is kept, with the number of other
+//! routes as alternatives. Egress routes start at the inside principal that both reads the
+//! data and writes outside.
 
 use super::confirm::{EdgeAnswer, EdgeVerdict};
 use crate::graph::{AccessGraph, EdgeKind, Node};
@@ -102,8 +103,65 @@ pub fn outside_routes(
                 break;
             }
         }
+        // Role chains have no length limit in AWS: past `max_hops` (or the budget), the
+        // shortest route from this actor to each (bucket, class) no route reaches yet.
+        shortest_unreached(g, answers, actor, class, &mut out);
     }
     out
+}
+
+/// Breadth first from `actor` over usable edges: for every usable read of a bucket that has
+/// no route of `class` yet, the shortest route to it.
+fn shortest_unreached(
+    g: &AccessGraph,
+    answers: &HashMap<EdgeIndex, EdgeAnswer>,
+    actor: NodeIndex,
+    class: ExposureClass,
+    out: &mut BTreeMap<(NodeIndex, ExposureClass), Vec<RoutePath>>,
+) {
+    let mut parent: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
+    let mut seen: HashSet<NodeIndex> = HashSet::from([actor]);
+    let mut queue: std::collections::VecDeque<NodeIndex> = [actor].into_iter().collect();
+    while let Some(n) = queue.pop_front() {
+        let mut edges: Vec<_> = g.graph.edges(n).collect();
+        edges.sort_by_key(|e| (e.target(), e.id()));
+        for e in edges {
+            if !usable(answers, e.id()) {
+                continue;
+            }
+            match &e.weight().kind {
+                EdgeKind::DataRead => {
+                    let key = (e.target(), class);
+                    if out.contains_key(&key) {
+                        continue;
+                    }
+                    let mut edges = vec![e.id()];
+                    let mut at = n;
+                    while let Some(pe) = parent.get(&at) {
+                        edges.push(*pe);
+                        match g.graph.edge_endpoints(*pe) {
+                            Some((from, _)) => at = from,
+                            None => break,
+                        }
+                    }
+                    edges.reverse();
+                    out.entry(key).or_default().push(RoutePath {
+                        actor,
+                        class,
+                        bucket: e.target(),
+                        edges,
+                    });
+                }
+                EdgeKind::Egress => {}
+                _ => {
+                    if seen.insert(e.target()) {
+                        parent.insert(e.target(), e.id());
+                        queue.push_back(e.target());
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
