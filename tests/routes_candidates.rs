@@ -12,19 +12,12 @@ use leakpath::model::{BucketId, PrincipalRef, RoleId, UserId};
 use leakpath::routes::confirm::{confirm_edge, EdgeVerdict};
 use leakpath::routes::relaxed::held_reads_refuted;
 use leakpath::routes::{analyze, RouteOptions};
-use leakpath::synth::{generate, SynthConfig};
+use leakpath::synth::SynthConfig;
 use std::collections::HashMap;
 
-fn write_export(cfg: &SynthConfig) -> tempfile::TempDir {
-    let files = generate(cfg, &[]).expect("generate");
-    let dir = tempfile::tempdir().expect("temp dir");
-    for f in &files {
-        let path = dir.path().join(&f.path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &f.bytes).expect("write");
-    }
-    dir
-}
+#[path = "common/synth.rs"]
+mod synth_export;
+use synth_export::write_export;
 
 /// Counts of one export: (pairs asked, allowed reads, pairs the relaxed question refuted,
 /// non-candidate pairs).

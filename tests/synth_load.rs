@@ -4,20 +4,13 @@
 //! `datasets/demo` is what `scripts/make-demo.py` writes (when python3 is installed).
 
 use leakpath::ingest::load_export;
-use leakpath::synth::{generate, SynthConfig};
+use leakpath::synth::SynthConfig;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn write_export(cfg: &SynthConfig) -> tempfile::TempDir {
-    let files = generate(cfg, &[]).expect("generate");
-    let dir = tempfile::tempdir().expect("temp dir");
-    for f in &files {
-        let path = dir.path().join(&f.path);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, &f.bytes).expect("write");
-    }
-    dir
-}
+#[path = "common/synth.rs"]
+mod synth_export;
+use synth_export::write_export;
 
 /// (accounts, roles, users, buckets, customer managed policies, organization present)
 fn check(cfg: SynthConfig, expect: (usize, usize, usize, usize, usize, bool)) {
