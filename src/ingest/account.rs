@@ -460,10 +460,7 @@ fn load_kms(
     let account_sym = b.intern(account);
     let region_sym = b.intern(region);
     let list_rel = paths.kms_list(region);
-    let scope = Scope {
-        account,
-        region: Some(region),
-    };
+    let scope = Scope::regional(account, region);
     let mut keys = read_listing(
         b,
         &list_rel,
@@ -566,10 +563,7 @@ fn load_ec2(
     account: &str,
     region: &str,
 ) -> Result<(), IngestError> {
-    let scope = Scope {
-        account,
-        region: Some(region),
-    };
+    let scope = Scope::regional(account, region);
     for (call, parse) in EC2_CALLS {
         let rel = paths.ec2(region, call);
         let unknown = ec2_consequence(call);
@@ -597,10 +591,7 @@ fn load_lambda(
 ) -> Result<(), IngestError> {
     let account_sym = b.intern(account);
     let region_sym = b.intern(region);
-    let scope = Scope {
-        account,
-        region: Some(region),
-    };
+    let scope = Scope::regional(account, region);
     let rel = paths.lambda_list(region);
     let v = match b.read(&rel)? {
         Read::Json(v) => v,
@@ -684,7 +675,14 @@ struct Scope<'a> {
     region: Option<&'a str>,
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    fn regional(account: &'a str, region: &'a str) -> Scope<'a> {
+        Scope {
+            account,
+            region: Some(region),
+        }
+    }
+
     /// Counts the file `rel` of `service` as collected.
     fn collected(&self, b: &mut Builder, rel: &str, service: &str) {
         b.coverage
