@@ -17,9 +17,11 @@
 //!
 //! Speed (issue #7): the two largest files of an export, the GAAD (`gaad.rs`) and
 //! `describe-instances` (`instances.rs`), are deserialized straight into typed records that
-//! borrow their strings from the file's text; only policy documents become `Value`s (the
-//! policy parser reads those). A file the records refuse is loaded through the `Value` +
-//! `json::Node` path, which stays the reference for every error message.
+//! borrow their strings from the file's text (`records.rs`: one reader for every record);
+//! only policy documents become `Value`s (the policy parser reads those). A file the records
+//! refuse is loaded through the `Value` + `json::Node` path, which stays the reference for
+//! every error message. The two paths differ only in how they read: they build the items
+//! through the same code (`iam::GaadLoad`; `ec2::add_instance` and its neighbours).
 //!
 //! Bad input is an `IngestError` naming the file and JSON path; nothing partial is returned.
 //! Limits: `json::MAX_FILE_BYTES` per file, `policy::parse::MAX_JSON_DEPTH` nesting,
