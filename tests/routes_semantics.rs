@@ -520,7 +520,6 @@ fn internet_function_role_not_trusting_lambda() {
 /// anonymous `lambda:InvokeFunctionUrl`, and the function's role, inside the
 /// organization, passes it for its S3 read. The public URL still reaches the data.
 #[test]
-#[ignore = "known gap: RCPs are applied to lambda:InvokeFunctionUrl, a service RCPs do not cover, so a perimeter RCP hides a public function URL"]
 fn internet_function_url_not_covered_by_rcps() {
     check(
         "url_none_rcp_not_for_lambda",

@@ -486,13 +486,51 @@ fn step_trust_inputs<'c>(
                     doc: &t.document,
                 }),
                 resource_policy_mode: ResourcePolicyMode::Required,
-                rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+                rcps: rcps_for(ctx, &account, &step.action),
                 vpc_endpoint_policy: None,
                 s3: None,
                 kms: None,
             })
         }
     }
+}
+
+/// Services whose resources resource control policies (RCPs) govern (Organizations User
+/// Guide, "List of AWS services that support RCPs"): S3, STS, KMS, SQS, Secrets Manager,
+/// ECR, OpenSearch Serverless, Cognito user pools, CloudWatch Logs, DynamoDB. A request to
+/// any other service (Lambda, EC2, …) is not subject to RCPs at all.
+const RCP_SERVICES: &[&str] = &[
+    "s3",
+    "sts",
+    "kms",
+    "sqs",
+    "secretsmanager",
+    "ecr",
+    "aoss",
+    "cognito-idp",
+    "logs",
+    "dynamodb",
+];
+
+/// Whether RCPs apply to `action` (`service:Operation`): its service prefix is one RCPs
+/// support.
+pub(crate) fn rcps_apply_to(action: &str) -> bool {
+    action
+        .split_once(':')
+        .is_some_and(|(service, _)| RCP_SERVICES.iter().any(|s| s.eq_ignore_ascii_case(service)))
+}
+
+/// The RCPs of a resource in `account` that a request for `action` must pass: none for an
+/// action of a service RCPs do not cover.
+fn rcps_for<'c>(
+    ctx: &'c RouteCtx<'_>,
+    account: &str,
+    action: &str,
+) -> Option<crate::eval::OrgPolicies<'c>> {
+    if !rcps_apply_to(action) {
+        return None;
+    }
+    ctx.org_policies(account, crate::model::OrgPolicyType::ResourceControl)
 }
 
 fn source_principal(n: &Node) -> Option<PrincipalRef> {
@@ -526,7 +564,8 @@ fn trust_inputs<'c>(
             resource_account: account.clone(),
             resource_policy: ctx.policy_ref(pid),
             resource_policy_mode: ResourcePolicyMode::Required,
-            rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+            // Every action on a role's trust is an STS action (`sts:AssumeRole*`).
+            rcps: rcps_for(ctx, &account, "sts:AssumeRole"),
             vpc_endpoint_policy: None,
             s3: None,
             kms: None,
@@ -721,7 +760,7 @@ fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
         resource_account: account.clone(),
         resource_policy: policy,
         resource_policy_mode: ResourcePolicyMode::Alternative,
-        rcps: ctx.org_policies(&account, crate::model::OrgPolicyType::ResourceControl),
+        rcps: rcps_for(ctx, &account, "lambda:InvokeFunctionUrl"),
         vpc_endpoint_policy: None,
         s3: None,
         kms: None,
@@ -1114,6 +1153,20 @@ mod tests {
         check("a/b/c", &["a/b/", "a/"]);
         check("reports-", &[]);
         check("", &[]);
+    }
+
+    #[test]
+    fn rcps_cover_only_their_services() {
+        let check = |action: &str, covered: bool| {
+            assert_eq!(rcps_apply_to(action), covered, "{action}");
+        };
+        check("s3:GetObject", true);
+        check("sts:AssumeRoleWithWebIdentity", true);
+        check("kms:Decrypt", true);
+        check("lambda:InvokeFunctionUrl", false);
+        check("ec2:RunInstances", false);
+        check("iam:PassRole", false);
+        check("nocolon", false);
     }
 
     #[test]
