@@ -115,7 +115,9 @@ impl ContextValue {
 ///
 /// `eval` adds the keys AWS derives from the principal when the caller has not set them
 /// (see [`derived_context`]): `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`,
-/// `aws:username` (IAM users), `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`
+/// `aws:username` (IAM users), `aws:userid` (anonymous: `anonymous`; root: the account id;
+/// federated users: `account:name`; IAM users and role sessions: the caller's, from
+/// AWS's unique id), `aws:PrincipalIsAWSService`, `aws:PrincipalServiceName`
 /// (service principals); `aws:PrincipalType` is `Anonymous` for unsigned requests. Everything else (source IP, VPC
 /// endpoint, org id, tags, `s3:prefix`, …) is the caller's to supply; a key not present is
 /// absent from the request, with the consequences AWS defines (IfExists, Null, negated
@@ -174,6 +176,7 @@ pub fn derived_context(req: &Request) -> RequestContext {
     match &req.principal {
         RequestPrincipal::Anonymous => {
             ctx.set_default("aws:PrincipalType", single("Anonymous"));
+            ctx.set_default("aws:userid", single("anonymous"));
         }
         RequestPrincipal::Aws(p) => {
             ctx.set_default("aws:PrincipalAccount", single(&p.account));
@@ -191,6 +194,22 @@ pub fn derived_context(req: &Request) -> RequestContext {
                 if let Some(name) = p.arn.rsplit('/').next() {
                     ctx.set_default("aws:username", single(name));
                 }
+            }
+            // `aws:userid` of the root user is the account id, of a federated user
+            // `account:name`. An IAM user's (`AIDA…`) and a role session's
+            // (`AROA…:session`) carry AWS's unique id, which the principal does not hold:
+            // the caller supplies them in the context (the model knows them).
+            match &p.kind {
+                AwsPrincipalKind::Root => ctx.set_default("aws:userid", single(&p.account)),
+                AwsPrincipalKind::FederatedUser { .. } => {
+                    if let Some(name) = p.arn.rsplit('/').next() {
+                        ctx.set_default(
+                            "aws:userid",
+                            ContextValue::Single(format!("{}:{name}", p.account)),
+                        );
+                    }
+                }
+                AwsPrincipalKind::User | AwsPrincipalKind::RoleSession { .. } => {}
             }
         }
         RequestPrincipal::Service(name) => {
@@ -251,13 +270,35 @@ mod tests {
             &[
                 ("aws:username", Some("alice")),
                 ("aws:PrincipalIsAWSService", Some("false")),
+                ("aws:userid", None),
             ],
+        );
+        check(
+            RequestPrincipal::Aws(AwsPrincipal {
+                arn: "arn:aws:iam::111122223333:root".into(),
+                account: "111122223333".into(),
+                kind: AwsPrincipalKind::Root,
+                canonical_user: None,
+            }),
+            &[("aws:userid", Some("111122223333"))],
+        );
+        check(
+            RequestPrincipal::Aws(AwsPrincipal {
+                arn: "arn:aws:sts::111122223333:federated-user/bob".into(),
+                account: "111122223333".into(),
+                kind: AwsPrincipalKind::FederatedUser {
+                    user_arn: "arn:aws:iam::111122223333:user/alice".into(),
+                },
+                canonical_user: None,
+            }),
+            &[("aws:userid", Some("111122223333:bob"))],
         );
         check(
             RequestPrincipal::Anonymous,
             &[
                 ("aws:PrincipalArn", None),
                 ("aws:PrincipalType", Some("Anonymous")),
+                ("aws:userid", Some("anonymous")),
             ],
         );
         // A federated (OIDC or SAML) identity derives no principal keys: its claims are the

@@ -63,6 +63,48 @@ pub struct RouteCtx<'a> {
     /// allowed only through one of them is reported unknown, never allowed or denied.
     pub unheld_vpces: Vec<String>,
     pub unheld_vpcs: Vec<String>,
+    /// Whether some policy of the model conditions on a source key (`SOURCE_KEYS`): only
+    /// then is the request of a service acting for an outsider's resource worth asking.
+    pub source_keys_pinned: bool,
+    /// Fixed `aws:SourceArn` values our policies pin that name a zone account: a service
+    /// acting for an outsider's resource cannot carry them (the ARN is of our resource).
+    pub zone_source_arns: Vec<String>,
+    /// `aws:userid` values no outsider's request carries: the unique ids of our users and
+    /// roles (and the sessions `aws_principal` names), our account ids (a root user's
+    /// userid), `anonymous`, and every fixed `aws:userid` value our policies pin that
+    /// starts with one of our ids (a session of our role under another name).
+    pub foreign_userid_exclusions: Vec<String>,
+}
+
+/// Keys AWS sets only on requests an AWS service makes on behalf of a resource (or, for the
+/// last two, by a service principal): an IAM principal's or anonymous caller's own request
+/// never carries them (IAM User Guide, global condition keys: aws:SourceAccount,
+/// aws:SourceArn, aws:SourceOwner, aws:SourceOrgID, aws:SourceOrgPaths,
+/// aws:PrincipalServiceName, aws:PrincipalServiceNamesList).
+const SERVICE_ONLY_KEYS: [&str; 7] = [
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList",
+];
+
+/// The resource-side source keys among `SERVICE_ONLY_KEYS`.
+const SOURCE_KEYS: [&str; 5] = [
+    "aws:sourceaccount",
+    "aws:sourcearn",
+    "aws:sourceowner",
+    "aws:sourceorgid",
+    "aws:sourceorgpaths",
+];
+
+/// A shape with every `SERVICE_ONLY_KEYS` key absent: the request a principal signs itself.
+fn own_request(shape: RequestShape) -> RequestShape {
+    SERVICE_ONLY_KEYS
+        .iter()
+        .fold(shape, |s, k| s.with_key(k, KeyShape::Absent))
 }
 
 /// A VPC endpoint (gateway or interface) the model holds.
@@ -220,8 +262,39 @@ impl<'a> RouteCtx<'a> {
         }
         foreign_org_exclusions.sort();
         foreign_org_exclusions.dedup();
+        let mut source_keys_pinned = false;
+        let mut zone_source_arns: Vec<String> = Vec::new();
+        for p in &model.policies {
+            for st in &p.document.statements {
+                for c in &st.conditions {
+                    let key = c.key.to_ascii_lowercase();
+                    if SOURCE_KEYS.contains(&key.as_str()) {
+                        source_keys_pinned = true;
+                    }
+                    if key == "aws:sourcearn" {
+                        zone_source_arns.extend(
+                            c.values
+                                .iter()
+                                .filter(|v| !v.contains(['*', '?']) && !v.contains("${"))
+                                .filter(|v| {
+                                    v.split(':')
+                                        .nth(4)
+                                        .is_some_and(|a| zone.accounts.contains(a))
+                                })
+                                .cloned(),
+                        );
+                    }
+                }
+            }
+        }
+        zone_source_arns.sort();
+        zone_source_arns.dedup();
+        let foreign_userid_exclusions = userid_exclusions(model, &zone);
         let endpoints = network_endpoints(model);
         RouteCtx {
+            source_keys_pinned,
+            zone_source_arns,
+            foreign_userid_exclusions,
             foreign_org_exclusions,
             endpoints: endpoints.endpoints,
             foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
@@ -388,7 +461,7 @@ impl<'a> RouteCtx<'a> {
                     .map(|x| x.name.clone())
                     .unwrap_or_default();
                 RequestPrincipal::Aws(AwsPrincipal {
-                    arn: format!("arn:aws:sts::{account}:assumed-role/{name}/leakpath"),
+                    arn: format!("arn:aws:sts::{account}:assumed-role/{name}/{ROLE_SESSION_NAME}"),
                     account,
                     kind: AwsPrincipalKind::RoleSession { role_arn },
                     canonical_user: canonical,
@@ -397,12 +470,19 @@ impl<'a> RouteCtx<'a> {
         }
     }
 
+    /// `aws:userid` of an inside principal's requests, when the export has its unique id:
+    /// the user's `AIDA…` id, or `AROA…:leakpath` for the role session `aws_principal`
+    /// names.
+    pub fn userid(&self, p: PrincipalRef) -> Option<String> {
+        crate::smt::from_model::principal_userid(self.model, p, ROLE_SESSION_NAME)
+    }
+
     /// The request shapes a node acts with (several for `Anyone`: anonymous, and a principal
     /// of any other account). Empty for nodes that make no requests themselves.
     pub fn shapes(&self, n: &Node, action: &str, resource: StrShape) -> Vec<RequestShape> {
         let action = StrShape::Exact(action.to_string());
         let outside = |shape: RequestShape| {
-            self.common_keys(shape)
+            own_request(self.common_keys(shape))
                 .with_key("aws:SourceIp", KeyShape::PublicIp)
                 .with_key("aws:SourceVpce", KeyShape::Absent)
                 .with_key("aws:SourceVpc", KeyShape::Absent)
@@ -412,33 +492,93 @@ impl<'a> RouteCtx<'a> {
                     KeyShape::NoneOf(self.foreign_org_exclusions.clone()),
                 )
                 .with_key("aws:PrincipalOrgPaths", KeyShape::Absent)
+                .with_key(
+                    "aws:userid",
+                    KeyShape::NoneOf(self.foreign_userid_exclusions.clone()),
+                )
+        };
+        // The request of an AWS service acting for a resource of the outsider (`account`:
+        // that account; `None`: any account outside the zone). The solver's principal shapes
+        // hold IAM identities only, so the service stands as one of the outsider's
+        // principals carrying the source keys of the outsider's resource: never our
+        // account, organization or resource ARNs, any service name. Asked only when a
+        // policy pins a source key (otherwise it allows nothing `outside` does not).
+        let for_outside_resource = |shape: RequestShape, account: Option<&String>| {
+            let accounts = match account {
+                Some(a) => KeyShape::Fixed(ContextValue::Single(a.clone())),
+                None => KeyShape::NoneOf(self.zone.accounts.iter().cloned().collect()),
+            };
+            outside(shape)
+                .with_key("aws:SourceAccount", accounts.clone())
+                .with_key("aws:SourceOwner", accounts)
+                .with_key(
+                    "aws:SourceArn",
+                    KeyShape::NoneOf(self.zone_source_arns.clone()),
+                )
+                .with_key(
+                    "aws:SourceOrgID",
+                    KeyShape::NoneOf(self.foreign_org_exclusions.clone()),
+                )
+                .with_key("aws:SourceOrgPaths", KeyShape::Free)
+                .with_key("aws:PrincipalServiceName", KeyShape::AnyPresent)
+                .with_key("aws:PrincipalServiceNamesList", KeyShape::Free)
         };
         match n {
-            Node::Anyone => vec![
-                self.common_keys(RequestShape::anonymous(action.clone(), resource.clone())),
-                outside(RequestShape::new(
-                    PrincipalShape::AnyOutside {
-                        excluded: self.zone.accounts.iter().cloned().collect(),
-                        org_ids: self.foreign_org_exclusions.clone(),
-                    },
-                    action,
-                    resource,
-                )),
-            ],
-            Node::Account(a) => vec![outside(RequestShape::new(
-                PrincipalShape::AnyOfAccount(a.clone()),
-                action,
-                resource,
-            ))],
-            Node::Federated(provider) => vec![self.common_keys(
-                RequestShape::new(
-                    PrincipalShape::Exact(RequestPrincipal::Federated {
-                        provider: provider.clone(),
-                    }),
-                    action,
-                    resource,
-                )
-                .with_key("aws:SourceIp", KeyShape::PublicIp),
+            Node::Anyone => {
+                let principal = PrincipalShape::AnyOutside {
+                    excluded: self.zone.accounts.iter().cloned().collect(),
+                    org_ids: self.foreign_org_exclusions.clone(),
+                };
+                let mut anonymous = own_request(
+                    self.common_keys(RequestShape::anonymous(action.clone(), resource.clone())),
+                );
+                // `aws:userid` of an unsigned request is `anonymous`, derived by eval.
+                anonymous.context.remove("aws:userid");
+                let mut out = vec![
+                    anonymous,
+                    outside(RequestShape::new(
+                        principal.clone(),
+                        action.clone(),
+                        resource.clone(),
+                    )),
+                ];
+                if self.source_keys_pinned {
+                    out.push(for_outside_resource(
+                        RequestShape::new(principal, action, resource),
+                        None,
+                    ));
+                }
+                out
+            }
+            Node::Account(a) => {
+                let mut out = vec![outside(RequestShape::new(
+                    PrincipalShape::AnyOfAccount(a.clone()),
+                    action.clone(),
+                    resource.clone(),
+                ))];
+                if self.source_keys_pinned {
+                    out.push(for_outside_resource(
+                        RequestShape::new(
+                            PrincipalShape::AnyOfAccount(a.clone()),
+                            action,
+                            resource,
+                        ),
+                        Some(a),
+                    ));
+                }
+                out
+            }
+            Node::Federated(provider) => vec![own_request(
+                self.common_keys(
+                    RequestShape::new(
+                        PrincipalShape::Exact(RequestPrincipal::Federated {
+                            provider: provider.clone(),
+                        }),
+                        action,
+                        resource,
+                    )
+                    .with_key("aws:SourceIp", KeyShape::PublicIp),
+                ),
             )],
             Node::Principal(p) | Node::Escalated { principal: p, .. } => {
                 let account = crate::graph::principal_account(self.model, *p);
@@ -448,16 +588,18 @@ impl<'a> RouteCtx<'a> {
                     }
                     _ => KeyShape::Absent,
                 };
-                vec![self.common_keys(
-                    RequestShape::new(
-                        PrincipalShape::Exact(self.aws_principal(*p)),
-                        action,
-                        resource,
-                    )
-                    .with_key("aws:PrincipalOrgID", org)
-                    .with_key("aws:SourceVpce", KeyShape::Absent)
-                    .with_key("aws:SourceVpc", KeyShape::Absent)
-                    .with_key("aws:VpcSourceIp", KeyShape::Absent),
+                vec![own_request(
+                    self.common_keys(
+                        RequestShape::new(
+                            PrincipalShape::Exact(self.aws_principal(*p)),
+                            action,
+                            resource,
+                        )
+                        .with_key("aws:PrincipalOrgID", org)
+                        .with_key("aws:SourceVpce", KeyShape::Absent)
+                        .with_key("aws:SourceVpc", KeyShape::Absent)
+                        .with_key("aws:VpcSourceIp", KeyShape::Absent),
+                    ),
                 )]
             }
             _ => Vec::new(),
@@ -755,6 +897,52 @@ impl<'a> RouteCtx<'a> {
             via_service: Some(format!("s3.{region}.amazonaws.com")),
         })
     }
+}
+
+/// The session name of the role sessions inside principals act through.
+const ROLE_SESSION_NAME: &str = "leakpath";
+
+/// `RouteCtx::foreign_userid_exclusions` of a model.
+fn userid_exclusions(model: &Model, zone: &ZoneOfTrust) -> Vec<String> {
+    let mut ids: Vec<String> = model
+        .users
+        .iter()
+        .filter_map(|u| u.unique_id.clone())
+        .chain(model.roles.iter().filter_map(|r| r.unique_id.clone()))
+        .collect();
+    let mut out: Vec<String> = ids.clone();
+    out.extend(
+        model
+            .roles
+            .iter()
+            .filter_map(|r| r.unique_id.as_ref())
+            .map(|id| format!("{id}:{ROLE_SESSION_NAME}")),
+    );
+    out.extend(zone.accounts.iter().cloned());
+    out.push("anonymous".to_string());
+    ids.sort();
+    for p in &model.policies {
+        for st in &p.document.statements {
+            for c in &st.conditions {
+                if !c.key.eq_ignore_ascii_case("aws:userid") {
+                    continue;
+                }
+                out.extend(
+                    c.values
+                        .iter()
+                        .filter(|v| !v.contains(['*', '?']) && !v.contains("${"))
+                        .filter(|v| {
+                            let head = v.split(':').next().unwrap_or(v);
+                            ids.iter().any(|id| id == head)
+                        })
+                        .cloned(),
+                );
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The endpoint side of a `RouteCtx`.

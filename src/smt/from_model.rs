@@ -474,8 +474,13 @@ pub fn ask(
     let action_shape = StrShape::Exact(action.to_string());
     let m = view.model;
     let mut answers = Vec::new();
+    // `aws:userid` of an exported user (its unique id) or role session
+    // (`ROLEID:leakpath-witness`, the session `request_principal` names), when the export
+    // has the unique id; other principals' userids are derived by eval or free.
+    let userid = |p: PrincipalRef| principal_userid(m, p, "leakpath-witness");
     let ask_one = |identity: Result<IdentityInputs<'_>, FromModelError>,
-                   principal: PrincipalShape|
+                   principal: PrincipalShape,
+                   userid: Option<String>|
      -> Result<Answer, SolverError> {
         let identity = match identity {
             Ok(i) => i,
@@ -510,10 +515,16 @@ pub fn ask(
         };
         let mut shape = match &principal {
             PrincipalShape::Exact(RequestPrincipal::Anonymous) => {
-                RequestShape::anonymous(action_shape.clone(), resource_shape.clone())
+                let mut s = RequestShape::anonymous(action_shape.clone(), resource_shape.clone());
+                // Derived by eval: `anonymous`.
+                s.context.remove("aws:userid");
+                s
             }
             _ => RequestShape::new(principal, action_shape.clone(), resource_shape.clone()),
         };
+        if let Some(id) = userid {
+            shape = shape.with_key("aws:userid", KeyShape::Fixed(ContextValue::Single(id)));
+        }
         let user_gave_org = context
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("aws:PrincipalOrgID"));
@@ -530,6 +541,7 @@ pub fn ask(
         PrincipalSpec::Anonymous => answers.push(ask_one(
             Ok(IdentityInputs::Unconstrained),
             PrincipalShape::Exact(RequestPrincipal::Anonymous),
+            None,
         )?),
         PrincipalSpec::Account(acct) => {
             let exported = m
@@ -559,6 +571,7 @@ pub fn ask(
                             .and_then(|s| m.account(s))
                             .and_then(|a| a.s3_canonical_id.clone()),
                     })),
+                    None,
                 )?);
                 let mut who_list: Vec<PrincipalRef> = Vec::new();
                 for (i, u) in m.users.iter().enumerate() {
@@ -576,13 +589,18 @@ pub fn ask(
                         break;
                     }
                     if let Some(rp) = view.request_principal(p) {
-                        answers.push(ask_one(view.identity(p), PrincipalShape::Exact(rp))?);
+                        answers.push(ask_one(
+                            view.identity(p),
+                            PrincipalShape::Exact(rp),
+                            userid(p),
+                        )?);
                     }
                 }
             } else {
                 answers.push(ask_one(
                     Ok(IdentityInputs::Unconstrained),
                     PrincipalShape::AnyOfAccount(acct.clone()),
+                    None,
                 )?);
             }
         }
@@ -593,7 +611,11 @@ pub fn ask(
                 .or_else(|| m.role_by_arn(arn).map(PrincipalRef::Role));
             match known {
                 Some(p) => match view.request_principal(p) {
-                    Some(rp) => answers.push(ask_one(view.identity(p), PrincipalShape::Exact(rp))?),
+                    Some(rp) => answers.push(ask_one(
+                        view.identity(p),
+                        PrincipalShape::Exact(rp),
+                        userid(p),
+                    )?),
                     None => return Err(SolverError::BadQuestion(format!("principal {arn}"))),
                 },
                 None => {
@@ -603,6 +625,7 @@ pub fn ask(
                     answers.push(ask_one(
                         Ok(IdentityInputs::Unconstrained),
                         PrincipalShape::Exact(rp),
+                        None,
                     )?)
                 }
             }
@@ -624,6 +647,20 @@ pub fn ask(
     Ok(unknown
         .or(denied)
         .unwrap_or_else(|| Answer::Unknown("no principal to ask about".into())))
+}
+
+/// `aws:userid` of a user's requests (its unique id) or of a role session named `session`
+/// (`ROLEID:session`), when the export has the unique id.
+pub fn principal_userid(model: &Model, p: PrincipalRef, session: &str) -> Option<String> {
+    match p {
+        PrincipalRef::User(u) => model.users.get(u.index())?.unique_id.clone(),
+        PrincipalRef::Role(r) => model
+            .roles
+            .get(r.index())?
+            .unique_id
+            .as_ref()
+            .map(|id| format!("{id}:{session}")),
+    }
 }
 
 /// A principal outside the export, from its ARN alone.
