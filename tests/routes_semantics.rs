@@ -630,7 +630,6 @@ fn egress_principals_boundaries_and_resource_patterns() {
 /// elements: Variables and tags"): for user `etl` every bucket named `etl-...`, which anyone
 /// may create (bucket names are global).
 #[test]
-#[ignore = "known gap: egress destinations skip patterns with a policy variable (${...}), so a write to etl-* buckets is not found"]
 fn egress_policy_variable_bucket() {
     check("egress_policy_variable_bucket", &[EGRESS]);
 }
@@ -638,7 +637,6 @@ fn egress_policy_variable_bucket() {
 /// Writes allowed on `arn:aws:s3:::*/uploads/*`: every bucket, anyone's, under the key
 /// prefix `uploads/` (the outsider picks the key when writing into its own bucket).
 #[test]
-#[ignore = "known gap: egress destinations replace wildcards in the bucket name only and write key `exfil`; a key-prefix pattern such as */uploads/* matches none of them"]
 fn egress_key_prefix_pattern() {
     check("egress_key_prefix_pattern", &[EGRESS]);
 }
@@ -648,7 +646,6 @@ fn egress_key_prefix_pattern() {
 /// Guide, "Permissions boundaries for IAM entities"), and a bucket named `acme-...` may be
 /// anyone's (bucket names are global), so the data can still be written outside.
 #[test]
-#[ignore = "known gap: egress destinations come from identity policies only; a boundary/SCP that narrows writes to a name pattern hides the egress"]
 fn egress_boundary_name_pattern() {
     check("egress_boundary_name_pattern", &[EGRESS]);
 }

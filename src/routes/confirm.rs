@@ -831,53 +831,171 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
     EdgePlan::Ask { groups, incomplete }
 }
 
-/// Destination buckets to try for egress: names the identity policies write to (when not
-/// ours), and one the outsider is free to name.
+/// The bucket the outsider is free to name when no pattern asks for a particular one.
+const OUTSIDE_DESTINATION: &str = "leakpath-outside-destination";
+
+/// Most destination objects tried per egress edge (the outsider's free one first).
+const MAX_EGRESS_DESTINATIONS: usize = 8;
+
+/// Destination objects to try for egress: the outsider's free bucket with key `exfil`,
+/// then one object for every pattern an Allow of `s3:PutObject` names in the principal's
+/// identity policies, its permissions boundary and the SCPs above it (each of them may be
+/// the one that narrows the write), skipping buckets of ours. S3 bucket names are global
+/// and first-come, so an outsider can create any bucket a pattern admits; the object key
+/// is taken from the pattern (`*/uploads/*` → `uploads/exfil`). Policy variables are
+/// substituted from what the principal's request carries (`${aws:username}` is the user's
+/// own name) and otherwise read as `*`.
 fn egress_destinations(ctx: &RouteCtx<'_>, from: &Node) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(p) = source_principal(from) {
-        for ip in ctx.model.identity_policies(p) {
-            let Collected::Present(pid) = ip.policy else {
+    let mut out = vec![format!("arn:aws:s3:::{OUTSIDE_DESTINATION}/exfil")];
+    let variables = source_principal(from).map(|p| {
+        crate::eval::derived_context(&Request {
+            principal: ctx.aws_principal(p),
+            action: EGRESS_ACTION.to_string(),
+            resource: String::new(),
+            context: crate::eval::RequestContext::new(),
+        })
+    });
+    let docs: Vec<&crate::policy::PolicyDocument> = match ctx.identity(from) {
+        Some(IdentityInputs::Known(ip)) => ip
+            .policies
+            .iter()
+            .chain(ip.permissions_boundary.iter())
+            .chain(ip.scps.iter().flat_map(|o| o.levels.iter().flatten()))
+            .map(|r| r.doc)
+            .collect(),
+        _ => Vec::new(),
+    };
+    for doc in docs {
+        for s in &doc.statements {
+            if s.effect != crate::policy::Effect::Allow
+                || !crate::graph::patterns::action_matches(&s.action, EGRESS_ACTION)
+            {
                 continue;
-            };
-            let Some(pol) = ctx.model.policy(pid) else {
+            }
+            let Some(r) = &s.resource else { continue };
+            if r.negated {
                 continue;
-            };
-            for s in &pol.document.statements {
-                if s.effect != crate::policy::Effect::Allow
-                    || !crate::graph::patterns::action_matches(&s.action, EGRESS_ACTION)
-                {
+            }
+            for pat in &r.patterns {
+                let Some(rest) = pat.strip_prefix("arn:aws:s3:::") else {
+                    continue;
+                };
+                let Some((bucket, key)) = destination_of(rest, variables.as_ref()) else {
+                    continue;
+                };
+                if ctx.model.bucket_by_name(&bucket).is_some() {
                     continue;
                 }
-                let Some(r) = &s.resource else { continue };
-                if r.negated {
-                    continue;
-                }
-                for pat in &r.patterns {
-                    let Some(rest) = pat.strip_prefix("arn:aws:s3:::") else {
-                        continue;
-                    };
-                    let name: String = rest
-                        .split('/')
-                        .next()
-                        .unwrap_or("")
-                        .replace(['*', '?'], "x");
-                    if name.is_empty()
-                        || ctx.model.bucket_by_name(&name).is_some()
-                        || name.contains("${")
-                    {
-                        continue;
-                    }
-                    out.push(format!("arn:aws:s3:::{name}/exfil"));
-                }
+                out.push(format!("arn:aws:s3:::{bucket}/{key}"));
             }
         }
     }
-    out.push("arn:aws:s3:::leakpath-outside-destination/exfil".to_string());
-    out.sort();
-    out.dedup();
-    out.truncate(6);
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert(d.clone()));
+    out.truncate(MAX_EGRESS_DESTINATIONS);
     out
+}
+
+/// One character of an S3 resource pattern after variable substitution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PatternChar {
+    Literal(char),
+    /// `*` (any run, `/` included) or `?` (one character).
+    Wild,
+}
+
+/// Substitutes the policy variables of a pattern: `${*}`, `${?}`, `${$}` are the literal
+/// characters; `${key}` (or `${key, 'default'}`) the key's single value in `variables`, the
+/// default, or else a wildcard (any value the request may carry).
+fn substitute_pattern(
+    pattern: &str,
+    variables: Option<&crate::eval::RequestContext>,
+) -> Vec<PatternChar> {
+    let mut out = Vec::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(end) = after.find('}') {
+                let inner = &after[..end];
+                rest = &after[end + 1..];
+                match inner {
+                    "*" | "?" | "$" => out.extend(inner.chars().map(PatternChar::Literal)),
+                    _ => {
+                        let (key, default) = match inner.split_once(',') {
+                            Some((k, d)) => (
+                                k.trim(),
+                                d.trim()
+                                    .strip_prefix('\'')
+                                    .and_then(|d| d.strip_suffix('\''))
+                                    .map(|d| d.replace("''", "'")),
+                            ),
+                            None => (inner.trim(), None),
+                        };
+                        let value = variables.and_then(|v| v.get(key)).and_then(|v| match v {
+                            ContextValue::Single(s) => Some(s.clone()),
+                            ContextValue::Multi(_) => None,
+                        });
+                        match value.or(default) {
+                            Some(text) => out.extend(text.chars().map(PatternChar::Literal)),
+                            None => out.push(PatternChar::Wild),
+                        }
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(match c {
+            '*' | '?' => PatternChar::Wild,
+            other => PatternChar::Literal(other),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// One object an S3 resource pattern (the part after `arn:aws:s3:::`) matches, as (bucket,
+/// key): the bucket is the part before the first literal `/`, a wildcard there written
+/// `x` (a bucket name that is only wildcards is the outsider's free one); the key is the
+/// rest with each wildcard written `exfil`. A pattern whose bucket part ends in a wildcard
+/// and holds no `/` matches objects too (`*` spans `/`): key `exfil`. `None` for a pattern
+/// that names a bucket, not objects.
+fn destination_of(
+    pattern: &str,
+    variables: Option<&crate::eval::RequestContext>,
+) -> Option<(String, String)> {
+    let chars = substitute_pattern(pattern, variables);
+    let slash = chars.iter().position(|c| *c == PatternChar::Literal('/'));
+    let (bucket_part, key_part) = match slash {
+        Some(i) => (&chars[..i], chars.get(i + 1..).unwrap_or(&[])),
+        None if chars.last() == Some(&PatternChar::Wild) => (&chars[..], &[][..]),
+        None => return None,
+    };
+    let bucket = if bucket_part.iter().all(|c| *c == PatternChar::Wild) {
+        OUTSIDE_DESTINATION.to_string()
+    } else {
+        bucket_part
+            .iter()
+            .map(|c| match c {
+                PatternChar::Literal(l) => *l,
+                PatternChar::Wild => 'x',
+            })
+            .collect()
+    };
+    let key: String = if key_part.is_empty() {
+        if slash.is_some() {
+            return None;
+        }
+        "exfil".to_string()
+    } else {
+        key_part
+            .iter()
+            .map(|c| match c {
+                PatternChar::Literal(l) => l.to_string(),
+                PatternChar::Wild => "exfil".to_string(),
+            })
+            .collect()
+    };
+    Some((bucket, key))
 }
 
 fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
@@ -1153,6 +1271,32 @@ mod tests {
         check("a/b/c", &["a/b/", "a/"]);
         check("reports-", &[]);
         check("", &[]);
+    }
+
+    #[test]
+    fn egress_destination_of_a_pattern() {
+        let mut vars = crate::eval::RequestContext::new();
+        vars.set("aws:username", "etl");
+        let check = |pattern: &str, expect: Option<(&str, &str)>| {
+            assert_eq!(
+                destination_of(pattern, Some(&vars)),
+                expect.map(|(b, k)| (b.to_string(), k.to_string())),
+                "{pattern}"
+            );
+        };
+        check("*", Some((OUTSIDE_DESTINATION, "exfil")));
+        check("*/uploads/*", Some((OUTSIDE_DESTINATION, "uploads/exfil")));
+        check("acme-*/*", Some(("acme-x", "exfil")));
+        check("acme-*", Some(("acme-x", "exfil")));
+        check("${aws:username}-*/*", Some(("etl-x", "exfil")));
+        check("${aws:PrincipalTag/team}-data/*", Some(("x-data", "exfil")));
+        check(
+            "${aws:PrincipalTag/team, 'ops'}-data/in/*",
+            Some(("ops-data", "in/exfil")),
+        );
+        check("dest/fixed.csv", Some(("dest", "fixed.csv")));
+        check("dest", None);
+        check("dest/", None);
     }
 
     #[test]
