@@ -74,6 +74,26 @@ pub struct RouteCtx<'a> {
     /// userid), `anonymous`, and every fixed `aws:userid` value our policies pin that
     /// starts with one of our ids (a session of our role under another name).
     pub foreign_userid_exclusions: Vec<String>,
+    /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
+    /// bucket index): AWS's key policy for it, which only the bucket's account can use,
+    /// through S3.
+    pub aws_managed_keys: HashMap<usize, ManagedKey>,
+    /// The policy of a key that cannot be used (disabled, pending deletion, …): it allows
+    /// nothing, so the KMS leg of every object read is denied.
+    pub unusable_key_policy: PolicyDocument,
+}
+
+/// An AWS managed key that the export does not list but a bucket's encryption uses.
+#[derive(Debug, Clone)]
+pub struct ManagedKey {
+    /// Evidence label of the synthetic key policy.
+    pub label: String,
+    /// `arn:aws:kms:<region>:<account>:alias/aws/s3` (the key id is not exported).
+    pub arn: String,
+    pub account: String,
+    /// `kms:ViaService` of S3's call, as the key policy pins it.
+    pub via_service: String,
+    pub policy: PolicyDocument,
 }
 
 /// Keys AWS sets only on requests an AWS service makes on behalf of a resource (or, for the
@@ -290,11 +310,14 @@ impl<'a> RouteCtx<'a> {
         zone_source_arns.sort();
         zone_source_arns.dedup();
         let foreign_userid_exclusions = userid_exclusions(model, &zone);
+        let aws_managed_keys = managed_keys(model);
         let endpoints = network_endpoints(model);
         RouteCtx {
             source_keys_pinned,
             zone_source_arns,
             foreign_userid_exclusions,
+            aws_managed_keys,
+            unusable_key_policy: empty(),
             foreign_org_exclusions,
             endpoints: endpoints.endpoints,
             foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
@@ -875,28 +898,95 @@ impl<'a> RouteCtx<'a> {
         (inputs, shape)
     }
 
-    /// The customer KMS key of a bucket's default encryption, when the export holds it.
+    /// The KMS key of a bucket's default encryption: the customer key when the export
+    /// holds it (a key that cannot be used allows nothing), or the AWS managed key `aws/s3`
+    /// when the encryption names no key.
     fn bucket_key(&self, b: BucketId) -> Option<KmsKeyInputs<'_>> {
         let m = self.model;
         let bucket = m.buckets.get(b.index())?;
+        if let Some(k) = self.aws_managed_keys.get(&b.index()) {
+            return Some(KmsKeyInputs {
+                key_arn: k.arn.clone(),
+                key_account: k.account.clone(),
+                key_policy: PolicyRef {
+                    label: &k.label,
+                    doc: &k.policy,
+                },
+                // RCPs never apply to AWS managed keys.
+                rcps: None,
+                via_service: Some(k.via_service.clone()),
+            });
+        }
         let key = m.bucket_kms_key(b)?;
-        let Collected::Present(pid) = key.policy else {
-            return None;
-        };
         let key_account = m.str(key.account).to_string();
         let region = bucket
             .region
             .present()
             .cloned()
             .unwrap_or_else(|| m.str(key.region).to_string());
+        let key_policy = if key.unusable() {
+            // KMS refuses every cryptographic operation, whatever the key policy says.
+            PolicyRef {
+                label: UNUSABLE_KEY_LABEL,
+                doc: &self.unusable_key_policy,
+            }
+        } else {
+            let Collected::Present(pid) = key.policy else {
+                return None;
+            };
+            self.policy_ref(pid)?
+        };
         Some(KmsKeyInputs {
             key_arn: m.str(key.arn).to_string(),
             key_account: key_account.clone(),
-            key_policy: self.policy_ref(pid)?,
+            key_policy,
             rcps: self.org_policies(&key_account, OrgPolicyType::ResourceControl),
             via_service: Some(format!("s3.{region}.amazonaws.com")),
         })
     }
+}
+
+/// Evidence label of the policy standing for a key that cannot be used.
+const UNUSABLE_KEY_LABEL: &str = "leakpath:kms-key-disabled-or-pending-deletion";
+
+/// The AWS managed keys `aws/s3` the buckets' default encryption uses (by bucket index).
+fn managed_keys(model: &Model) -> HashMap<usize, ManagedKey> {
+    let mut out = HashMap::new();
+    for (i, bucket) in model.buckets.iter().enumerate() {
+        let Collected::Present(Some(enc)) = &bucket.encryption else {
+            continue;
+        };
+        if !crate::model::kms::uses_aws_managed_s3_key(enc) {
+            continue;
+        }
+        let account = model.str(bucket.account).to_string();
+        let (arn, via_service) = match bucket.region.present() {
+            Some(r) => (
+                format!("arn:aws:kms:{r}:{account}:alias/aws/s3"),
+                format!("s3.{r}.amazonaws.com"),
+            ),
+            None => (
+                format!("arn:aws:kms::{account}:alias/aws/s3"),
+                "s3.amazonaws.com".to_string(),
+            ),
+        };
+        let text = crate::model::kms::aws_managed_s3_key_policy(&account, &via_service);
+        // The text is ours and valid; a parse failure would only leave the gate out.
+        let Ok(policy) = parse_policy_text(&text) else {
+            continue;
+        };
+        out.insert(
+            i,
+            ManagedKey {
+                label: format!("leakpath:aws-managed-key:{arn}"),
+                arn,
+                account,
+                via_service,
+                policy,
+            },
+        );
+    }
+    out
 }
 
 /// The session name of the role sessions inside principals act through.
