@@ -10,7 +10,7 @@
 //! ("anything else") is found the same way when it is non-empty.
 
 use super::glob::Glob;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 
 /// Exploration limit: product states visited before giving up (the question goes Unknown).
@@ -47,6 +47,11 @@ impl DomainBuilder {
         self.index.insert(g.clone(), i);
         self.matchers.push(g);
         i
+    }
+
+    /// The matchers registered so far, by index.
+    pub fn matchers(&self) -> &[Glob] {
+        &self.matchers
     }
 
     /// A preferred representative: used for its region when no earlier hint took it.
@@ -140,7 +145,7 @@ impl Domain {
         guard: Option<usize>,
     ) -> Domain {
         let mut regions: Vec<Region> = Vec::new();
-        let mut by_signature: HashMap<Vec<bool>, u32> = HashMap::new();
+        let mut by_signature: HashMap<Vec<bool>, u32> = HashMap::default();
         for h in hints {
             let sig: Vec<bool> = matchers.iter().map(|g| g.matches(h)).collect();
             let inside = guard.is_none_or(|g| sig.get(g).copied().unwrap_or(false));
@@ -254,7 +259,7 @@ fn explore_regions(
         |state: &[u64]| guard.is_none_or(|g| live(matchers, state).any(|(i, _)| i == g));
 
     let mut regions: Vec<Region> = Vec::new();
-    let mut found: HashSet<Vec<u32>> = HashSet::new();
+    let mut found: HashSet<Vec<u32>> = HashSet::default();
     let fresh = fresh_char(matchers);
     let mut start: ProductState = Vec::new();
     for (i, g) in matchers.iter().enumerate() {
@@ -267,7 +272,7 @@ fn explore_regions(
     // state is stored once, shared by the queue and the seen set (large explorations hold
     // tens of thousands of states).
     let start: Rc<[u64]> = start.into();
-    let mut seen: HashSet<Rc<[u64]>> = HashSet::new();
+    let mut seen: HashSet<Rc<[u64]>> = HashSet::default();
     let mut nodes: Vec<(Rc<[u64]>, Option<(usize, char)>)> = Vec::new();
     seen.insert(start.clone());
     nodes.push((start, None));
@@ -338,7 +343,7 @@ fn fresh_char(matchers: &[Glob]) -> char {
     for g in matchers {
         g.alphabet(&mut used);
     }
-    let used: std::collections::HashSet<char> = used
+    let used: HashSet<char> = used
         .into_iter()
         .flat_map(|c| [c, super::glob::fold(c)])
         .chain(used_upper(matchers))

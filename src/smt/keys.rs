@@ -563,11 +563,8 @@ impl Slots {
         let mut shape_matchers = Vec::new();
         match &shape {
             SlotShape::Matching(g) => shape_matchers.push(builder.add(g.clone())),
-            SlotShape::PresentNoneOf(vs) => {
-                for v in vs {
-                    shape_matchers.push(builder.add(Glob::literal(v, false)));
-                }
-            }
+            // The excluded values become matchers when the slot is built, and only those
+            // some policy matcher accepts (`build_slot`).
             _ => {}
         }
         self.slots.insert(
@@ -642,18 +639,46 @@ impl Slots {
         let kind = match family {
             Family::Str => {
                 let mut builder = slot.builder.clone();
+                let mut shape_matchers = slot.shape_matchers.clone();
                 // A single-valued key whose shape requires a pattern (the request's
                 // resource) never takes a value outside it.
                 if let (false, SlotShape::Matching(_), [m]) =
-                    (slot.multi, &slot.shape, slot.shape_matchers.as_slice())
+                    (slot.multi, &slot.shape, shape_matchers.as_slice())
                 {
                     builder.guard(*m);
                 }
-                let domain = Arc::new(
-                    builder
-                        .build(limit)
-                        .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))?,
-                );
+                // Excluded values (`NoneOf`, e.g. every unique id of the export for an
+                // outsider's `aws:userid`): one no policy matcher accepts lies in a region
+                // of strings no policy tells apart, which holds other strings, so leaving
+                // it out changes no answer; only the witness must not pick it, which is
+                // checked below (then every value is excluded explicitly).
+                let mut dropped: Vec<&String> = Vec::new();
+                if let SlotShape::PresentNoneOf(vs) = &slot.shape {
+                    for v in vs {
+                        if slot.builder.matchers().iter().any(|g| g.matches(v)) {
+                            shape_matchers.push(builder.add(Glob::literal(v, false)));
+                        } else {
+                            dropped.push(v);
+                        }
+                    }
+                }
+                let build = |b: DomainBuilder| {
+                    b.build(limit)
+                        .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
+                };
+                let mut domain = build(builder.clone())?;
+                let picks_dropped = (0..domain.len()).any(|r| {
+                    domain
+                        .representative(r)
+                        .is_some_and(|rep| dropped.iter().any(|d| d.as_str() == rep))
+                });
+                if picks_dropped {
+                    for v in dropped {
+                        shape_matchers.push(builder.add(Glob::literal(v, false)));
+                    }
+                    domain = build(builder)?;
+                }
+                let domain = Arc::new(domain);
                 let n = domain.len();
                 if slot.multi {
                     let has: Vec<VarId> = (0..n)
@@ -663,7 +688,7 @@ impl Slots {
                     if slot.present_var.is_none() {
                         self.constraints.push(any);
                     }
-                    for &m in &slot.shape_matchers {
+                    for &m in &shape_matchers {
                         for r in domain.accepting(m) {
                             if let Some(&h) = has.get(r as usize) {
                                 self.constraints.push(Term::not(Term::bool_var(h)));
@@ -673,7 +698,7 @@ impl Slots {
                     SlotKind::StrSet { has, domain }
                 } else {
                     let var = v(&mut self.vars, "str", Sort::Enum(n));
-                    for &m in &slot.shape_matchers {
+                    for &m in &shape_matchers {
                         let t = Term::enum_in(var, n, domain.accepting(m));
                         self.constraints.push(match slot.shape {
                             SlotShape::Matching(_) => t,
