@@ -408,7 +408,6 @@ fn federated_cognito_and_google() {
 /// `sub`). Outsiders cannot obtain tokens for `acme`'s repositories, just as with the
 /// Allow-side pin of `federated_pinned` in routes_scenarios.rs.
 #[test]
-#[ignore = "known gap: a sub pinned by a Deny (StringNotLike) is not seen; the solver picks an acme subject an outsider cannot present"]
 fn federated_github_subject_pinned_by_deny() {
     check("fed_github_open_with_deny", &[]);
 }

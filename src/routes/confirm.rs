@@ -665,6 +665,61 @@ fn may_name_provider(clause: Option<&crate::policy::PrincipalClause>, provider: 
     }
 }
 
+/// Whether a trust statement is a Deny that removes every subject an outsider can present:
+/// it surely applies to the provider's request for `action` on the role (the provider or
+/// `*` named, no `NotPrincipal`; no resource or one naming `*`/the role), and its only
+/// conditions are negated string operators (`StringNotLike`, `StringNotEquals`, their
+/// `IgnoreCase`/`IfExists` forms; no set qualifier) on the subject key whose every value
+/// pins it (`subject_pattern_pinned`). The deny then applies unless the subject matches one
+/// of those values, which outsiders cannot present (IAM policy evaluation: an explicit deny
+/// overrides every allow). A deny with any other condition may not apply and pins nothing.
+fn deny_pins_subject(
+    s: &crate::policy::Statement,
+    provider: &str,
+    action: &str,
+    role_arn: &str,
+    sub_key: &str,
+    host: Option<&str>,
+) -> bool {
+    use crate::policy::{OperatorBase, PrincipalKind, PrincipalSet};
+    if s.effect != crate::policy::Effect::Deny
+        || !crate::graph::patterns::action_matches(&s.action, action)
+        || s.conditions.is_empty()
+    {
+        return false;
+    }
+    let names_provider = match &s.principal {
+        Some(c) if !c.negated => match &c.principals {
+            PrincipalSet::Any => true,
+            PrincipalSet::Entries(es) => es.iter().any(|e| {
+                (e.kind == PrincipalKind::Federated && e.value == provider)
+                    || (e.kind == PrincipalKind::Aws && e.value == "*")
+            }),
+        },
+        _ => false,
+    };
+    let on_role = match &s.resource {
+        None => true,
+        Some(r) => !r.negated && r.patterns.iter().any(|p| p == "*" || p == role_arn),
+    };
+    names_provider
+        && on_role
+        && s.conditions.iter().all(|c| {
+            c.key.eq_ignore_ascii_case(sub_key)
+                && c.operator.set.is_none()
+                && matches!(
+                    c.operator.base,
+                    OperatorBase::StringNotLike
+                        | OperatorBase::StringNotEquals
+                        | OperatorBase::StringNotEqualsIgnoreCase
+                )
+                && !c.values.is_empty()
+                && c.values
+                    .iter()
+                    .all(|v| !crate::eval::glob::has_variable(v) && subject_pattern_pinned(host, v))
+        })
+}
+
 /// Federated assume (OIDC `sts:AssumeRoleWithWebIdentity`, SAML `sts:AssumeRoleWithSAML`):
 /// the provider's identity asks the role's trust. A trust whose every (non-negated) subject
 /// condition pins the subject keeps outsiders out and is denied without a question;
@@ -726,6 +781,17 @@ fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgeP
         return EdgePlan::Decided(EdgeAnswer::denied(
             "subject claim pinned to a fixed owner or identity",
         ));
+    }
+    if let Some(doc) = inputs.resource_policy.map(|r| r.doc) {
+        let pinning_deny = doc
+            .statements
+            .iter()
+            .any(|s| deny_pins_subject(s, provider, action, &arn, &sub_key, host.as_deref()));
+        if pinning_deny {
+            return EdgePlan::Decided(EdgeAnswer::denied(
+                "subject claim pinned by an explicit deny to a fixed owner or identity",
+            ));
+        }
     }
     let alts = ctx
         .shapes(from, action, StrShape::Exact(arn))
@@ -1297,6 +1363,76 @@ mod tests {
         check("dest/fixed.csv", Some(("dest", "fixed.csv")));
         check("dest", None);
         check("dest/", None);
+    }
+
+    #[test]
+    fn denies_that_pin_the_subject() {
+        let gh = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+        let role = "arn:aws:iam::111122223333:role/deploy";
+        let (sub_key, host) = subject_key(gh);
+        let check = |statement: serde_json::Value, pins: bool| {
+            let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [statement]});
+            let doc = crate::policy::parse::parse_policy_text(&doc.to_string()).expect("policy");
+            let s = &doc.statements[0];
+            let got = deny_pins_subject(
+                s,
+                gh,
+                "sts:AssumeRoleWithWebIdentity",
+                role,
+                &sub_key,
+                host.as_deref(),
+            );
+            assert_eq!(got, pins, "{statement}");
+        };
+        let deny = |principal: serde_json::Value, condition: serde_json::Value| {
+            serde_json::json!({"Effect": "Deny", "Principal": principal,
+                "Action": "sts:AssumeRoleWithWebIdentity", "Condition": condition})
+        };
+        let sub = "token.actions.githubusercontent.com:sub";
+        let fed = serde_json::json!({"Federated": gh});
+        check(
+            deny(
+                fed.clone(),
+                serde_json::json!({"StringNotLike": {sub: "repo:acme/*"}}),
+            ),
+            true,
+        );
+        check(
+            deny(
+                serde_json::json!("*"),
+                serde_json::json!({"StringNotLike": {sub: ["repo:acme/*", "repo:acme-ci/x:*"]}}),
+            ),
+            true,
+        );
+        // An owner left open, another condition, or an Allow pins nothing.
+        check(
+            deny(
+                fed.clone(),
+                serde_json::json!({"StringNotLike": {sub: "repo:*/app:*"}}),
+            ),
+            false,
+        );
+        check(
+            deny(
+                fed.clone(),
+                serde_json::json!({"StringNotLike": {sub: "repo:acme/*"},
+            "StringEquals": {"token.actions.githubusercontent.com:aud": "x"}}),
+            ),
+            false,
+        );
+        check(
+            deny(
+                fed.clone(),
+                serde_json::json!({"StringLike": {sub: "repo:acme/*"}}),
+            ),
+            false,
+        );
+        check(
+            serde_json::json!({"Effect": "Allow", "Principal": fed,
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringNotLike": {sub: "repo:acme/*"}}}),
+            false,
+        );
     }
 
     #[test]
