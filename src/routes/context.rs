@@ -81,6 +81,12 @@ pub struct RouteCtx<'a> {
     /// The policy of a key that cannot be used (disabled, pending deletion, …): it allows
     /// nothing, so the KMS leg of every object read is denied.
     pub unusable_key_policy: PolicyDocument,
+    /// For a bucket policy or role trust (by id): the accounts outside the zone that the
+    /// graph gives an actor (`Node::Account`) with an edge to that bucket or role. Such an
+    /// account asks the same question as its own actor, so `Node::Anyone`'s "any other
+    /// account" leaves it out there: a grant only that account can use is cross-account,
+    /// not public.
+    pub outside_actor_accounts: HashMap<PolicyId, Vec<String>>,
 }
 
 /// An AWS managed key that the export does not list but a bucket's encryption uses.
@@ -311,6 +317,7 @@ impl<'a> RouteCtx<'a> {
         zone_source_arns.dedup();
         let foreign_userid_exclusions = userid_exclusions(model, &zone);
         let aws_managed_keys = managed_keys(model);
+        let outside_actor_accounts = outside_actors(model, &zone);
         let endpoints = network_endpoints(model);
         RouteCtx {
             source_keys_pinned,
@@ -318,6 +325,7 @@ impl<'a> RouteCtx<'a> {
             foreign_userid_exclusions,
             aws_managed_keys,
             unusable_key_policy: empty(),
+            outside_actor_accounts,
             foreign_org_exclusions,
             endpoints: endpoints.endpoints,
             foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
@@ -862,6 +870,7 @@ impl<'a> RouteCtx<'a> {
         mut inputs: AuthzInputs<'c>,
         shape: RequestShape,
     ) -> (AuthzInputs<'c>, RequestShape) {
+        let shape = self.without_outside_actors(&inputs, shape);
         let (vpce, vpc) = match path {
             NetworkPath::Direct => return (inputs, shape),
             NetworkPath::Endpoint(i) => {
@@ -896,6 +905,31 @@ impl<'a> RouteCtx<'a> {
             .with_key("aws:VpcSourceIp", KeyShape::AnyPresent)
             .with_key("aws:SourceIp", KeyShape::Absent);
         (inputs, shape)
+    }
+
+    /// `shape` with "any other account" (`AnyOutside`) narrowed to the accounts that have
+    /// no actor of their own on the question's bucket or role (`outside_actor_accounts`):
+    /// those ask the same question as `Node::Account`, and their routes are cross-account.
+    fn without_outside_actors(
+        &self,
+        inputs: &AuthzInputs<'_>,
+        mut shape: RequestShape,
+    ) -> RequestShape {
+        let PrincipalShape::AnyOutside { excluded, .. } = &mut shape.principal else {
+            return shape;
+        };
+        let Some(pid) = inputs
+            .resource_policy
+            .and_then(|r| self.by_label.get(r.label))
+        else {
+            return shape;
+        };
+        if let Some(accounts) = self.outside_actor_accounts.get(pid) {
+            excluded.extend(accounts.iter().cloned());
+            excluded.sort();
+            excluded.dedup();
+        }
+        shape
     }
 
     /// The KMS key of a bucket's default encryption: the customer key when the export
@@ -944,6 +978,71 @@ impl<'a> RouteCtx<'a> {
             via_service: Some(format!("s3.{region}.amazonaws.com")),
         })
     }
+}
+
+/// `RouteCtx::outside_actor_accounts` of a model, as the graph makes `Node::Account`
+/// actors: a bucket's read grantees (`graph::data`: the accounts its policy names as
+/// read principals, or every account it names at all when it lets anyone read), and the
+/// accounts a role trust that lets anyone assume names (`graph::principals`).
+fn outside_actors(model: &Model, zone: &ZoneOfTrust) -> HashMap<PolicyId, Vec<String>> {
+    use crate::graph::data::{read_target, READ_ACTIONS};
+    use crate::graph::patterns::{
+        accounts_named, allowed_principals, principal_entry_account, NamedPrincipals,
+        ResourceTarget,
+    };
+    let mut out = HashMap::new();
+    let mut keep = |pid: PolicyId, mut accounts: Vec<String>| {
+        accounts.retain(|a| !zone.contains(a));
+        accounts.sort();
+        accounts.dedup();
+        if !accounts.is_empty() {
+            out.insert(pid, accounts);
+        }
+    };
+    for bucket in &model.buckets {
+        let Collected::Present(Some(pid)) = bucket.policy else {
+            continue;
+        };
+        let Some(p) = model.policy(pid) else { continue };
+        let arn = model.str(bucket.arn).to_string();
+        let prefix = format!("{arn}/");
+        let mut any = false;
+        let mut accounts = Vec::new();
+        for action in READ_ACTIONS {
+            match allowed_principals(&p.document, action, read_target(action, &arn, &prefix)) {
+                NamedPrincipals::Any => any = true,
+                NamedPrincipals::Entries(es) => accounts.extend(
+                    es.iter()
+                        .filter(|e| e.kind == crate::policy::PrincipalKind::Aws)
+                        .filter_map(|e| principal_entry_account(&e.value))
+                        .map(str::to_string),
+                ),
+            }
+        }
+        if any {
+            accounts_named(&p.document, &mut accounts);
+        }
+        keep(pid, accounts);
+    }
+    for role in &model.roles {
+        if role.service_linked {
+            continue;
+        }
+        let Collected::Present(pid) = role.trust_policy else {
+            continue;
+        };
+        let Some(p) = model.policy(pid) else { continue };
+        let arn = model.str(role.arn).to_string();
+        if matches!(
+            allowed_principals(&p.document, "sts:AssumeRole", ResourceTarget::Exact(&arn)),
+            NamedPrincipals::Any
+        ) {
+            let mut accounts = Vec::new();
+            accounts_named(&p.document, &mut accounts);
+            keep(pid, accounts);
+        }
+    }
+    out
 }
 
 /// Evidence label of the policy standing for a key that cannot be used.
