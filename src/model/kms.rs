@@ -93,6 +93,60 @@ pub fn uses_aws_managed_s3_key(enc: &super::s3::BucketEncryption) -> bool {
         })
 }
 
+/// The AWS managed key `aws/s3` a bucket's default encryption uses. The export does not
+/// list it (its key id is not exported), so it stands with AWS's fixed key policy.
+#[derive(Debug, Clone)]
+pub struct ManagedKey {
+    /// Evidence label of the synthetic key policy.
+    pub label: String,
+    /// `arn:aws:kms:<region>:<account>:alias/aws/s3`.
+    pub arn: String,
+    pub account: String,
+    /// `kms:ViaService` of S3's call, as the key policy pins it.
+    pub via_service: String,
+    pub policy: crate::policy::PolicyDocument,
+}
+
+/// The AWS managed keys `aws/s3` the buckets' default encryption uses (by bucket index).
+pub fn managed_s3_keys(model: &super::Model) -> std::collections::HashMap<usize, ManagedKey> {
+    let mut out = std::collections::HashMap::new();
+    for (i, bucket) in model.buckets.iter().enumerate() {
+        let Collected::Present(Some(enc)) = &bucket.encryption else {
+            continue;
+        };
+        if !uses_aws_managed_s3_key(enc) {
+            continue;
+        }
+        let account = model.str(bucket.account).to_string();
+        let (arn, via_service) = match bucket.region.present() {
+            Some(r) => (
+                format!("arn:aws:kms:{r}:{account}:alias/aws/s3"),
+                format!("s3.{r}.amazonaws.com"),
+            ),
+            None => (
+                format!("arn:aws:kms::{account}:alias/aws/s3"),
+                "s3.amazonaws.com".to_string(),
+            ),
+        };
+        let text = aws_managed_s3_key_policy(&account, &via_service);
+        // The text is ours and valid; a parse failure would only leave the gate out.
+        let Ok(policy) = crate::policy::parse::parse_policy_text(&text) else {
+            continue;
+        };
+        out.insert(
+            i,
+            ManagedKey {
+                label: format!("leakpath:aws-managed-key:{arn}"),
+                arn,
+                account,
+                via_service,
+                policy,
+            },
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

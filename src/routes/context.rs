@@ -77,7 +77,7 @@ pub struct RouteCtx<'a> {
     /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
     /// bucket index): AWS's key policy for it, which only the bucket's account can use,
     /// through S3.
-    pub aws_managed_keys: HashMap<usize, ManagedKey>,
+    pub aws_managed_keys: HashMap<usize, crate::model::kms::ManagedKey>,
     /// The policy of a key that cannot be used (disabled, pending deletion, …): it allows
     /// nothing, so the KMS leg of every object read is denied.
     pub unusable_key_policy: PolicyDocument,
@@ -87,19 +87,6 @@ pub struct RouteCtx<'a> {
     /// account" leaves it out there: a grant only that account can use is cross-account,
     /// not public.
     pub outside_actor_accounts: HashMap<PolicyId, Vec<String>>,
-}
-
-/// An AWS managed key that the export does not list but a bucket's encryption uses.
-#[derive(Debug, Clone)]
-pub struct ManagedKey {
-    /// Evidence label of the synthetic key policy.
-    pub label: String,
-    /// `arn:aws:kms:<region>:<account>:alias/aws/s3` (the key id is not exported).
-    pub arn: String,
-    pub account: String,
-    /// `kms:ViaService` of S3's call, as the key policy pins it.
-    pub via_service: String,
-    pub policy: PolicyDocument,
 }
 
 /// Keys AWS sets only on requests an AWS service makes on behalf of a resource (or, for the
@@ -316,7 +303,7 @@ impl<'a> RouteCtx<'a> {
         zone_source_arns.sort();
         zone_source_arns.dedup();
         let foreign_userid_exclusions = userid_exclusions(model, &zone);
-        let aws_managed_keys = managed_keys(model);
+        let aws_managed_keys = crate::model::kms::managed_s3_keys(model);
         let outside_actor_accounts = outside_actors(model, &zone);
         let endpoints = network_endpoints(model);
         RouteCtx {
@@ -1047,46 +1034,6 @@ fn outside_actors(model: &Model, zone: &ZoneOfTrust) -> HashMap<PolicyId, Vec<St
 
 /// Evidence label of the policy standing for a key that cannot be used.
 const UNUSABLE_KEY_LABEL: &str = "leakpath:kms-key-disabled-or-pending-deletion";
-
-/// The AWS managed keys `aws/s3` the buckets' default encryption uses (by bucket index).
-fn managed_keys(model: &Model) -> HashMap<usize, ManagedKey> {
-    let mut out = HashMap::new();
-    for (i, bucket) in model.buckets.iter().enumerate() {
-        let Collected::Present(Some(enc)) = &bucket.encryption else {
-            continue;
-        };
-        if !crate::model::kms::uses_aws_managed_s3_key(enc) {
-            continue;
-        }
-        let account = model.str(bucket.account).to_string();
-        let (arn, via_service) = match bucket.region.present() {
-            Some(r) => (
-                format!("arn:aws:kms:{r}:{account}:alias/aws/s3"),
-                format!("s3.{r}.amazonaws.com"),
-            ),
-            None => (
-                format!("arn:aws:kms::{account}:alias/aws/s3"),
-                "s3.amazonaws.com".to_string(),
-            ),
-        };
-        let text = crate::model::kms::aws_managed_s3_key_policy(&account, &via_service);
-        // The text is ours and valid; a parse failure would only leave the gate out.
-        let Ok(policy) = parse_policy_text(&text) else {
-            continue;
-        };
-        out.insert(
-            i,
-            ManagedKey {
-                label: format!("leakpath:aws-managed-key:{arn}"),
-                arn,
-                account,
-                via_service,
-                policy,
-            },
-        );
-    }
-    out
-}
 
 /// The session name of the role sessions inside principals act through.
 const ROLE_SESSION_NAME: &str = "leakpath";

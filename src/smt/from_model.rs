@@ -29,6 +29,10 @@ pub enum FromModelError {
 pub struct ModelView<'m> {
     pub model: &'m Model,
     labels: Vec<String>,
+    /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it.
+    managed_keys: std::collections::HashMap<usize, model::kms::ManagedKey>,
+    /// The policy of a key that cannot be used (disabled, pending deletion): allows nothing.
+    unusable_key_policy: crate::policy::PolicyDocument,
 }
 
 impl<'m> ModelView<'m> {
@@ -99,7 +103,16 @@ impl<'m> ModelView<'m> {
                 );
             }
         }
-        ModelView { model, labels }
+        ModelView {
+            model,
+            labels,
+            managed_keys: model::kms::managed_s3_keys(model),
+            unusable_key_policy: crate::policy::PolicyDocument {
+                version: None,
+                id: None,
+                statements: Vec::new(),
+            },
+        }
     }
 
     fn pref(&self, id: PolicyId) -> Option<PolicyRef<'_>> {
@@ -340,25 +353,47 @@ impl<'m> ModelView<'m> {
             object_ownership,
             public_access_block: PublicAccessBlock::merged(account_bpa, bucket_bpa),
         });
-        // SSE-KMS: the key must let the requester decrypt (object reads only).
+        // SSE-KMS: the key must let the requester decrypt (object reads only). No key id:
+        // the AWS managed key aws/s3, which only the bucket's account uses, through S3; a
+        // key that cannot be used decrypts nothing.
         if object && crate::eval::kms::kms_action_for(action).is_some() {
-            if let Collected::Present(Some(enc)) = &b.encryption {
+            if let Some(k) = self.managed_keys.get(&id.index()) {
+                inputs.kms = Some(KmsKeyInputs {
+                    key_arn: k.arn.clone(),
+                    key_account: k.account.clone(),
+                    key_policy: PolicyRef {
+                        label: &k.label,
+                        doc: &k.policy,
+                    },
+                    rcps: None,
+                    via_service: Some(k.via_service.clone()),
+                });
+            } else if let Collected::Present(Some(enc)) = &b.encryption {
                 if let Some(key_ref) = enc.kms_key_id() {
                     if let Some(k) = m.kms_keys.iter().find(|k| {
                         m.str(k.arn) == key_ref
                             || k.key_id == key_ref
                             || m.str(k.arn).ends_with(&format!("/{key_ref}"))
                     }) {
-                        if let Collected::Present(p) = k.policy {
-                            if let Some(pr) = self.pref(p) {
-                                inputs.kms = Some(KmsKeyInputs {
-                                    key_arn: m.str(k.arn).to_string(),
-                                    key_account: m.str(k.account).to_string(),
-                                    key_policy: pr,
-                                    rcps: self.org_levels(k.account, true)?,
-                                    via_service: None,
-                                });
+                        let key_policy = if k.unusable() {
+                            Some(PolicyRef {
+                                label: "leakpath:kms-key-disabled-or-pending-deletion",
+                                doc: &self.unusable_key_policy,
+                            })
+                        } else {
+                            match k.policy {
+                                Collected::Present(p) => self.pref(p),
+                                Collected::Missing => None,
                             }
+                        };
+                        if let Some(pr) = key_policy {
+                            inputs.kms = Some(KmsKeyInputs {
+                                key_arn: m.str(k.arn).to_string(),
+                                key_account: m.str(k.account).to_string(),
+                                key_policy: pr,
+                                rcps: self.org_levels(k.account, true)?,
+                                via_service: None,
+                            });
                         }
                     }
                 }
