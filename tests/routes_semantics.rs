@@ -499,7 +499,6 @@ fn internet_function_urls_need_the_public_permission_and_a_reader() {
 /// Amazon EC2 instances": the role of an instance profile must trust `ec2.amazonaws.com`,
 /// or the instance gets no credentials; this role trusts only our account.
 #[test]
-#[ignore = "known gap: the ec2:InstanceProfile hop is decided allowed without checking that the role's trust admits ec2.amazonaws.com"]
 fn internet_instance_role_not_trusting_ec2() {
     check("net_role_trust_not_ec2", &[]);
 }
@@ -508,7 +507,6 @@ fn internet_instance_role_not_trusting_ec2() {
 /// the execution role must trust `lambda.amazonaws.com`; this one trusts EC2 only, so the
 /// function gets no credentials for the read.
 #[test]
-#[ignore = "known gap: the lambda:ExecutionRole hop is decided allowed without checking that the role's trust admits lambda.amazonaws.com"]
 fn internet_function_role_not_trusting_lambda() {
     check("url_role_trust_not_lambda", &[]);
 }

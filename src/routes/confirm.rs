@@ -373,9 +373,12 @@ pub fn edge_plan<'c>(
     edge: &'c Edge,
 ) -> EdgePlan<'c> {
     match &edge.kind {
-        EdgeKind::InstanceProfile(_) | EdgeKind::FunctionRole => EdgePlan::Decided(
-            EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new()),
-        ),
+        EdgeKind::InstanceProfile(_) => {
+            EdgePlan::Decided(compute_role_answer(ctx, to, edge, "ec2.amazonaws.com"))
+        }
+        EdgeKind::FunctionRole => {
+            EdgePlan::Decided(compute_role_answer(ctx, to, edge, "lambda.amazonaws.com"))
+        }
         EdgeKind::Network(reach) => {
             let mut w = HopWitness {
                 principal: reach.source_ip.to_string(),
@@ -454,6 +457,72 @@ pub fn edge_plan<'c>(
                 .then_some("identity policies not collected");
             single(actions, vec![chain], incomplete)
         }
+    }
+}
+
+/// The answer for a compute hop (instance profile, function execution role): the code on
+/// the compute holds the role's credentials only if the role's trust lets `service` call
+/// `sts:AssumeRole` (IAM User Guide: the role of an instance profile must trust
+/// `ec2.amazonaws.com`, an execution role `lambda.amazonaws.com`). Decided concretely and
+/// over-approximately: allowed when an Allow names the service (or `*`) for the action,
+/// whatever its conditions (the service sets the keys it signs with), unless a Deny
+/// without conditions surely applies to it; unknown when the trust was not collected.
+fn compute_role_answer(ctx: &RouteCtx<'_>, to: &Node, edge: &Edge, service: &str) -> EdgeAnswer {
+    use crate::policy::{Effect, PrincipalKind, PrincipalSet};
+    const ASSUME: &str = "sts:AssumeRole";
+    let unknown = |reason: &str| {
+        let mut a =
+            EdgeAnswer::decided(EdgeVerdict::Unknown, &edge.via, &edge.evidence, Vec::new());
+        a.reason = reason.to_string();
+        a
+    };
+    let Some(role) = role_of(to).and_then(|r| ctx.model.roles.get(r.index())) else {
+        return EdgeAnswer::denied("not a role");
+    };
+    let Collected::Present(pid) = role.trust_policy else {
+        return unknown("trust policy not collected");
+    };
+    let Some(trust) = ctx.policy_ref(pid) else {
+        return unknown("trust policy not collected");
+    };
+    let names = |s: &crate::policy::Statement, surely: bool| match &s.principal {
+        None => false,
+        Some(c) if c.negated => !surely,
+        Some(c) => match &c.principals {
+            PrincipalSet::Any => true,
+            PrincipalSet::Entries(es) => es.iter().any(|e| {
+                (e.kind == PrincipalKind::Service && e.value.eq_ignore_ascii_case(service))
+                    || (e.kind == PrincipalKind::Aws && e.value == "*")
+            }),
+        },
+    };
+    let applies = |s: &crate::policy::Statement| {
+        crate::graph::patterns::action_matches(&s.action, ASSUME)
+            && s.resource.as_ref().map_or(true, |r| {
+                r.negated
+                    || r.patterns
+                        .iter()
+                        .any(|p| p.contains('*') || p == ctx.model.str(role.arn))
+            })
+    };
+    let denied = trust.doc.statements.iter().any(|s| {
+        s.effect == Effect::Deny && s.conditions.is_empty() && names(s, true) && applies(s)
+    });
+    let grant = trust
+        .doc
+        .statements
+        .iter()
+        .find(|s| s.effect == Effect::Allow && names(s, false) && applies(s));
+    match grant {
+        Some(g) if !denied => {
+            let mut a =
+                EdgeAnswer::decided(EdgeVerdict::Allowed, &edge.via, &edge.evidence, Vec::new());
+            a.cites.push(ctx.cite_statement(trust.label, g.index));
+            a
+        }
+        _ => EdgeAnswer::denied(&format!(
+            "the role's trust does not let {service} call {ASSUME}"
+        )),
     }
 }
 
