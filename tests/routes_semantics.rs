@@ -584,7 +584,6 @@ fn egress_fenced_by_identity_policies() {
 /// AWS What's New 2020-12-21, "New IAM condition keys for Amazon S3 ... s3:ResourceAccount";
 /// S3 User Guide, "Verifying bucket ownership"): only our account's buckets, no egress.
 #[test]
-#[ignore = "known gap: s3:ResourceAccount is not bound for the outside destination; the solver sets it to our account while aws:ResourceAccount is the outsider's"]
 fn egress_fenced_by_s3_resource_account() {
     check("egress_s3_resource_account", &[]);
 }
@@ -593,7 +592,6 @@ fn egress_fenced_by_s3_resource_account() {
 /// Guide, global condition keys: the path of the resource's account in its organization).
 /// An outsider's bucket carries another organization's path or none: no egress.
 #[test]
-#[ignore = "known gap: aws:ResourceOrgPaths is not bound for the outside destination; the solver sets it to our org path while aws:ResourceOrgID is empty"]
 fn egress_fenced_by_resource_org_paths() {
     check("egress_resource_org_paths", &[]);
 }

@@ -1160,7 +1160,16 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
                     "aws:ResourceAccount",
                     KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
                 )
-                .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()));
+                // S3's own name for the bucket owner's account: the same value.
+                .with_key(
+                    "s3:ResourceAccount",
+                    KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
+                )
+                .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()))
+                // The outsider's account is in no organization of ours; leaving its path
+                // absent is consistent with any foreign org id (our org's path would need
+                // our org id, which `aws:ResourceOrgID` excludes).
+                .with_key("aws:ResourceOrgPaths", KeyShape::Absent);
             base.push((inputs.clone(), s));
         }
     }
