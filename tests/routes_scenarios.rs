@@ -3,60 +3,20 @@
 //! scenario expects exactly its routes; each negative twin differs by one blocker and
 //! expects none.
 
+#[path = "common/route_scenarios.rs"]
+mod route_scenarios;
 use leakpath::routes::finding::{Finding, SolverVerdict};
-use leakpath::routes::{find_routes, RouteOptions};
+use leakpath::routes::RouteOptions;
+use route_scenarios::Expected;
 use std::path::Path;
 
 fn findings(fixture: &str) -> Vec<Finding> {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/routes"
-    ))
-    .join(fixture);
-    let export = leakpath::ingest::load_export(&root)
-        .unwrap_or_else(|e| panic!("{fixture}: export does not load: {e}"));
-    find_routes(&export.model, &export.sources, &RouteOptions::default())
-        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
+    route_scenarios::findings_in("routes", fixture)
 }
 
-/// `expected`: (dataset ARN, exposure class, actor, hops' `via` in order).
-fn check(fixture: &str, expected: &[(&str, &str, &str, &[&str])]) {
-    let got = findings(fixture);
-    let mut got_keys: Vec<(String, String, String, Vec<String>)> = got
-        .iter()
-        .map(|f| {
-            (
-                f.dataset.arn.clone(),
-                f.exposure.as_str().to_string(),
-                f.actor.clone(),
-                f.route.iter().map(|h| h.via.clone()).collect(),
-            )
-        })
-        .collect();
-    got_keys.sort();
-    let mut want: Vec<(String, String, String, Vec<String>)> = expected
-        .iter()
-        .map(|(d, c, a, v)| {
-            (
-                d.to_string(),
-                c.to_string(),
-                a.to_string(),
-                v.iter().map(|s| s.to_string()).collect(),
-            )
-        })
-        .collect();
-    want.sort();
-    assert_eq!(got_keys, want, "{fixture}: {got:#?}");
-    for f in &got {
-        assert_eq!(f.solver.verdict, SolverVerdict::Sat, "{fixture}");
-        assert!(!f.actions.is_empty(), "{fixture}: no actions");
-        for h in &f.route {
-            assert!(
-                !h.policy.is_empty(),
-                "{fixture}: hop without evidence: {h:?}"
-            );
-        }
-    }
+/// The scan of `fixture` finds exactly `expected` (`route_scenarios::check_in`).
+fn check(fixture: &str, expected: &[Expected<'_>]) {
+    route_scenarios::check_in("routes", fixture, expected)
 }
 
 const DATA: &str = "arn:aws:s3:::data";

@@ -4,67 +4,16 @@
 //! the AWS documentation cited next to each case. Cases where the scan disagrees with AWS
 //! are kept, ignored with the reason, one per test so each can be un-ignored on its own.
 
-use leakpath::routes::finding::{Finding, SolverVerdict};
-use leakpath::routes::{find_routes, RouteOptions};
-use std::path::Path;
+#[path = "common/route_scenarios.rs"]
+mod route_scenarios;
+use route_scenarios::Expected;
 
 const DATA: &str = "arn:aws:s3:::data";
 const FOREIGN: &str = "444455556666";
 
-/// One expected finding: (dataset ARN, exposure class, actor, hops' `via` in order).
-type Expected<'a> = (&'a str, &'a str, &'a str, &'a [&'a str]);
-
-fn findings(fixture: &str) -> Vec<Finding> {
-    let root = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/semantics"
-    ))
-    .join(fixture);
-    let export = leakpath::ingest::load_export(&root)
-        .unwrap_or_else(|e| panic!("{fixture}: export does not load: {e}"));
-    find_routes(&export.model, &export.sources, &RouteOptions::default())
-        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
-}
-
-/// The scan of `fixture` finds exactly `expected`, each confirmed (`sat`) with actions and
-/// evidence on every hop.
+/// The scan of `fixture` finds exactly `expected` (`route_scenarios::check_in`).
 fn check(fixture: &str, expected: &[Expected<'_>]) {
-    let got = findings(fixture);
-    let mut got_keys: Vec<(String, String, String, Vec<String>)> = got
-        .iter()
-        .map(|f| {
-            (
-                f.dataset.arn.clone(),
-                f.exposure.as_str().to_string(),
-                f.actor.clone(),
-                f.route.iter().map(|h| h.via.clone()).collect(),
-            )
-        })
-        .collect();
-    got_keys.sort();
-    let mut want: Vec<(String, String, String, Vec<String>)> = expected
-        .iter()
-        .map(|(d, c, a, v)| {
-            (
-                d.to_string(),
-                c.to_string(),
-                a.to_string(),
-                v.iter().map(|s| s.to_string()).collect(),
-            )
-        })
-        .collect();
-    want.sort();
-    assert_eq!(got_keys, want, "{fixture}: {got:#?}");
-    for f in &got {
-        assert_eq!(f.solver.verdict, SolverVerdict::Sat, "{fixture}");
-        assert!(!f.actions.is_empty(), "{fixture}: no actions");
-        for h in &f.route {
-            assert!(
-                !h.policy.is_empty(),
-                "{fixture}: hop without evidence: {h:?}"
-            );
-        }
-    }
+    route_scenarios::check_in("semantics", fixture, expected)
 }
 
 const PUBLIC_GET: Expected<'static> = (DATA, "public", "*", &["s3:GetObject"]);
@@ -157,7 +106,6 @@ fn public_service_tag_and_trusted_network_keys() {
 /// never carries it, so `Principal: *` with `aws:SourceAccount` = our account admits only
 /// services acting for our resources (S3 BPA "The meaning of public" lists it as a pin).
 #[test]
-#[ignore = "known gap: aws:SourceAccount is left free for outside requesters; the solver sets it on an outsider's own request"]
 fn public_pinned_by_source_account() {
     check("policy_source_account", &[]);
 }
@@ -166,7 +114,6 @@ fn public_pinned_by_source_account() {
 /// `aws:SourceArn` is a pin; the key is present only when a service acts for a resource
 /// (IAM User Guide, global condition keys), never on an outsider's own request.
 #[test]
-#[ignore = "known gap: aws:SourceArn is left free for outside requesters; the solver sets it on an outsider's own request"]
 fn public_pinned_by_source_arn() {
     check("policy_source_arn", &[]);
 }
@@ -174,7 +121,6 @@ fn public_pinned_by_source_arn() {
 /// IAM User Guide, global condition keys: `aws:PrincipalServiceName` is present only when
 /// an AWS service principal makes the request; an outsider's request never carries it.
 #[test]
-#[ignore = "known gap: aws:PrincipalServiceName is left free for outside principals; the solver gives an outsider's request cloudtrail's service name"]
 fn public_pinned_by_principal_service_name() {
     check("policy_principal_service_name", &[]);
 }
@@ -183,7 +129,6 @@ fn public_pinned_by_principal_service_name() {
 /// IAM user its `AIDA...` id, for anonymous callers `anonymous`). A grant pinned to our
 /// user's id admits that user only.
 #[test]
-#[ignore = "known gap: aws:userid is not derived from the principal; the solver gives an outside account's request our user's id"]
 fn public_pinned_by_userid() {
     check("policy_userid_pinned", &[]);
 }
@@ -192,7 +137,6 @@ fn public_pinned_by_userid() {
 /// any cryptographic operation, so SSE-KMS objects under it cannot be decrypted by anyone,
 /// however open the key policy and the bucket policy are.
 #[test]
-#[ignore = "known gap: the KMS key's state (describe-key Enabled/KeyState) is ignored; reads through a disabled key are reported"]
 fn public_read_through_a_disabled_key() {
     check("policy_public_sse_kms_disabled_key", &[]);
 }
@@ -237,7 +181,6 @@ fn public_get_object_version_only() {
 /// meaning of public" counts a fixed `aws:PrincipalAccount` as not public, and findings.md
 /// names such a grant cross-account (a named account outside the zone), not public.
 #[test]
-#[ignore = "known gap: Principal * pinned to a foreign account by aws:PrincipalAccount is reported public (actor *) instead of cross-account for that account"]
 fn public_star_pinned_to_one_foreign_account() {
     check(
         "policy_star_pinned_to_partner",
@@ -372,7 +315,6 @@ fn role_trusts_open_pinned_and_wrong_action() {
 /// own account, through the service; resources encrypted with it cannot be shared with
 /// other accounts. So the partner's `s3:GetObject` grant reads nothing.
 #[test]
-#[ignore = "known gap: SSE-KMS with the AWS managed key aws/s3 (no KMSMasterKeyID) is not a KMS gate; cross-account reads are reported"]
 fn cross_account_aws_managed_key() {
     check("xacct_aws_managed_key", &[]);
 }
@@ -710,7 +652,6 @@ fn chain_of_five_roles() {
 /// Six roles, seven hops: the same route one role longer still exists in AWS; the scan
 /// must list it (or at least keep it as `unknown`), not drop it.
 #[test]
-#[ignore = "known gap: RouteOptions::default().max_hops = 6 silently drops routes of 7+ hops (no finding, not even unknown)"]
 fn chain_of_six_roles() {
     check(
         "chain_six_roles",
