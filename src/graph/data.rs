@@ -354,6 +354,11 @@ impl<'m> ReadIndex<'m> {
             .map_or([false; 2], |reader| self.read_actions(&reader, b))
     }
 
+    /// Whether principal node `n` may be allowed `s3:GetObject` on bucket `b` (candidate).
+    pub fn may_read_objects(&self, n: &Node, b: BucketId) -> bool {
+        self.read_candidates(n, b)[0]
+    }
+
     fn reader(&self, n: &Node) -> Option<Reader> {
         let (Node::Principal(p) | Node::Escalated { principal: p, .. }) = n else {
             return None;

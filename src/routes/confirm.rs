@@ -942,11 +942,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
     let mut groups = Vec::new();
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
-        let resource = if object {
-            StrShape::Matching(format!("{arn}/*"))
-        } else {
-            StrShape::Exact(arn.clone())
-        };
+        let resource = RouteCtx::read_resource(action, &arn);
         let outside = matches!(from, Node::Anyone | Node::Account(_) | Node::Federated(_));
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;

@@ -24,6 +24,7 @@ use crate::model::{
 };
 use crate::policy::parse::parse_policy_text;
 use crate::policy::PolicyDocument;
+use crate::smt::from_model::UNUSABLE_KEY_LABEL;
 use crate::smt::question::{KeyShape, PrincipalShape, RequestShape, StrShape};
 use std::collections::HashMap;
 
@@ -600,12 +601,7 @@ impl<'a> RouteCtx<'a> {
             )],
             Node::Principal(p) | Node::Escalated { principal: p, .. } => {
                 let account = crate::graph::principal_account(self.model, *p);
-                let org = match (&self.zone.org_id, self.zone.contains(&account)) {
-                    (Some(o), true) if self.in_org(&account) => {
-                        KeyShape::Fixed(ContextValue::Single(o.clone()))
-                    }
-                    _ => KeyShape::Absent,
-                };
+                let org = self.principal_org_key(&account);
                 vec![own_request(
                     self.common_keys(
                         RequestShape::new(
@@ -633,6 +629,27 @@ impl<'a> RouteCtx<'a> {
             .with_key("aws:TokenIssueTime", now)
             // Every request says whether it came over TLS.
             .with_key("aws:SecureTransport", KeyShape::AnyPresent)
+    }
+
+    /// `aws:PrincipalOrgID` of a principal of `account`: our organization id when the
+    /// account is in the zone and the organization, else absent.
+    pub fn principal_org_key(&self, account: &str) -> KeyShape {
+        match &self.zone.org_id {
+            Some(o) if self.zone.contains(account) && self.in_org(account) => {
+                KeyShape::Fixed(ContextValue::Single(o.clone()))
+            }
+            _ => KeyShape::Absent,
+        }
+    }
+
+    /// The resource shape of read action `action` on the bucket `arn`: any of its objects
+    /// (`s3:GetObject`), or the bucket itself (`s3:ListBucket`).
+    pub fn read_resource(action: &str, arn: &str) -> StrShape {
+        if action == "s3:GetObject" {
+            StrShape::Matching(format!("{arn}/*"))
+        } else {
+            StrShape::Exact(arn.to_string())
+        }
     }
 
     pub fn in_org(&self, account: &str) -> bool {
@@ -926,17 +943,7 @@ impl<'a> RouteCtx<'a> {
         let m = self.model;
         let bucket = m.buckets.get(b.index())?;
         if let Some(k) = self.aws_managed_keys.get(&b.index()) {
-            return Some(KmsKeyInputs {
-                key_arn: k.arn.clone(),
-                key_account: k.account.clone(),
-                key_policy: PolicyRef {
-                    label: &k.label,
-                    doc: &k.policy,
-                },
-                // RCPs never apply to AWS managed keys.
-                rcps: None,
-                via_service: Some(k.via_service.clone()),
-            });
+            return Some(crate::smt::from_model::managed_key_inputs(k));
         }
         let key = m.bucket_kms_key(b)?;
         let key_account = m.str(key.account).to_string();
@@ -1033,7 +1040,6 @@ fn outside_actors(model: &Model, zone: &ZoneOfTrust) -> HashMap<PolicyId, Vec<St
 }
 
 /// Evidence label of the policy standing for a key that cannot be used.
-const UNUSABLE_KEY_LABEL: &str = "leakpath:kms-key-disabled-or-pending-deletion";
 
 /// The session name of the role sessions inside principals act through.
 const ROLE_SESSION_NAME: &str = "leakpath";

@@ -395,10 +395,6 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
 /// The finding for the route of `paths` that needs the least and whose whole chain the
 /// solver confirms.
 fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
-    let mut ranked: Vec<(&RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
-        .iter()
-        .map(|p| (p, route_cost(p, &an.answers), hops_of(an, p)))
-        .collect();
     // Confirmed before unknown, then a route that reads objects before one that only lists
     // them (the finding must show the worst the class can do), then what the route needs.
     let lists_only = |p: &RoutePath| {
@@ -407,16 +403,18 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
             .and_then(|e| an.answers.get(e))
             .is_some_and(|a| a.actions.iter().any(|x| x == "s3:GetObject"))
     };
-    ranked.sort_by(|a, b| {
-        (a.1 .0, lists_only(a.0), a.1, &a.2).cmp(&(b.1 .0, lists_only(b.0), b.1, &b.2))
-    });
+    let mut ranked: Vec<(bool, &RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
+        .iter()
+        .map(|p| (lists_only(p), p, route_cost(p, &an.answers), hops_of(an, p)))
+        .collect();
+    ranked.sort_by(|a, b| (a.2 .0, a.0, a.2, &a.3).cmp(&(b.2 .0, b.0, b.2, &b.3)));
     let mut chosen = None;
-    for (i, (p, cost, route)) in ranked.iter().enumerate() {
+    for (i, (_, p, cost, route)) in ranked.iter().enumerate() {
         if i == CHAIN_TRIES {
             // Every route tried was refuted as a whole chain; the rest were not asked.
             chosen = ranked
                 .first()
-                .map(|(p, c, r)| (*p, (true, c.1, c.2), r.clone(), None));
+                .map(|(_, p, c, r)| (*p, (true, c.1, c.2), r.clone(), None));
             break;
         }
         if cost.0 {

@@ -17,7 +17,6 @@
 //! already on record, so the route it stands for is still reported (flagged unknown).
 
 use super::context::RouteCtx;
-use crate::eval::ContextValue;
 use crate::eval::IdentityInputs;
 use crate::graph::data::READ_ACTIONS;
 use crate::model::BucketId;
@@ -34,21 +33,12 @@ pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> boo
     };
     let arn = m.str(bucket.arn).to_string();
     let bucket_account = m.str(bucket.account).to_string();
-    let org = match &ctx.zone.org_id {
-        Some(o) if ctx.zone.contains(account) && ctx.in_org(account) => {
-            KeyShape::Fixed(ContextValue::Single(o.clone()))
-        }
-        _ => KeyShape::Absent,
-    };
+    let org = ctx.principal_org_key(account);
     // Absent, or present with a value no unheld endpoint (VPC) has.
     let network = |unheld: &[String]| [KeyShape::Absent, KeyShape::NoneOf(unheld.to_vec())];
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
-        let resource = if object {
-            StrShape::Matching(format!("{arn}/*"))
-        } else {
-            StrShape::Exact(arn.clone())
-        };
+        let resource = RouteCtx::read_resource(action, &arn);
         let Some(inputs) = ctx.bucket_inputs(IdentityInputs::Unconstrained, b, object, false)
         else {
             return false;

@@ -255,8 +255,7 @@ pub fn analyze_for_scan<'a>(
     }
 
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
-    //     class reaches are tried nearest first until one read is confirmed.
-
+    //     class reaches are tried nearest first until one object read is confirmed.
     // (bucket, class) -> candidate reader nodes, nearest first.
     let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<NodeIndex>> = BTreeMap::new();
     let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
@@ -286,7 +285,7 @@ pub fn analyze_for_scan<'a>(
         for (key, nodes) in &wanted {
             if let Some(n) = nodes.get(round) {
                 let node = an.graph.graph[*n].clone();
-                if listed.contains(key) && !reads.read_candidates(&node, key.0)[0] {
+                if listed.contains(key) && !reads.may_read_objects(&node, key.0) {
                     continue;
                 }
                 let e = an.graph.add_edge(
@@ -354,7 +353,7 @@ pub fn analyze_for_scan<'a>(
             .filter(|b| {
                 uncovered.contains(b)
                     && !settled.contains(&(*b, account.clone()))
-                    && (!egress_listed.contains(b) || reads.read_candidates(&node, *b)[0])
+                    && (!egress_listed.contains(b) || reads.may_read_objects(&node, *b))
             })
             .collect();
         if wanted.is_empty() {
@@ -397,8 +396,10 @@ pub fn analyze_for_scan<'a>(
             .answers
             .get(&egress)
             .is_some_and(|a| a.verdict == EdgeVerdict::Allowed);
+        // Only an unknown read on a confirmed egress can settle a bucket for the account.
         let unknown_reads: Vec<BucketId> = read_edges
             .iter()
+            .filter(|_| egress_allowed)
             .filter(|(_, e)| {
                 an.answers
                     .get(e)

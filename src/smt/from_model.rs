@@ -358,48 +358,48 @@ impl<'m> ModelView<'m> {
         // key that cannot be used decrypts nothing.
         if object && crate::eval::kms::kms_action_for(action).is_some() {
             if let Some(k) = self.managed_keys.get(&id.index()) {
-                inputs.kms = Some(KmsKeyInputs {
-                    key_arn: k.arn.clone(),
-                    key_account: k.account.clone(),
-                    key_policy: PolicyRef {
-                        label: &k.label,
-                        doc: &k.policy,
-                    },
-                    rcps: None,
-                    via_service: Some(k.via_service.clone()),
-                });
-            } else if let Collected::Present(Some(enc)) = &b.encryption {
-                if let Some(key_ref) = enc.kms_key_id() {
-                    if let Some(k) = m.kms_keys.iter().find(|k| {
-                        m.str(k.arn) == key_ref
-                            || k.key_id == key_ref
-                            || m.str(k.arn).ends_with(&format!("/{key_ref}"))
-                    }) {
-                        let key_policy = if k.unusable() {
-                            Some(PolicyRef {
-                                label: "leakpath:kms-key-disabled-or-pending-deletion",
-                                doc: &self.unusable_key_policy,
-                            })
-                        } else {
-                            match k.policy {
-                                Collected::Present(p) => self.pref(p),
-                                Collected::Missing => None,
-                            }
-                        };
-                        if let Some(pr) = key_policy {
-                            inputs.kms = Some(KmsKeyInputs {
-                                key_arn: m.str(k.arn).to_string(),
-                                key_account: m.str(k.account).to_string(),
-                                key_policy: pr,
-                                rcps: self.org_levels(k.account, true)?,
-                                via_service: None,
-                            });
-                        }
+                inputs.kms = Some(managed_key_inputs(k));
+            } else if let Some(k) = m.bucket_kms_key(id) {
+                let key_policy = if k.unusable() {
+                    Some(PolicyRef {
+                        label: UNUSABLE_KEY_LABEL,
+                        doc: &self.unusable_key_policy,
+                    })
+                } else {
+                    match k.policy {
+                        Collected::Present(p) => self.pref(p),
+                        Collected::Missing => None,
                     }
+                };
+                if let Some(pr) = key_policy {
+                    inputs.kms = Some(KmsKeyInputs {
+                        key_arn: m.str(k.arn).to_string(),
+                        key_account: m.str(k.account).to_string(),
+                        key_policy: pr,
+                        rcps: self.org_levels(k.account, true)?,
+                        via_service: None,
+                    });
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// Evidence label of the empty policy a disabled or pending-deletion key stands with.
+pub const UNUSABLE_KEY_LABEL: &str = "leakpath:kms-key-disabled-or-pending-deletion";
+
+/// The KMS inputs of the AWS managed key `aws/s3` (RCPs never apply to AWS managed keys).
+pub fn managed_key_inputs(k: &model::ManagedKey) -> KmsKeyInputs<'_> {
+    KmsKeyInputs {
+        key_arn: k.arn.clone(),
+        key_account: k.account.clone(),
+        key_policy: PolicyRef {
+            label: &k.label,
+            doc: &k.policy,
+        },
+        rcps: None,
+        via_service: Some(k.via_service.clone()),
     }
 }
 
