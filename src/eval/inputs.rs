@@ -44,6 +44,23 @@ pub struct AuthzInputs<'a> {
     pub kms: Option<KmsKeyInputs<'a>>,
 }
 
+impl<'a> AuthzInputs<'a> {
+    /// A request on a resource with no policy, ACL, key or endpoint of its own (IAM calls,
+    /// the steps of an escalation): only the identity side decides.
+    pub fn identity_only(identity: IdentityInputs<'a>, resource_account: String) -> Self {
+        AuthzInputs {
+            identity,
+            resource_account,
+            resource_policy: None,
+            resource_policy_mode: ResourcePolicyMode::Alternative,
+            rcps: None,
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        }
+    }
+}
+
 /// How the resource policy combines with the identity side. AWS: "IAM role trust policies and
 /// KMS key policies are exceptions … because they must explicitly allow access for
 /// principals."

@@ -421,16 +421,7 @@ pub fn edge_plan<'c>(
                     StrShape::Exact(step.resource.clone())
                 };
                 let inputs = match &step.trust {
-                    None => AuthzInputs {
-                        identity: identity.clone(),
-                        resource_account: account.clone(),
-                        resource_policy: None,
-                        resource_policy_mode: ResourcePolicyMode::Alternative,
-                        rcps: None,
-                        vpc_endpoint_policy: None,
-                        s3: None,
-                        kms: None,
-                    },
+                    None => AuthzInputs::identity_only(identity.clone(), account.clone()),
                     Some(trust) => match step_trust_inputs(ctx, identity.clone(), step, trust) {
                         Some(inputs) => inputs,
                         None => {

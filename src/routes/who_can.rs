@@ -98,16 +98,7 @@ fn direct(
                             _ => String::new(),
                         });
                     (
-                        AuthzInputs {
-                            identity,
-                            resource_account: account.clone(),
-                            resource_policy: None,
-                            resource_policy_mode: ResourcePolicyMode::Alternative,
-                            rcps: None,
-                            vpc_endpoint_policy: None,
-                            s3: None,
-                            kms: None,
-                        },
+                        AuthzInputs::identity_only(identity, account.clone()),
                         account,
                     )
                 }

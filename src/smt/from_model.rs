@@ -256,16 +256,7 @@ impl<'m> ModelView<'m> {
         action: &str,
         resource: &str,
     ) -> Result<AuthzInputs<'s>, FromModelError> {
-        let mut inputs = AuthzInputs {
-            identity,
-            resource_account: String::new(),
-            resource_policy: None,
-            resource_policy_mode: ResourcePolicyMode::Alternative,
-            rcps: None,
-            vpc_endpoint_policy: None,
-            s3: None,
-            kms: None,
-        };
+        let mut inputs = AuthzInputs::identity_only(identity, String::new());
         if let Some(rest) = resource.strip_prefix("arn:aws:s3:::") {
             let (bucket_name, object) = match rest.split_once('/') {
                 Some((b, _)) => (b, true),
