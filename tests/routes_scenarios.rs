@@ -393,23 +393,31 @@ fn prefix_check_is_refuted_by_the_solver() {
     assert_eq!(prefix_with_public_witness("public_prefix_and_bucket"), None);
 }
 
-/// A network perimeter SCP on a chain: the role assumption goes through the STS endpoint
-/// and the read through the S3 endpoint of the VPC; without an STS endpoint there is no
-/// route.
+/// A network perimeter SCP on a chain: from the instance the internet reaches, the role
+/// assumption goes through the STS endpoint and the read through the S3 endpoint of the
+/// VPC; without an STS endpoint there is no route. A partner holding a session of our role
+/// sends from its own network and cannot pass our gateway endpoint (`confirm::Holder`), so
+/// the same chain from outside is no route.
 #[test]
 fn vpc_endpoint_perimeter_on_a_chain() {
     check(
-        "vpce_assume_chain",
+        "vpce_compute_chain",
         &[(
             DATA,
-            "cross-account",
-            FOREIGN,
-            &["sts:AssumeRole", "sts:AssumeRole", "s3:GetObject"],
+            "internet-compute",
+            "internet",
+            &[
+                "network:tcp/443",
+                "ec2:InstanceProfile",
+                "sts:AssumeRole",
+                "s3:GetObject",
+            ],
         )],
     );
     assert_eq!(
-        witness_endpoints(&finding_of("vpce_assume_chain", "cross-account")),
+        witness_endpoints(&finding_of("vpce_compute_chain", "internet-compute")),
         vec!["vpce-0a1".to_string(), "vpce-0b2".to_string()]
     );
-    check("vpce_assume_chain_no_sts_endpoint", &[]);
+    check("vpce_compute_chain_no_sts_endpoint", &[]);
+    check("vpce_assume_chain", &[]);
 }

@@ -594,7 +594,6 @@ fn egress_boundary_name_pattern() {
 /// routes_scenarios.rs, which lets an outsider-held session use our endpoints ("credentials
 /// travel to wherever the organization runs code"); the lead should decide which holds.
 #[test]
-#[ignore = "known gap: a role session reached from outside is treated as inside and may send through our VPC endpoints, so a network-perimeter SCP does not stop it"]
 fn cross_account_network_perimeter_scp() {
     check("xacct_network_perimeter_scp", &[]);
 }

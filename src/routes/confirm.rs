@@ -55,6 +55,10 @@ pub struct EdgeAnswer {
     /// `edge_questions`, index of the allowed alternative in it). `None` for edges decided
     /// without a question, and for edges not allowed.
     pub chosen: Option<(usize, usize)>,
+    /// The answer when the requester's credentials are held by an outsider
+    /// (`Holder::Outsider`), when it differs from this one: only a role's requests that
+    /// this answer sends through one of our VPC endpoints can differ.
+    pub held_outside: Option<Box<EdgeAnswer>>,
 }
 
 impl EdgeAnswer {
@@ -78,10 +82,11 @@ impl EdgeAnswer {
             reason: String::new(),
             questions: 0,
             chosen: None,
+            held_outside: None,
         }
     }
 
-    fn denied(reason: &str) -> EdgeAnswer {
+    pub(crate) fn denied(reason: &str) -> EdgeAnswer {
         EdgeAnswer {
             verdict: EdgeVerdict::Denied,
             actions: Vec::new(),
@@ -92,6 +97,68 @@ impl EdgeAnswer {
             reason: reason.to_string(),
             questions: 0,
             chosen: None,
+            held_outside: None,
+        }
+    }
+
+    /// This answer for a requester whose credentials `holder` holds.
+    pub fn held_by(&self, holder: Holder) -> &EdgeAnswer {
+        match (holder, &self.held_outside) {
+            (Holder::Outsider, Some(a)) => a,
+            _ => self,
+        }
+    }
+}
+
+/// Who holds the credentials a hop's requests are signed with, which decides the networks
+/// they can be sent from.
+///
+/// A role session an outsider obtained by assuming our role (directly, by a chain of
+/// assumptions, or with a federated identity it controls) is used from the outsider's own
+/// network: AWS documents that a gateway endpoint serves only requests from its own VPC
+/// ("resources on the other side of a VPN connection, VPC peering connection, transit
+/// gateway, or AWS Direct Connect connection in your VPC cannot use a gateway endpoint"),
+/// so such requests never pass one of our gateway endpoints. An interface endpoint can be
+/// reached from networks connected to its VPC (peering, transit gateway, VPN), which the
+/// export does not hold: through one of ours an outsider's request is only ever `unknown`.
+/// Code the outsider runs on our compute (an instance reached from the internet, a
+/// function, anything an escalation launches) sends from our networks (`Holder::Zone`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Holder {
+    /// A principal of the zone, or code running on the zone's compute.
+    Zone,
+    /// An outsider holding a session of our role, sending from its own network.
+    Outsider,
+}
+
+impl Holder {
+    /// Who holds the requests of a route that starts at `actor`.
+    pub fn of_actor(actor: &Node) -> Holder {
+        match actor {
+            Node::Anyone | Node::Account(_) => Holder::Outsider,
+            // Tokens of an EKS cluster's issuer are held by pods of our cluster (in our
+            // VPCs); a SAML identity provider's users may sit on a network joined to ours.
+            // Other OIDC providers (GitHub Actions, Google, Cognito) issue identities to
+            // whoever controls them, on their own networks.
+            Node::Federated(provider) => {
+                let p = provider.to_ascii_lowercase();
+                if p.contains(":saml-provider/") || p.contains("oidc.eks.") {
+                    Holder::Zone
+                } else {
+                    Holder::Outsider
+                }
+            }
+            _ => Holder::Zone,
+        }
+    }
+
+    /// Who holds the requests of an edge's target after taking it: assuming a role keeps
+    /// the credentials with the same holder; any other edge runs code on our compute or
+    /// hands over something the holder may use from there (sound: more paths, not fewer).
+    pub fn after(self, kind: &EdgeKind) -> Holder {
+        match kind {
+            EdgeKind::AssumeRole | EdgeKind::WebIdentity => self,
+            _ => Holder::Zone,
         }
     }
 }
@@ -129,7 +196,11 @@ struct Asked {
 /// Asks each alternative chain in turn: a chain is a list of (inputs, shape) that must all
 /// be allowed together. Alternatives from `unknown_from` on (requests through an endpoint
 /// the export does not hold) can only make the answer unknown.
-fn ask(alternatives: &[Vec<Question<'_>>], unknown_from: usize) -> Asked {
+///
+/// For an outsider-held requester (`Holder::Outsider`) the alternatives through our gateway
+/// endpoints are skipped and those through our interface endpoints, like unheld ones, can
+/// only make the answer unknown.
+fn ask(group: &QuestionGroup<'_>, holder: Holder) -> Asked {
     let mut out = Asked {
         answer: None,
         chosen: None,
@@ -137,15 +208,35 @@ fn ask(alternatives: &[Vec<Question<'_>>], unknown_from: usize) -> Asked {
         denied: String::new(),
         questions: 0,
     };
-    for (i, chain) in alternatives.iter().enumerate() {
+    for (i, chain) in group.alternatives.iter().enumerate() {
+        let zone = group
+            .zone_paths
+            .iter()
+            .find(|(z, _)| *z == i)
+            .map(|(_, g)| *g);
+        let unknown_only = i >= group.unknown_from;
+        let (skip, unknown_only) = match (holder, zone) {
+            (Holder::Outsider, Some(true)) => (true, unknown_only),
+            (Holder::Outsider, Some(false)) => (false, true),
+            _ => (false, unknown_only),
+        };
+        if skip {
+            continue;
+        }
         out.questions += chain.len();
         match check_chain(chain) {
-            Ok(Answer::Allowed(w)) if i >= unknown_from => {
-                out.unknown = Some(format!(
-                    "allowed only through a VPC endpoint or VPC the export does not hold{}",
-                    w.requests.first().map(network_keys_of).unwrap_or_default()
-                ));
-                return out;
+            Ok(Answer::Allowed(w)) if unknown_only => {
+                let keys = w.requests.first().map(network_keys_of).unwrap_or_default();
+                out.unknown = Some(if i >= group.unknown_from {
+                    format!(
+                        "allowed only through a VPC endpoint or VPC the export does not hold{keys}"
+                    )
+                } else {
+                    format!("allowed only through our interface VPC endpoint, which the outsider holding the session reaches only over a network connection the export does not hold{keys}")
+                });
+                if i >= group.unknown_from {
+                    return out;
+                }
             }
             Ok(Answer::Allowed(w)) => {
                 out.answer = Some((w.requests, w.decided_by));
@@ -227,6 +318,7 @@ fn finish(
                 reason: String::new(),
                 questions: asked.questions,
                 chosen: asked.chosen.map(|i| (0, i)),
+                held_outside: None,
             }
         }
         None => {
@@ -245,6 +337,7 @@ fn finish(
                 reason,
                 questions: asked.questions,
                 chosen: None,
+                held_outside: None,
             }
         }
     }
@@ -258,6 +351,10 @@ pub struct QuestionGroup<'c> {
     /// Alternatives from this index on only make the answer unknown when allowed (a path
     /// through a VPC endpoint a policy pins but the export does not hold); never chosen.
     pub unknown_from: usize,
+    /// The alternatives sent through one of our VPC endpoints, and whether it is a gateway
+    /// endpoint: an outsider-held session cannot use a gateway endpoint and can use an
+    /// interface endpoint only as far as the export cannot tell (`Holder`).
+    pub zone_paths: Vec<(usize, bool)>,
 }
 
 /// What confirms an edge: an answer the graph already decided, or the questions to ask
@@ -281,6 +378,7 @@ fn single<'c>(
             actions,
             unknown_from: alternatives.len(),
             alternatives,
+            zone_paths: Vec::new(),
         }],
         incomplete,
     }
@@ -296,6 +394,31 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
         }
         EdgePlan::Ask { groups, incomplete } => (groups, incomplete),
     };
+    let mut out = answer_groups(ctx, &groups, incomplete, started, Holder::Zone);
+    // A role's session may be held by an outsider (`Holder`): when this answer may rest on
+    // one of our endpoints, the outsider's answer is asked too.
+    let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
+    let rests_on_zone = |g: &QuestionGroup<'_>| !g.zone_paths.is_empty();
+    if role && out.verdict != EdgeVerdict::Denied && groups.iter().any(rests_on_zone) {
+        let outside = answer_groups(ctx, &groups, incomplete, started, Holder::Outsider);
+        out.questions += outside.questions;
+        if (outside.verdict, &outside.chosen, &outside.actions)
+            != (out.verdict, &out.chosen, &out.actions)
+        {
+            out.held_outside = Some(Box::new(outside));
+        }
+    }
+    out
+}
+
+/// The answer of a plan's groups for requests held by `holder`.
+fn answer_groups(
+    ctx: &RouteCtx<'_>,
+    groups: &[QuestionGroup<'_>],
+    incomplete: Option<&'static str>,
+    started: Instant,
+    holder: Holder,
+) -> EdgeAnswer {
     let mut merged: Option<EdgeAnswer> = None;
     let mut unknown: Option<EdgeAnswer> = None;
     let mut denied_reason = String::new();
@@ -303,7 +426,7 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
     for (gi, group) in groups.iter().enumerate() {
         let a = finish(
             ctx,
-            ask(&group.alternatives, group.unknown_from),
+            ask(group, holder),
             group.actions.clone(),
             started,
             incomplete,
@@ -651,7 +774,11 @@ fn plan_assume<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c
         .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
         .collect();
     // Roles are global; STS takes the call in any region.
-    let (alternatives, unknown_from) = network_alternatives(ctx, from, "sts", None, base);
+    let NetworkAlternatives {
+        alternatives,
+        unknown_from,
+        zone_paths,
+    } = network_alternatives(ctx, from, "sts", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
@@ -660,6 +787,7 @@ fn plan_assume<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c
             actions: vec!["sts:AssumeRole".into()],
             alternatives,
             unknown_from,
+            zone_paths,
         }],
         incomplete,
     }
@@ -943,11 +1071,16 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
-        let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", region, base);
+        let NetworkAlternatives {
+            alternatives,
+            unknown_from,
+            zone_paths,
+        } = network_alternatives(ctx, from, "s3", region, base);
         groups.push(QuestionGroup {
             actions: vec![action.to_string()],
             alternatives,
             unknown_from,
+            zone_paths,
         });
     }
     EdgePlan::Ask { groups, incomplete }
@@ -1161,7 +1294,11 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         }
     }
     // The outsider picks a destination bucket in whichever region suits the endpoint.
-    let (alternatives, unknown_from) = network_alternatives(ctx, from, "s3", None, base);
+    let NetworkAlternatives {
+        alternatives,
+        unknown_from,
+        zone_paths,
+    } = network_alternatives(ctx, from, "s3", None, base);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
@@ -1170,6 +1307,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
             actions: vec![EGRESS_ACTION.into()],
             alternatives,
             unknown_from,
+            zone_paths,
         }],
         incomplete,
     }
@@ -1191,10 +1329,11 @@ fn network_alternatives<'c>(
     service: &str,
     resource_region: Option<&str>,
     base: Vec<(AuthzInputs<'c>, RequestShape)>,
-) -> (Vec<Vec<Question<'c>>>, usize) {
+) -> NetworkAlternatives<'c> {
     let inside = matches!(from, Node::Principal(_) | Node::Escalated { .. });
     let mut direct = Vec::new();
-    let mut through = Vec::new();
+    // (alternative, Some(gateway) when through one of our endpoints)
+    let mut through: Vec<(Vec<Question<'c>>, Option<bool>)> = Vec::new();
     let mut unheld = Vec::new();
     for (inputs, shape) in base {
         for path in ctx.network_paths(inside, service, resource_region, &inputs) {
@@ -1202,15 +1341,38 @@ fn network_alternatives<'c>(
             let q = vec![Question { inputs, shape }];
             match path {
                 NetworkPath::Direct => direct.push(q),
-                NetworkPath::Endpoint(_) | NetworkPath::Foreign => through.push(q),
+                NetworkPath::Endpoint(i) => {
+                    let gateway = ctx.endpoints.get(i).is_none_or(|e| e.gateway);
+                    through.push((q, Some(gateway)))
+                }
+                NetworkPath::Foreign => through.push((q, None)),
                 NetworkPath::Unheld { .. } => unheld.push(q),
             }
         }
     }
     let unknown_from = direct.len() + through.len();
-    direct.extend(through);
+    let mut zone_paths = Vec::new();
+    for (q, zone) in through {
+        if let Some(gateway) = zone {
+            zone_paths.push((direct.len(), gateway));
+        }
+        direct.push(q);
+    }
     direct.extend(unheld);
-    (direct, unknown_from)
+    NetworkAlternatives {
+        alternatives: direct,
+        unknown_from,
+        zone_paths,
+    }
+}
+
+/// The alternatives of one request (`network_alternatives`).
+struct NetworkAlternatives<'c> {
+    alternatives: Vec<Vec<Question<'c>>>,
+    /// See `QuestionGroup::unknown_from`.
+    unknown_from: usize,
+    /// See `QuestionGroup::zone_paths`.
+    zone_paths: Vec<(usize, bool)>,
 }
 
 /// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is

@@ -132,17 +132,7 @@ pub fn analyze<'a>(
                 Some((from, to)) => {
                     confirm_edge(&ctx, &graph.graph[from], &graph.graph[to], &graph.graph[*e])
                 }
-                None => EdgeAnswer {
-                    verdict: EdgeVerdict::Denied,
-                    actions: Vec::new(),
-                    witness: Vec::new(),
-                    cites: Vec::new(),
-                    conditions: 0,
-                    millis: 0,
-                    reason: "no such edge".into(),
-                    questions: 0,
-                    chosen: None,
-                },
+                None => EdgeAnswer::denied("no such edge"),
             };
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if let Some(p) = opts.progress {
@@ -297,8 +287,9 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
     const SOURCE_IDENTITY: &str = "route-source-identity";
     let mut carried = false;
     let mut shared_hops = 0;
-    for e in &path.edges {
-        let Some(a) = an.answers.get(e) else {
+    let answers = search::hop_answers(&an.graph, &an.answers, path);
+    for (e, a) in path.edges.iter().zip(&answers) {
+        let Some(a) = a else {
             return ChainOutcome::Unknown;
         };
         let Some((from, to)) = an.graph.graph.edge_endpoints(*e) else {
@@ -356,21 +347,16 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
     // with a witness eval accepted, so those witnesses are the chain's.
     if chain.is_empty() || shared_hops <= 1 {
         return ChainOutcome::Allowed(
-            path.edges
+            answers
                 .iter()
-                .map(|e| {
-                    an.answers
-                        .get(e)
-                        .map(|a| a.witness.clone())
-                        .unwrap_or_default()
-                })
+                .map(|a| a.map(|a| a.witness.clone()).unwrap_or_default())
                 .collect(),
         );
     }
     match check_chain(&chain) {
         Ok(Answer::Allowed(w)) => {
             let mut out = Vec::new();
-            for (e, (start, end)) in path.edges.iter().zip(spans) {
+            for (a, (start, end)) in answers.iter().zip(spans) {
                 let mut hops: Vec<HopWitness> = w
                     .requests
                     .get(start..end)
@@ -378,7 +364,7 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
                     .iter()
                     .map(hop_witness)
                     .collect();
-                if let Some(a) = an.answers.get(e) {
+                if let Some(a) = a {
                     // Other actions the edge allows (a read's second action) keep their
                     // own witnesses.
                     hops.extend(a.witness.iter().skip(end - start).cloned());
@@ -397,15 +383,19 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
 fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
     // Confirmed before unknown, then a route that reads objects before one that only lists
     // them (the finding must show the worst the class can do), then what the route needs.
-    let lists_only = |p: &RoutePath| {
-        !p.edges
+    let lists_only = |hops: &[Option<&EdgeAnswer>]| {
+        !hops
             .last()
-            .and_then(|e| an.answers.get(e))
+            .copied()
+            .flatten()
             .is_some_and(|a| a.actions.iter().any(|x| x == "s3:GetObject"))
     };
     let mut ranked: Vec<(bool, &RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
         .iter()
-        .map(|p| (lists_only(p), p, route_cost(p, &an.answers), hops_of(an, p)))
+        .map(|p| {
+            let hops = search::hop_answers(&an.graph, &an.answers, p);
+            (lists_only(&hops), p, route_cost(p, &hops), hops_of(an, p))
+        })
         .collect();
     ranked.sort_by(|a, b| (a.2 .0, a.0, a.2, &a.3).cmp(&(b.2 .0, b.0, b.2, &b.3)));
     let mut chosen = None;
@@ -441,8 +431,9 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
     let bucket = model.buckets.get(bid.index())?;
     let mut witness = RouteWitness::default();
     let mut millis = 0;
-    for (i, e) in best.edges.iter().enumerate() {
-        if let Some(a) = an.answers.get(e) {
+    let answers = search::hop_answers(&an.graph, &an.answers, best);
+    for (i, a) in answers.iter().enumerate() {
+        if let Some(a) = a {
             match &chain_witness {
                 Some(w) => witness.hops.extend(w.get(i).cloned().unwrap_or_default()),
                 None => witness.hops.extend(a.witness.iter().cloned()),
@@ -450,10 +441,10 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
             millis += a.millis;
         }
     }
-    let actions = best
-        .edges
+    let actions = answers
         .last()
-        .and_then(|e| an.answers.get(e))
+        .copied()
+        .flatten()
         .map(|a| a.actions.clone())
         .unwrap_or_default();
     let actor = match best.class {
@@ -465,16 +456,17 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
     let prefix = best
         .edges
         .iter()
+        .zip(&answers)
         .rev()
-        .find(|e| matches!(an.graph.graph[**e].kind, EdgeKind::DataRead))
-        .and_then(|e| {
+        .find(|(e, _)| matches!(an.graph.graph[**e].kind, EdgeKind::DataRead))
+        .and_then(|(e, a)| {
             let (from, to) = an.graph.graph.edge_endpoints(*e)?;
             confirm::read_prefix(
                 &an.ctx,
                 &an.graph.graph[from],
                 &an.graph.graph[to],
                 &an.graph.graph[*e],
-                an.answers.get(e)?,
+                (*a)?,
             )
         });
     let (arn, kind) = match prefix {
@@ -517,12 +509,12 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
 pub fn hops_of(an: &Analysis<'_>, p: &RoutePath) -> Vec<RouteHop> {
     let model = an.ctx.model;
     let mut hops = Vec::new();
-    for e in &p.edges {
+    let answers = search::hop_answers(&an.graph, &an.answers, p);
+    for (e, answer) in p.edges.iter().zip(answers) {
         let Some((from, to)) = an.graph.graph.edge_endpoints(*e) else {
             continue;
         };
         let edge = &an.graph.graph[*e];
-        let answer = an.answers.get(e);
         let via = match (&edge.kind, answer) {
             (EdgeKind::DataRead, Some(a)) => a
                 .actions

@@ -16,7 +16,7 @@
 //!
 //! The confirmed edges then feed the same route search as `analyze` (`search`).
 
-use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict};
+use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict, Holder};
 use super::context::RouteCtx;
 use super::finding::ExposureClass;
 use super::{Analysis, RouteError, RouteOptions};
@@ -116,15 +116,20 @@ fn reads_objects(a: &EdgeAnswer) -> bool {
     a.actions.iter().any(|x| x == "s3:GetObject")
 }
 
-fn usable(an: &Analysis<'_>, e: EdgeIndex) -> bool {
+fn usable(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> bool {
     an.answers
         .get(&e)
-        .is_some_and(|a| a.verdict != EdgeVerdict::Denied)
+        .is_some_and(|a| a.held_by(holder).verdict != EdgeVerdict::Denied)
 }
 
 /// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
-/// nearest first (ties in graph order).
-fn reach_by_class(an: &Analysis<'_>, actors: &[NodeIndex]) -> Vec<(ExposureClass, Vec<NodeIndex>)> {
+/// nearest first (ties in graph order), each with the holder of its requests there
+/// (`Holder`; a node reached both by an outsider's assumptions and through our compute
+/// appears once per holder).
+fn reach_by_class(
+    an: &Analysis<'_>,
+    actors: &[NodeIndex],
+) -> Vec<(ExposureClass, Vec<(NodeIndex, Holder)>)> {
     let mut out = Vec::new();
     for class in [
         ExposureClass::Public,
@@ -132,17 +137,18 @@ fn reach_by_class(an: &Analysis<'_>, actors: &[NodeIndex]) -> Vec<(ExposureClass
         ExposureClass::Federated,
         ExposureClass::InternetCompute,
     ] {
-        let starts: Vec<NodeIndex> = actors
+        let starts: Vec<(NodeIndex, Holder)> = actors
             .iter()
             .copied()
             .filter(|a| super::search::class_of(&an.graph.graph[*a]) == Some(class))
+            .map(|a| (a, Holder::of_actor(&an.graph.graph[a])))
             .collect();
-        let mut seen: HashSet<NodeIndex> = starts.iter().copied().collect();
+        let mut seen: HashSet<(NodeIndex, Holder)> = starts.iter().copied().collect();
         let mut order = Vec::new();
         let mut frontier = starts;
         while !frontier.is_empty() {
             let mut next = Vec::new();
-            for n in &frontier {
+            for (n, holder) in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
                     .graph
                     .graph
@@ -152,8 +158,9 @@ fn reach_by_class(an: &Analysis<'_>, actors: &[NodeIndex]) -> Vec<(ExposureClass
                     .collect();
                 outs.sort();
                 for (t, e) in outs {
-                    if usable(an, e) && seen.insert(t) {
-                        next.push(t);
+                    let state = (t, holder.after(&an.graph.graph[e].kind));
+                    if usable(an, e, *holder) && seen.insert(state) {
+                        next.push(state);
                     }
                 }
             }
@@ -244,8 +251,11 @@ pub fn analyze_for_scan<'a>(
                     .map(|e| (e.target(), e.id()))
                     .collect();
                 outs.sort();
+                // Reach is over-approximate here (every holder): the holder-exact reach
+                // of `reach_by_class` decides which reads are asked and when a dataset is
+                // covered.
                 for (t, e) in outs {
-                    if usable(&an, e) && reached.insert(t) {
+                    if usable(&an, e, Holder::Zone) && reached.insert(t) {
                         next.push(t);
                     }
                 }
@@ -256,11 +266,11 @@ pub fn analyze_for_scan<'a>(
 
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
     //     class reaches are tried nearest first until one object read is confirmed.
-    // (bucket, class) -> candidate reader nodes, nearest first.
-    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<NodeIndex>> = BTreeMap::new();
+    // (bucket, class) -> candidate reader nodes (and their holders), nearest first.
+    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<(NodeIndex, Holder)>> = BTreeMap::new();
     let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
     for (class, nodes) in reach_by_class(&an, &actors) {
-        for n in nodes {
+        for (n, holder) in nodes {
             let node = an.graph.graph[n].clone();
             if !matches!(node, Node::Principal(_) | Node::Escalated { .. }) {
                 continue;
@@ -269,7 +279,7 @@ pub fn analyze_for_scan<'a>(
                 .entry(n)
                 .or_insert_with(|| reads.reads_of(&node));
             for b in buckets.iter() {
-                wanted.entry((*b, class)).or_default().push(n);
+                wanted.entry((*b, class)).or_default().push((n, holder));
             }
         }
     }
@@ -281,9 +291,9 @@ pub fn analyze_for_scan<'a>(
         if round >= wanted.values().map(Vec::len).max().unwrap_or(0) {
             break;
         }
-        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex)> = Vec::new();
+        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex, Holder)> = Vec::new();
         for (key, nodes) in &wanted {
-            if let Some(n) = nodes.get(round) {
+            if let Some((n, holder)) = nodes.get(round) {
                 let node = an.graph.graph[*n].clone();
                 if listed.contains(key) && !reads.may_read_objects(&node, key.0) {
                     continue;
@@ -295,13 +305,14 @@ pub fn analyze_for_scan<'a>(
                     "s3:GetObject",
                     String::new(),
                 );
-                batch.push((*key, e));
+                batch.push((*key, e, *holder));
             }
         }
-        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e)| *e).collect();
+        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, _)| *e).collect();
         confirm_all(&mut an, &edges, opts, &asked, &mut shared);
-        for (key, e) in batch {
-            match an.answers.get(&e).map(|a| (a.verdict, reads_objects(a))) {
+        for (key, e, holder) in batch {
+            let answer = an.answers.get(&e).map(|a| a.held_by(holder));
+            match answer.map(|a| (a.verdict, reads_objects(a))) {
                 Some((EdgeVerdict::Allowed, true)) => {
                     wanted.remove(&key);
                 }
@@ -369,12 +380,12 @@ pub fn analyze_for_scan<'a>(
                 .map(|e| e.id())
                 .collect();
             confirm_all(&mut an, &into, opts, &asked, &mut shared);
-            if !into.iter().any(|e| usable(&an, *e)) {
+            if !into.iter().any(|e| usable(&an, *e, Holder::Zone)) {
                 continue;
             }
         }
         confirm_all(&mut an, &[egress], opts, &asked, &mut shared);
-        if !usable(&an, egress) {
+        if !usable(&an, egress, Holder::Zone) {
             continue;
         }
         let read_edges: Vec<(BucketId, EdgeIndex)> = wanted

@@ -5,7 +5,7 @@
 //! routes as alternatives. Egress routes start at the inside principal that both reads the
 //! data and writes outside.
 
-use super::confirm::{EdgeAnswer, EdgeVerdict};
+use super::confirm::{EdgeAnswer, EdgeVerdict, Holder};
 use crate::graph::{AccessGraph, EdgeKind, Node};
 use crate::routes::finding::ExposureClass;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -25,18 +25,34 @@ pub struct RoutePath {
     pub edges: Vec<EdgeIndex>,
 }
 
-/// The ranking key of a route: smaller needs less.
-pub fn route_cost(
+/// The answer of each edge of a route, for the holder of its requests at that hop
+/// (`Holder`: an outside route starts with its actor's, an egress route with the zone's).
+pub fn hop_answers<'a>(
+    g: &AccessGraph,
+    answers: &'a HashMap<EdgeIndex, EdgeAnswer>,
     path: &RoutePath,
-    answers: &HashMap<EdgeIndex, EdgeAnswer>,
-) -> (bool, usize, usize) {
+) -> Vec<Option<&'a EdgeAnswer>> {
+    let mut holder = match path.class {
+        ExposureClass::Egress => Holder::Zone,
+        _ => Holder::of_actor(&g.graph[path.actor]),
+    };
+    path.edges
+        .iter()
+        .map(|e| {
+            let a = answers.get(e).map(|a| a.held_by(holder));
+            holder = holder.after(&g.graph[*e].kind);
+            a
+        })
+        .collect()
+}
+
+/// The ranking key of a route (`hop_answers`): smaller needs less.
+pub fn route_cost(path: &RoutePath, hops: &[Option<&EdgeAnswer>]) -> (bool, usize, usize) {
     let mut unknown = false;
     let mut conditions = 0;
-    for e in &path.edges {
-        if let Some(a) = answers.get(e) {
-            unknown |= a.verdict == EdgeVerdict::Unknown;
-            conditions += a.conditions;
-        }
+    for a in hops.iter().flatten() {
+        unknown |= a.verdict == EdgeVerdict::Unknown;
+        conditions += a.conditions;
     }
     (unknown, path.edges.len(), conditions)
 }
@@ -51,10 +67,10 @@ pub fn class_of(actor: &Node) -> Option<ExposureClass> {
     }
 }
 
-fn usable(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex) -> bool {
+fn usable(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex, holder: Holder) -> bool {
     answers
         .get(&e)
-        .is_some_and(|a| a.verdict != EdgeVerdict::Denied)
+        .is_some_and(|a| a.held_by(holder).verdict != EdgeVerdict::Denied)
 }
 
 /// Every route from outside actors, grouped by (bucket, class).
@@ -84,6 +100,7 @@ pub fn outside_routes(
                 g,
                 answers,
                 actor,
+                Holder::of_actor(&g.graph[actor]),
                 depth,
                 &mut stack,
                 &mut on_path,
@@ -119,14 +136,17 @@ fn shortest_unreached(
     class: ExposureClass,
     out: &mut BTreeMap<(NodeIndex, ExposureClass), Vec<RoutePath>>,
 ) {
-    let mut parent: HashMap<NodeIndex, EdgeIndex> = HashMap::new();
-    let mut seen: HashSet<NodeIndex> = HashSet::from([actor]);
-    let mut queue: std::collections::VecDeque<NodeIndex> = [actor].into_iter().collect();
-    while let Some(n) = queue.pop_front() {
+    // States are (node, holder of its requests): a role reached by an outsider's chain of
+    // assumptions and by code on our compute answers differently (`Holder`).
+    let start = (actor, Holder::of_actor(&g.graph[actor]));
+    let mut parent: HashMap<(NodeIndex, Holder), (EdgeIndex, Holder)> = HashMap::new();
+    let mut seen: HashSet<(NodeIndex, Holder)> = HashSet::from([start]);
+    let mut queue: std::collections::VecDeque<(NodeIndex, Holder)> = [start].into_iter().collect();
+    while let Some((n, holder)) = queue.pop_front() {
         let mut edges: Vec<_> = g.graph.edges(n).collect();
         edges.sort_by_key(|e| (e.target(), e.id()));
         for e in edges {
-            if !usable(answers, e.id()) {
+            if !usable(answers, e.id(), holder) {
                 continue;
             }
             match &e.weight().kind {
@@ -136,11 +156,11 @@ fn shortest_unreached(
                         continue;
                     }
                     let mut edges = vec![e.id()];
-                    let mut at = n;
-                    while let Some(pe) = parent.get(&at) {
+                    let mut at = (n, holder);
+                    while let Some((pe, ph)) = parent.get(&at) {
                         edges.push(*pe);
                         match g.graph.edge_endpoints(*pe) {
-                            Some((from, _)) => at = from,
+                            Some((from, _)) => at = (from, *ph),
                             None => break,
                         }
                     }
@@ -154,9 +174,10 @@ fn shortest_unreached(
                 }
                 EdgeKind::Egress => {}
                 _ => {
-                    if seen.insert(e.target()) {
-                        parent.insert(e.target(), e.id());
-                        queue.push_back(e.target());
+                    let next = (e.target(), holder.after(&e.weight().kind));
+                    if seen.insert(next) {
+                        parent.insert(next, (e.id(), holder));
+                        queue.push_back(next);
                     }
                 }
             }
@@ -169,6 +190,7 @@ fn dfs(
     g: &AccessGraph,
     answers: &HashMap<EdgeIndex, EdgeAnswer>,
     at: NodeIndex,
+    holder: Holder,
     depth_left: usize,
     stack: &mut Vec<EdgeIndex>,
     on_path: &mut HashSet<NodeIndex>,
@@ -184,7 +206,7 @@ fn dfs(
         if *budget == 0 {
             return;
         }
-        if !usable(answers, e.id()) {
+        if !usable(answers, e.id(), holder) {
             continue;
         }
         let next = e.target();
@@ -209,6 +231,7 @@ fn dfs(
                     g,
                     answers,
                     next,
+                    holder.after(&e.weight().kind),
                     depth_left - 1,
                     stack,
                     on_path,
@@ -236,7 +259,9 @@ pub fn egress_routes(
         let egress: Vec<EdgeIndex> = g
             .graph
             .edges(n)
-            .filter(|e| matches!(e.weight().kind, EdgeKind::Egress) && usable(answers, e.id()))
+            .filter(|e| {
+                matches!(e.weight().kind, EdgeKind::Egress) && usable(answers, e.id(), Holder::Zone)
+            })
             .map(|e| e.id())
             .collect();
         let Some(egress) = egress.first().copied() else {
@@ -250,7 +275,7 @@ pub fn egress_routes(
                     .edges_directed(n, petgraph::Direction::Incoming)
                     .filter(|e| {
                         matches!(e.weight().kind, EdgeKind::Escalation(_))
-                            && usable(answers, e.id())
+                            && usable(answers, e.id(), Holder::Zone)
                     })
                     .map(|e| e.id())
                     .collect();
@@ -263,7 +288,9 @@ pub fn egress_routes(
             _ => Some(Vec::new()),
         };
         for e in g.graph.edges(n) {
-            if !matches!(e.weight().kind, EdgeKind::DataRead) || !usable(answers, e.id()) {
+            if !matches!(e.weight().kind, EdgeKind::DataRead)
+                || !usable(answers, e.id(), Holder::Zone)
+            {
                 continue;
             }
             let mut edges = prefix.clone().unwrap_or_default();
