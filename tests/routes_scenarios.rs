@@ -421,3 +421,36 @@ fn vpc_endpoint_perimeter_on_a_chain() {
     check("vpce_compute_chain_no_sts_endpoint", &[]);
     check("vpce_assume_chain", &[]);
 }
+
+/// Forward access sessions: a bucket locked to our endpoint except for requests a service
+/// makes for the caller (`aws:ViaAWSService`). The partner's session cannot pass our
+/// gateway endpoint, but Athena reads the data with its permissions; without
+/// `athena:StartQueryExecution` there is no route.
+#[test]
+fn forward_access_sessions_through_athena() {
+    check(
+        "fas_athena_read",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "s3:GetObject"],
+        )],
+    );
+    let f = finding_of("fas_athena_read", "cross-account");
+    let called: Vec<&str> = f.witness.hops.iter().map(|h| h.action.as_str()).collect();
+    assert!(called.contains(&"athena:StartQueryExecution"), "{called:?}");
+    check("fas_athena_read_no_athena", &[]);
+}
+
+/// A bucket locked to our S3 endpoint, read by a partner's session of our role: through a
+/// gateway endpoint it cannot send (no route); an interface endpoint may be reachable from a
+/// network joined to our VPC that the export does not describe (unknown).
+#[test]
+fn partner_sessions_and_our_endpoints() {
+    check("vpce_gateway_partner_session", &[]);
+    let got = findings("vpce_interface_partner_session");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].exposure.as_str(), "cross-account");
+    assert_eq!(got[0].solver.verdict, SolverVerdict::Unknown);
+}

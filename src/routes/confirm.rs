@@ -1076,6 +1076,8 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
             unknown_from,
             zone_paths,
         } = network_alternatives(ctx, from, "s3", region, base);
+        let (alternatives, unknown_from, zone_paths) =
+            with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
         groups.push(QuestionGroup {
             actions: vec![action.to_string()],
             alternatives,
@@ -1364,6 +1366,148 @@ fn network_alternatives<'c>(
         unknown_from,
         zone_paths,
     }
+}
+
+/// The service that makes S3 requests with the caller's own permissions (forward access
+/// sessions) on the caller's behalf and hands it the result: Amazon Athena reads a query's
+/// data and writes its results with the caller's credentials (IAM User Guide, "Forward
+/// access sessions"; the data perimeter guidance exempts such calls with
+/// `aws:ViaAWSService`). Other services that do the same are not modelled yet.
+const FAS_READER: (&str, &str) = ("athena", "athena:StartQueryExecution");
+
+/// `alternatives` (S3 requests of `from`, see `network_alternatives`) with, when `from` is a
+/// principal of the zone and a policy of a direct request names `aws:ViaAWSService` or
+/// `aws:CalledVia*`, the same S3 requests made by Athena for it: a chain of the caller's
+/// own `athena:StartQueryExecution` (directly or through each endpoint worth asking) and
+/// the S3 request carrying `aws:ViaAWSService` = true and `aws:CalledVia` = Athena, no VPC
+/// keys and any source address. Without such a policy the forwarded request allows nothing
+/// the direct one does not (the keys it changes are named by no policy), so nothing is
+/// added. The new alternatives come before the unknown-only ones; the indices of the others
+/// do not move.
+fn with_fas_alternatives<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    mut alternatives: Vec<Vec<Question<'c>>>,
+    unknown_from: usize,
+    mut zone_paths: Vec<(usize, bool)>,
+) -> (Vec<Vec<Question<'c>>>, usize, Vec<(usize, bool)>) {
+    let unchanged = |a, u, z| (a, u, z);
+    let Some(p) = source_principal(from) else {
+        return unchanged(alternatives, unknown_from, zone_paths);
+    };
+    let direct: Vec<&Question<'c>> = alternatives
+        .iter()
+        .take(unknown_from)
+        .filter(|chain| chain.len() == 1)
+        .filter_map(|chain| chain.first())
+        // The direct requests (not through an endpoint, ours or an outsider's).
+        .filter(|q| matches!(q.shape.key("aws:SourceVpce"), KeyShape::Absent))
+        .collect();
+    let names_fas = direct.iter().any(|q| {
+        super::context::input_docs(&q.inputs).iter().any(|d| {
+            d.statements
+                .iter()
+                .any(|st| st.conditions.iter().any(fas_condition))
+        })
+    });
+    if !names_fas {
+        return unchanged(alternatives, unknown_from, zone_paths);
+    }
+    let Some(identity) = ctx.identity(from) else {
+        return unchanged(alternatives, unknown_from, zone_paths);
+    };
+    let account = principal_account(ctx.model, p);
+    let (service, action) = FAS_READER;
+    let workgroups = StrShape::Matching(format!("arn:aws:athena:*:{account}:workgroup/*"));
+    let base = ctx
+        .shapes(from, action, workgroups)
+        .into_iter()
+        .map(|s| {
+            let inputs = AuthzInputs::identity_only(identity.clone(), account.clone());
+            (inputs, ctx.resource_keys(s, &account))
+        })
+        .collect();
+    let callers = network_alternatives(ctx, from, service, None, base);
+    let forwarded: Vec<Question<'c>> = direct
+        .iter()
+        .map(|q| Question {
+            inputs: q.inputs.clone(),
+            shape: q
+                .shape
+                .clone()
+                .with_key(
+                    "aws:ViaAWSService",
+                    KeyShape::Fixed(crate::eval::ContextValue::Single("true".into())),
+                )
+                .with_key(
+                    "aws:CalledVia",
+                    KeyShape::Fixed(crate::eval::ContextValue::Single(
+                        "athena.amazonaws.com".into(),
+                    )),
+                )
+                .with_key(
+                    "aws:CalledViaFirst",
+                    KeyShape::Fixed(crate::eval::ContextValue::Single(
+                        "athena.amazonaws.com".into(),
+                    )),
+                )
+                .with_key(
+                    "aws:CalledViaLast",
+                    KeyShape::Fixed(crate::eval::ContextValue::Single(
+                        "athena.amazonaws.com".into(),
+                    )),
+                )
+                .with_key("aws:SourceIp", KeyShape::Free),
+        })
+        .collect();
+    let mut added: Vec<Vec<Question<'c>>> = Vec::new();
+    let mut added_zone = Vec::new();
+    for (ci, caller) in callers
+        .alternatives
+        .iter()
+        .take(callers.unknown_from)
+        .enumerate()
+    {
+        for f in &forwarded {
+            if let Some(z) = callers.zone_paths.iter().find(|(i, _)| *i == ci) {
+                added_zone.push((added.len(), z.1));
+            }
+            let mut chain = caller.clone();
+            chain.push(f.clone());
+            added.push(chain);
+        }
+    }
+    let at = unknown_from;
+    for z in added_zone {
+        zone_paths.push((at + z.0, z.1));
+    }
+    let n = added.len();
+    alternatives.splice(at..at, added);
+    (alternatives, unknown_from + n, zone_paths)
+}
+
+/// Whether a condition can treat Athena's forwarded request unlike the caller's own: it
+/// names `aws:ViaAWSService`, or `aws:CalledVia*` with an operator that holds when the key
+/// is absent (negated, `Null`, `…IfExists`, `ForAllValues:`) or a value that matches
+/// `athena.amazonaws.com`. A plain positive condition on another service's name holds for
+/// neither request (the caller's own lacks the key, Athena's names Athena).
+fn fas_condition(c: &crate::policy::Condition) -> bool {
+    let key = c.key.to_ascii_lowercase();
+    if key == "aws:viaawsservice" {
+        return true;
+    }
+    if !key.starts_with("aws:calledvia") {
+        return false;
+    }
+    let op = c.operator.raw.to_ascii_lowercase();
+    op.contains("not")
+        || op.contains("null")
+        || c.operator.if_exists
+        || c.operator.set == Some(crate::policy::SetQualifier::ForAllValues)
+        || c.values.iter().any(|v| {
+            v.contains("${")
+                || crate::smt::glob::Glob::pattern(v, true).matches("athena.amazonaws.com")
+        })
 }
 
 /// The alternatives of one request (`network_alternatives`).

@@ -612,7 +612,19 @@ impl<'a> RouteCtx<'a> {
                         .with_key("aws:PrincipalOrgID", org)
                         .with_key("aws:SourceVpce", KeyShape::Absent)
                         .with_key("aws:SourceVpc", KeyShape::Absent)
-                        .with_key("aws:VpcSourceIp", KeyShape::Absent),
+                        .with_key("aws:VpcSourceIp", KeyShape::Absent)
+                        // The principal's own call: no service forwards it (IAM User Guide,
+                        // aws:ViaAWSService "is always included in the request context",
+                        // false unless a service makes the call with forward access
+                        // sessions; aws:CalledVia is present only then). A call a service
+                        // makes for it is its own alternative (`confirm::fas_alternatives`).
+                        .with_key(
+                            "aws:ViaAWSService",
+                            KeyShape::Fixed(ContextValue::Single("false".into())),
+                        )
+                        .with_key("aws:CalledVia", KeyShape::Absent)
+                        .with_key("aws:CalledViaFirst", KeyShape::Absent)
+                        .with_key("aws:CalledViaLast", KeyShape::Absent),
                     ),
                 )]
             }
