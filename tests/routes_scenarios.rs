@@ -305,6 +305,19 @@ fn vpc_endpoint_egress() {
         witness_endpoints(&finding_of("vpce_egress_forced_open_endpoint", "egress")),
         vec!["vpce-0a1".to_string()]
     );
+    // The perimeter exempts forwarded requests: Athena writes the results out for the user.
+    check(
+        "vpce_egress_forced_athena",
+        &[(DATA, "egress", "*", egress)],
+    );
+    let hops = finding_of("vpce_egress_forced_athena", "egress")
+        .witness
+        .hops;
+    assert_eq!(
+        hops.first().map(|h| h.action.as_str()),
+        Some("athena:StartQueryExecution")
+    );
+    check("vpce_egress_forced_no_athena", &[]);
 }
 
 /// Public reads limited to one prefix expose that prefix (`dataset.arn` is the bucket's ARN

@@ -1301,6 +1301,9 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         unknown_from,
         zone_paths,
     } = network_alternatives(ctx, from, "s3", None, base);
+    // Athena writes a query's results wherever the caller says, with its permissions.
+    let (alternatives, unknown_from, zone_paths) =
+        with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
@@ -1375,7 +1378,7 @@ fn network_alternatives<'c>(
 /// `aws:ViaAWSService`). Other services that do the same are not modelled yet.
 const FAS_READER: (&str, &str) = ("athena", "athena:StartQueryExecution");
 
-/// `alternatives` (S3 requests of `from`, see `network_alternatives`) with, when `from` is a
+/// `alternatives` (S3 reads or egress writes of `from`, see `network_alternatives`) with, when `from` is a
 /// principal of the zone and a policy of a direct request names `aws:ViaAWSService` or
 /// `aws:CalledVia*`, the same S3 requests made by Athena for it: a chain of the caller's
 /// own `athena:StartQueryExecution` (directly or through each endpoint worth asking) and
