@@ -362,6 +362,30 @@ fn prefix_datasets() {
     }
 }
 
+/// One role reads objects under `public/`, another lists every key: two datasets of one
+/// class, the prefix's objects and the bucket's keys (a read limited to a prefix does not
+/// end the search for readers of the bucket).
+#[test]
+fn prefix_reader_and_bucket_lister_are_two_datasets() {
+    let got: Vec<(String, Vec<String>)> = findings("cross_account_prefix_and_listing")
+        .into_iter()
+        .map(|f| (f.dataset.arn, f.actions))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "arn:aws:s3:::data".to_string(),
+                vec!["s3:ListBucket".to_string()]
+            ),
+            (
+                "arn:aws:s3:::data/public/".to_string(),
+                vec!["s3:GetObject".to_string()]
+            ),
+        ]
+    );
+}
+
 /// The prefix check asks the solver, not the witness: with the witness's key under
 /// `public/`, a grant that also reaches `reports-*` keys is found and the bucket stays the
 /// dataset.

@@ -1555,17 +1555,6 @@ pub fn read_prefix(
     let Node::Bucket(b) = to else { return None };
     let bucket = ctx.model.buckets.get(b.index())?;
     let objects = format!("{}/", ctx.model.str(bucket.arn));
-    let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
-        return None;
-    };
-    // The groups of the actions the edge allows (each must be limited).
-    let allowed: Vec<&QuestionGroup<'_>> = groups
-        .iter()
-        .filter(|g| g.actions.iter().all(|a| answer.actions.contains(a)))
-        .collect();
-    if allowed.is_empty() {
-        return None;
-    }
     // What the witness read: the object key, and the listing's `s3:prefix` ("" = none:
     // then no prefix limits it).
     let mut witnessed: Vec<&str> = Vec::new();
@@ -1580,6 +1569,22 @@ pub fn read_prefix(
                 .and_then(|(_, v)| v.first());
             witnessed.push(prefix.map_or("", String::as_str));
         }
+    }
+    // A prefix ends in `/` and holds every witnessed key: none can when a key has no `/`
+    // (the common case, answered without building the plan).
+    if witnessed.iter().any(|k| !k.contains('/')) {
+        return None;
+    }
+    let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
+        return None;
+    };
+    // The groups of the actions the edge allows (each must be limited).
+    let allowed: Vec<&QuestionGroup<'_>> = groups
+        .iter()
+        .filter(|g| g.actions.iter().all(|a| answer.actions.contains(a)))
+        .collect();
+    if allowed.is_empty() {
+        return None;
     }
     let mut candidates: Vec<String> = Vec::new();
     for q in allowed.iter().flat_map(|g| g.alternatives.iter().flatten()) {

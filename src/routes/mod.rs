@@ -223,7 +223,7 @@ pub fn find_routes_with_stats(
     // Each dataset and class is decided on its own (whole-chain checks are independent).
     let mut findings: Vec<Finding> = groups
         .par_iter()
-        .filter_map(|(_, paths)| best_finding(&an, paths))
+        .flat_map(|(_, paths)| group_findings(&an, paths))
         .collect();
     // Anyone subsumes every other actor: a dataset readable by anyone gets no second
     // finding for a narrower class that reads nothing more.
@@ -380,7 +380,7 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
 
 /// The finding for the route of `paths` that needs the least and whose whole chain the
 /// solver confirms.
-fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
+fn best_finding<'p>(an: &Analysis<'_>, paths: &'p [RoutePath]) -> Option<(Finding, &'p RoutePath)> {
     // Confirmed before unknown, then a route that reads objects before one that only lists
     // them (the finding must show the worst the class can do), then what the route needs.
     let lists_only = |hops: &[Option<&EdgeAnswer>]| {
@@ -474,7 +474,7 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
         Some(p) => (format!("{bucket_arn}/{p}"), "s3-prefix"),
         None => (bucket_arn.to_string(), "s3-bucket"),
     };
-    Some(Finding {
+    let finding = Finding {
         dataset: Dataset {
             arn,
             account: model.str(bucket.account).to_string(),
@@ -502,7 +502,49 @@ fn best_finding(an: &Analysis<'_>, paths: &[RoutePath]) -> Option<Finding> {
         },
         status: FindingStatus::New,
         triage: finding::Triage::default(),
-    })
+    };
+    Some((finding, best))
+}
+
+/// The data hop of a route: its last read (egress routes list their write first).
+fn data_edge(an: &Analysis<'_>, p: &RoutePath) -> Option<EdgeIndex> {
+    p.edges
+        .iter()
+        .rev()
+        .find(|e| matches!(an.graph.graph[**e].kind, EdgeKind::DataRead))
+        .copied()
+}
+
+/// Most datasets reported for one bucket and exposure class.
+const DATASETS_PER_GROUP: usize = 4;
+
+/// The findings of one (bucket, class): the best route's, and when its dataset is only a
+/// prefix of the bucket, the best of the routes with another data hop too (they may expose
+/// more of the bucket: a listing of every key beside object reads under one prefix), as
+/// long as each new dataset is not inside one already reported.
+fn group_findings(an: &Analysis<'_>, paths: &[RoutePath]) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    let mut rest: Vec<RoutePath> = paths.to_vec();
+    while out.len() < DATASETS_PER_GROUP {
+        let Some((f, best)) = best_finding(an, &rest) else {
+            break;
+        };
+        let Some(used) = data_edge(an, best) else {
+            break;
+        };
+        let prefix = f.dataset.kind == "s3-prefix";
+        if !out
+            .iter()
+            .any(|o| dataset_covers(&o.dataset.arn, &f.dataset.arn))
+        {
+            out.push(f);
+        }
+        if !prefix {
+            break;
+        }
+        rest.retain(|p| data_edge(an, p) != Some(used));
+    }
+    out
 }
 
 /// The hops of a route as a finding prints them (egress: the outside destination first).

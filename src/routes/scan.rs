@@ -116,6 +116,39 @@ fn reads_objects(a: &EdgeAnswer) -> bool {
     a.actions.iter().any(|x| x == "s3:GetObject")
 }
 
+/// What a confirmed read covers of its bucket.
+enum ReadCoverage {
+    /// Reads objects anywhere in the bucket: no other reader can show more.
+    Objects,
+    /// Lists the whole bucket, reads no object: readers that may read objects are tried.
+    ListsOnly,
+    /// Limited to a key prefix (`confirm::read_prefix`): every other reader is still
+    /// tried, as each may expose more of the bucket (its own dataset,
+    /// `routes::group_findings`).
+    Prefix,
+}
+
+/// The coverage of read edge `e` for requests `holder` holds; `None` unless allowed.
+fn read_coverage(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> Option<ReadCoverage> {
+    let answer = an.answers.get(&e)?.held_by(holder);
+    if answer.verdict != EdgeVerdict::Allowed {
+        return None;
+    }
+    let (from, to) = an.graph.graph.edge_endpoints(e)?;
+    let limited = super::confirm::read_prefix(
+        &an.ctx,
+        &an.graph.graph[from],
+        &an.graph.graph[to],
+        &an.graph.graph[e],
+        answer,
+    );
+    Some(match (limited, reads_objects(answer)) {
+        (Some(_), _) => ReadCoverage::Prefix,
+        (None, true) => ReadCoverage::Objects,
+        (None, false) => ReadCoverage::ListsOnly,
+    })
+}
+
 fn usable(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> bool {
     an.answers
         .get(&e)
@@ -311,15 +344,14 @@ pub fn analyze_for_scan<'a>(
         let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, _)| *e).collect();
         confirm_all(&mut an, &edges, opts, &asked, &mut shared);
         for (key, e, holder) in batch {
-            let answer = an.answers.get(&e).map(|a| a.held_by(holder));
-            match answer.map(|a| (a.verdict, reads_objects(a))) {
-                Some((EdgeVerdict::Allowed, true)) => {
+            match read_coverage(&an, e, holder) {
+                Some(ReadCoverage::Objects) => {
                     wanted.remove(&key);
                 }
-                Some((EdgeVerdict::Allowed, false)) => {
+                Some(ReadCoverage::ListsOnly) => {
                     listed.insert(key);
                 }
-                _ => {}
+                Some(ReadCoverage::Prefix) | None => {}
             }
         }
         round += 1;
@@ -443,14 +475,14 @@ pub fn analyze_for_scan<'a>(
             if !egress_allowed {
                 continue;
             }
-            match an.answers.get(&e).map(|a| (a.verdict, reads_objects(a))) {
-                Some((EdgeVerdict::Allowed, true)) => {
+            match read_coverage(&an, e, Holder::Zone) {
+                Some(ReadCoverage::Objects) => {
                     uncovered.remove(&b);
                 }
-                Some((EdgeVerdict::Allowed, false)) => {
+                Some(ReadCoverage::ListsOnly) => {
                     egress_listed.insert(b);
                 }
-                _ => {}
+                Some(ReadCoverage::Prefix) | None => {}
             }
         }
     }
