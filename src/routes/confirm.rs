@@ -1071,19 +1071,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
-        let NetworkAlternatives {
-            alternatives,
-            unknown_from,
-            zone_paths,
-        } = network_alternatives(ctx, from, "s3", region, base);
-        let (alternatives, unknown_from, zone_paths) =
-            with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
-        groups.push(QuestionGroup {
-            actions: vec![action.to_string()],
-            alternatives,
-            unknown_from,
-            zone_paths,
-        });
+        groups.push(s3_request_group(ctx, from, region, base, action));
     }
     EdgePlan::Ask { groups, incomplete }
 }
@@ -1296,24 +1284,12 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
         }
     }
     // The outsider picks a destination bucket in whichever region suits the endpoint.
-    let NetworkAlternatives {
-        alternatives,
-        unknown_from,
-        zone_paths,
-    } = network_alternatives(ctx, from, "s3", None, base);
-    // Athena writes a query's results wherever the caller says, with its permissions.
-    let (alternatives, unknown_from, zone_paths) =
-        with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
+    let group = s3_request_group(ctx, from, None, base, EGRESS_ACTION);
     let incomplete = ctx
         .identity_incomplete(from)
         .then_some("identity policies not collected");
     EdgePlan::Ask {
-        groups: vec![QuestionGroup {
-            actions: vec![EGRESS_ACTION.into()],
-            alternatives,
-            unknown_from,
-            zone_paths,
-        }],
+        groups: vec![group],
         incomplete,
     }
 }
@@ -1366,6 +1342,32 @@ fn network_alternatives<'c>(
     direct.extend(unheld);
     NetworkAlternatives {
         alternatives: direct,
+        unknown_from,
+        zone_paths,
+    }
+}
+
+/// The group of one S3 request `action` of `from` in the bucket's `region`: every network
+/// path worth asking (`network_alternatives`), and Athena's forwarded requests
+/// (`with_fas_alternatives`; Athena reads a query's data, and writes its results wherever
+/// the caller says, with the caller's permissions).
+fn s3_request_group<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    region: Option<&str>,
+    base: Vec<(AuthzInputs<'c>, RequestShape)>,
+    action: &str,
+) -> QuestionGroup<'c> {
+    let NetworkAlternatives {
+        alternatives,
+        unknown_from,
+        zone_paths,
+    } = network_alternatives(ctx, from, "s3", region, base);
+    let (alternatives, unknown_from, zone_paths) =
+        with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
+    QuestionGroup {
+        actions: vec![action.to_string()],
+        alternatives,
         unknown_from,
         zone_paths,
     }
