@@ -671,7 +671,7 @@ impl Slots {
                     }
                 }
                 let build = |b: DomainBuilder| {
-                    b.build(limit)
+                    b.build_shared(limit)
                         .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
                 };
                 // The builder is kept only when the domain may have to be built again.
@@ -692,7 +692,6 @@ impl Slots {
                     }
                     domain = build(builder)?;
                 }
-                let domain = Arc::new(domain);
                 let n = domain.len();
                 if slot.multi {
                     let has: Vec<VarId> = (0..n)
