@@ -566,7 +566,12 @@ fn containing_shape(t: &mut Tape, req: &Request) -> RequestShape {
         resource,
     );
     for (k, v) in req.context.iter() {
-        if t.chance(40) {
+        // A key left free ranges over the values AWS can send: a boolean key is exactly
+        // `true` or `false` whenever present (`keys::is_boolean_key`), so a request with
+        // another value is inside the shape only when the shape fixes it.
+        let impossible_when_free = leakpath::smt::keys::is_boolean_key(k)
+            && !matches!(v, ContextValue::Single(x) if x == "true" || x == "false");
+        if impossible_when_free || t.chance(40) {
             shape = shape.with_key(k, KeyShape::Fixed(v.clone()));
         }
     }

@@ -985,7 +985,7 @@ fn plan_web_identity<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgeP
         .shapes(from, action, StrShape::Exact(arn))
         .into_iter()
         .map(|s| {
-            let s = s.with_key(&sub_key, KeyShape::NoneOf(pinned_values.clone()));
+            let s = s.with_key(&sub_key, KeyShape::NoneOf(pinned_values.clone().into()));
             vec![Question {
                 inputs: inputs.clone(),
                 shape: ctx.resource_keys(s, &account),
@@ -1275,7 +1275,10 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
                     "s3:ResourceAccount",
                     KeyShape::Fixed(ContextValue::Single(outside_account.clone())),
                 )
-                .with_key("aws:ResourceOrgID", KeyShape::NoneOf(our_orgs.clone()))
+                .with_key(
+                    "aws:ResourceOrgID",
+                    KeyShape::NoneOf(our_orgs.clone().into()),
+                )
                 // The outsider's account is in no organization of ours; leaving its path
                 // absent is consistent with any foreign org id (our org's path would need
                 // our org id, which `aws:ResourceOrgID` excludes).

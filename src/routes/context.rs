@@ -27,6 +27,7 @@ use crate::policy::PolicyDocument;
 use crate::smt::from_model::UNUSABLE_KEY_LABEL;
 use crate::smt::question::{KeyShape, PrincipalShape, RequestShape, StrShape};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Everything questions borrow from: the model, labels, and the synthetic documents.
 pub struct RouteCtx<'a> {
@@ -47,17 +48,17 @@ pub struct RouteCtx<'a> {
     /// Organization ids an outsider cannot carry in `aws:PrincipalOrgID`: ours, and every
     /// fixed org id the policies pin (Block Public Access counts a fixed org id as
     /// non-public; an outsider cannot join an organization it does not run).
-    pub foreign_org_exclusions: Vec<String>,
+    pub foreign_org_exclusions: Arc<[String]>,
     /// The VPC endpoints the model holds (every one is in an exported account, so in the
     /// zone), with the service each serves.
     pub endpoints: Vec<ServiceEndpoint>,
     /// Endpoint ids an outsider's own endpoint cannot have: every endpoint the model holds,
     /// and every fixed `aws:SourceVpce` value our policies pin (AWS assigns endpoint ids; an
     /// outsider cannot pick one that a policy of ours names).
-    pub foreign_vpce_exclusions: Vec<String>,
+    pub foreign_vpce_exclusions: Arc<[String]>,
     /// VPC ids an outsider's endpoint cannot be in: every VPC the model holds (or that a
     /// held endpoint names), and every fixed `aws:SourceVpc` value our policies pin.
-    pub foreign_vpc_exclusions: Vec<String>,
+    pub foreign_vpc_exclusions: Arc<[String]>,
     /// Fixed `aws:SourceVpce` values our policies pin that no endpoint of the model has, and
     /// fixed `aws:SourceVpc` values that no VPC or endpoint of the model has: they may be
     /// ours in an account or region the export did not collect, or a partner's. A request
@@ -69,12 +70,12 @@ pub struct RouteCtx<'a> {
     pub source_keys_pinned: bool,
     /// Fixed `aws:SourceArn` values our policies pin that name a zone account: a service
     /// acting for an outsider's resource cannot carry them (the ARN is of our resource).
-    pub zone_source_arns: Vec<String>,
+    pub zone_source_arns: Arc<[String]>,
     /// `aws:userid` values no outsider's request carries: the unique ids of our users and
     /// roles (and the sessions `aws_principal` names), our account ids (a root user's
     /// userid), `anonymous`, and every fixed `aws:userid` value our policies pin that
     /// starts with one of our ids (a session of our role under another name).
-    pub foreign_userid_exclusions: Vec<String>,
+    pub foreign_userid_exclusions: Arc<[String]>,
     /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
     /// bucket index): AWS's key policy for it, which only the bucket's account can use,
     /// through S3.
@@ -309,15 +310,15 @@ impl<'a> RouteCtx<'a> {
         let endpoints = network_endpoints(model);
         RouteCtx {
             source_keys_pinned,
-            zone_source_arns,
-            foreign_userid_exclusions,
+            zone_source_arns: zone_source_arns.into(),
+            foreign_userid_exclusions: foreign_userid_exclusions.into(),
             aws_managed_keys,
             unusable_key_policy: empty(),
             outside_actor_accounts,
-            foreign_org_exclusions,
+            foreign_org_exclusions: foreign_org_exclusions.into(),
             endpoints: endpoints.endpoints,
-            foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions,
-            foreign_vpc_exclusions: endpoints.foreign_vpc_exclusions,
+            foreign_vpce_exclusions: endpoints.foreign_vpce_exclusions.into(),
+            foreign_vpc_exclusions: endpoints.foreign_vpc_exclusions.into(),
             unheld_vpces: endpoints.unheld_vpces,
             unheld_vpcs: endpoints.unheld_vpcs,
             model,
@@ -546,7 +547,7 @@ impl<'a> RouteCtx<'a> {
             Node::Anyone => {
                 let principal = PrincipalShape::AnyOutside {
                     excluded: self.zone.accounts.iter().cloned().collect(),
-                    org_ids: self.foreign_org_exclusions.clone(),
+                    org_ids: self.foreign_org_exclusions.to_vec(),
                 };
                 let mut anonymous = own_request(
                     self.common_keys(RequestShape::anonymous(action.clone(), resource.clone())),

@@ -35,7 +35,7 @@ pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> boo
     let bucket_account = m.str(bucket.account).to_string();
     let org = ctx.principal_org_key(account);
     // Absent, or present with a value no unheld endpoint (VPC) has.
-    let network = |unheld: &[String]| [KeyShape::Absent, KeyShape::NoneOf(unheld.to_vec())];
+    let network = |unheld: &[String]| [KeyShape::Absent, KeyShape::NoneOf(unheld.into())];
     for action in READ_ACTIONS {
         let object = action == "s3:GetObject";
         let resource = RouteCtx::read_resource(action, &arn);

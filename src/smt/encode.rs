@@ -107,7 +107,7 @@ impl Leg<'_, '_> {
         if k == "aws:principalorgid" {
             if let Some(orgs) = self.outside {
                 if !orgs.is_empty() {
-                    return self.from_shape(slots, &k, &KeyShape::NoneOf(orgs.to_vec()));
+                    return self.from_shape(slots, &k, &KeyShape::NoneOf(orgs.into()));
                 }
             }
         }

@@ -534,7 +534,7 @@ pub fn ask(
                 Some(if member {
                     KeyShape::Fixed(ContextValue::Single(org.id.clone()))
                 } else {
-                    KeyShape::NoneOf(vec![org.id.clone()])
+                    KeyShape::NoneOf(vec![org.id.clone()].into())
                 })
             }
             _ => None,

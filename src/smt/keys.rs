@@ -333,7 +333,7 @@ enum SlotShape {
     /// The slot may be absent (a presence variable decides).
     MaybeAbsent,
     Present,
-    PresentNoneOf(Vec<String>),
+    PresentNoneOf(Arc<[String]>),
     PublicIp,
     /// A string slot constrained to a glob (action/resource shapes).
     Matching(Glob),
@@ -598,21 +598,26 @@ impl Slots {
 
     /// Builds every slot after the collect pass and switches to the encode pass.
     pub fn build(&mut self, domain_limit: usize) -> Enc<()> {
-        let names: Vec<String> = self.slots.keys().cloned().collect();
-        for name in names {
-            let Some(slot) = self.slots.get(&name).cloned() else {
-                continue;
-            };
-            let kind = self.build_slot(&name, &slot, domain_limit)?;
-            if let Some(s) = self.slots.get_mut(&name) {
-                s.kind = Some(kind);
+        // Each slot is taken out while it is built (building declares variables and adds
+        // constraints), not cloned: a slot holds its matchers and excluded values.
+        let mut slots = std::mem::take(&mut self.slots);
+        let mut built = Ok(());
+        for (name, slot) in slots.iter_mut() {
+            match self.build_slot(name, slot, domain_limit) {
+                Ok(kind) => slot.kind = Some(kind),
+                Err(e) => {
+                    built = Err(e);
+                    break;
+                }
             }
         }
+        self.slots = slots;
+        built?;
         self.collect = false;
         Ok(())
     }
 
-    fn build_slot(&mut self, name: &str, slot: &Slot, limit: usize) -> Enc<SlotKind> {
+    fn build_slot(&mut self, name: &str, slot: &mut Slot, limit: usize) -> Enc<SlotKind> {
         let fams: Vec<Family> = slot.families.iter().copied().collect();
         let family = match fams.as_slice() {
             [] => Family::Str,
@@ -638,7 +643,9 @@ impl Slots {
         };
         let kind = match family {
             Family::Str => {
-                let mut builder = slot.builder.clone();
+                // The encode pass needs the built domain only, not the builder.
+                let mut builder = std::mem::take(&mut slot.builder);
+                let policy_matchers = builder.len();
                 let mut shape_matchers = slot.shape_matchers.clone();
                 // A single-valued key whose shape requires a pattern (the request's
                 // resource) never takes a value outside it.
@@ -654,8 +661,9 @@ impl Slots {
                 // checked below (then every value is excluded explicitly).
                 let mut dropped: Vec<&String> = Vec::new();
                 if let SlotShape::PresentNoneOf(vs) = &slot.shape {
-                    for v in vs {
-                        if slot.builder.matchers().iter().any(|g| g.matches(v)) {
+                    for v in vs.iter() {
+                        let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
+                        if policy.iter().any(|g| g.matches(v)) {
                             shape_matchers.push(builder.add(Glob::literal(v, false)));
                         } else {
                             dropped.push(v);
@@ -663,10 +671,16 @@ impl Slots {
                     }
                 }
                 let build = |b: DomainBuilder| {
-                    b.build(limit)
+                    b.build_shared(limit)
                         .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
                 };
-                let mut domain = build(builder.clone())?;
+                // The builder is kept only when the domain may have to be built again.
+                let first = if dropped.is_empty() {
+                    std::mem::take(&mut builder)
+                } else {
+                    builder.clone()
+                };
+                let mut domain = build(first)?;
                 let picks_dropped = (0..domain.len()).any(|r| {
                     domain
                         .representative(r)
@@ -678,7 +692,6 @@ impl Slots {
                     }
                     domain = build(builder)?;
                 }
-                let domain = Arc::new(domain);
                 let n = domain.len();
                 if slot.multi {
                     let has: Vec<VarId> = (0..n)

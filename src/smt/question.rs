@@ -12,6 +12,7 @@ use super::solver::{Solver, SolverError, DEFAULT_TIMEOUT};
 use super::z3_backend::Z3Backend;
 use crate::eval::{AuthzInputs, ContextValue, Gate, Request, RequestPrincipal, StatementRef};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Which values a string of the request (action, resource) may take.
@@ -36,8 +37,9 @@ pub enum KeyShape {
     /// Present with any value (the key is always set, e.g. `aws:SourceIp`).
     AnyPresent,
     /// Present, any value except these (e.g. `aws:PrincipalOrgID` of an outside principal:
-    /// anything but our organization id).
-    NoneOf(Vec<String>),
+    /// anything but our organization id). Shared: the lists of a large export (every
+    /// unique id of its users and roles) are cloned with every shape and slot.
+    NoneOf(Arc<[String]>),
     /// Present: a public (internet-routable) IPv4 or IPv6 address.
     PublicIp,
     /// A variable shared between hops of a chain: hops naming the same `name` see the same

@@ -3,14 +3,19 @@
 //! Z3 contexts are not `Send`, so each thread (each rayon worker) owns one context and one
 //! solver, created on first use and kept for the thread's life (the context is leaked on
 //! purpose: it must outlive the solver that borrows it, and a thread creates only one).
-//! Every check runs between `push` and `pop`, so the solver is reused across questions.
+//! Every check runs between `push` and `pop`, so the solver is reused across questions, and
+//! a check already decided (same sorts, assertions and timeout) is answered from `ANSWERS`
+//! without Z3.
 //! Only the theories that are fast in Z3 are used: booleans, linear integer arithmetic
 //! (enum-coded strings, numbers, dates) and bit-vectors (IP addresses); Z3's string theory
 //! is never touched.
 
 use super::solver::{SatResult, Solver, SolverError};
 use super::term::{Cmp, Model, Sort, Term, Value, VarId, Vars};
+use rustc_hash::FxHashMap;
 use std::cell::RefCell;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
 use std::time::Duration;
 use z3::ast::{Ast, Bool, Int, BV};
 
@@ -64,6 +69,75 @@ fn with_thread_solver<R>(f: impl FnOnce(&ThreadSolver) -> R) -> R {
         ts.checks.set(ts.checks.get() + 1);
         f(ts)
     })
+}
+
+/// Decided answers of the checks made so far, shared by every thread. A large scan asks
+/// the same conjunction many times over (principals with the same policies reading the
+/// same bucket; the cases of a symbolic principal that the policies treat alike): on the
+/// 1,000-role export, 8,500 checks are 450 distinct ones. A check is its variables' sorts
+/// (names do not matter: a model and a core are read by variable id and assertion index),
+/// its assertions and its timeout, compared in full, so an answer is reused only for the
+/// very same question. `Unknown` is not kept (it may be a timeout under load).
+static ANSWERS: Mutex<Option<AnswerCache>> = Mutex::new(None);
+
+/// Answers kept before the cache starts over (bounds its memory on large scans).
+const MAX_CACHED_ANSWERS: usize = 20_000;
+
+#[derive(Default)]
+struct AnswerCache {
+    by_hash: FxHashMap<u64, Vec<CachedAnswer>>,
+    len: usize,
+}
+
+struct CachedAnswer {
+    sorts: Vec<Sort>,
+    assertions: Vec<Term>,
+    timeout_ms: u32,
+    result: SatResult,
+}
+
+fn check_hash(sorts: &[Sort], assertions: &[Term], timeout_ms: u32) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    sorts.hash(&mut h);
+    assertions.hash(&mut h);
+    timeout_ms.hash(&mut h);
+    h.finish()
+}
+
+fn cached_answer(
+    hash: u64,
+    sorts: &[Sort],
+    assertions: &[Term],
+    timeout_ms: u32,
+) -> Option<SatResult> {
+    let guard = ANSWERS.lock().ok()?;
+    guard
+        .as_ref()?
+        .by_hash
+        .get(&hash)?
+        .iter()
+        .find(|c| c.timeout_ms == timeout_ms && c.sorts == sorts && c.assertions == assertions)
+        .map(|c| c.result.clone())
+}
+
+fn keep_answer(hash: u64, sorts: Vec<Sort>, assertions: &[Term], timeout_ms: u32, r: &SatResult) {
+    if matches!(r, SatResult::Unknown(_)) {
+        return;
+    }
+    let Ok(mut guard) = ANSWERS.lock() else {
+        return;
+    };
+    let cache = guard.get_or_insert_with(AnswerCache::default);
+    if cache.len >= MAX_CACHED_ANSWERS {
+        *cache = AnswerCache::default();
+    }
+    cache.len += 1;
+    cache.by_hash.entry(hash).or_default().push(CachedAnswer {
+        sorts,
+        assertions: assertions.to_vec(),
+        timeout_ms,
+        result: r.clone(),
+    });
 }
 
 /// A variable translated to Z3.
@@ -269,10 +343,30 @@ impl Solver for Z3Backend {
         if let Some(r) = super::solver::decide_constants(assertions) {
             return Ok(r);
         }
+        let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
+        let sorts: Vec<Sort> = vars.iter().map(|(_, d)| d.sort).collect();
+        let hash = check_hash(&sorts, assertions, ms);
+        if let Some(r) = cached_answer(hash, &sorts, assertions, ms) {
+            return Ok(r);
+        }
+        let result = self.check_uncached(vars, assertions, ms)?;
+        keep_answer(hash, sorts, assertions, ms, &result);
+        Ok(result)
+    }
+}
+
+impl Z3Backend {
+    fn check_uncached(
+        &mut self,
+        vars: &Vars,
+        assertions: &[Term],
+        ms: u32,
+    ) -> Result<SatResult, SolverError> {
+        #[cfg(test)]
+        tests::FRESH_CHECKS.with(|n| n.set(n.get() + 1));
         with_thread_solver(|ts| {
             let ctx = ts.ctx;
             let solver = &ts.solver;
-            let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
             if ts.timeout_ms.get() != ms {
                 let mut params = z3::Params::new(ctx);
                 params.set_u32("timeout", ms);
@@ -331,6 +425,11 @@ impl Solver for Z3Backend {
 mod tests {
     use super::*;
     use crate::smt::solver::BruteForce;
+
+    thread_local! {
+        /// Checks this thread sent to Z3 (not answered from the cache).
+        pub(super) static FRESH_CHECKS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
 
     fn check(vars: &Vars, assertions: &[Term], expect_sat: bool) {
         let z = Z3Backend
@@ -411,6 +510,31 @@ mod tests {
             &[Term::int_cmp(n, Cmp::Gt, 5), Term::int_cmp(n, Cmp::Lt, 6)],
             false,
         );
+    }
+
+    #[test]
+    fn repeated_checks_are_answered_from_the_cache_only_when_identical() {
+        // The same assertion over a 2-valued and a 3-valued enum: unsat, then sat.
+        let (mut two, mut three) = (Vars::new(), Vars::new());
+        let a = two.declare("region", Sort::Enum(2));
+        let b = three.declare("region", Sort::Enum(3));
+        assert_eq!(a, b);
+        let outside = Term::Not(Box::new(Term::EnumIn(a, vec![0, 1])));
+        let fresh = || FRESH_CHECKS.with(|n| n.get());
+        let before = fresh();
+        check(&two, std::slice::from_ref(&outside), false);
+        check(&two, std::slice::from_ref(&outside), false);
+        check(&three, std::slice::from_ref(&outside), true);
+        check(&three, std::slice::from_ref(&outside), true);
+        // Another timeout is another question.
+        Z3Backend
+            .check(
+                &three,
+                std::slice::from_ref(&outside),
+                Duration::from_secs(3),
+            )
+            .unwrap();
+        assert_eq!(fresh() - before, 3);
     }
 
     #[test]
