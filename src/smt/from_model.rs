@@ -541,10 +541,7 @@ pub fn ask(
         };
         let mut shape = match &principal {
             PrincipalShape::Exact(RequestPrincipal::Anonymous) => {
-                let mut s = RequestShape::anonymous(action_shape.clone(), resource_shape.clone());
-                // Derived by eval: `anonymous`.
-                s.context.remove("aws:userid");
-                s
+                RequestShape::anonymous(action_shape.clone(), resource_shape.clone())
             }
             _ => RequestShape::new(principal, action_shape.clone(), resource_shape.clone()),
         };

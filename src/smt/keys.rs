@@ -333,7 +333,11 @@ enum SlotShape {
     /// The slot may be absent (a presence variable decides).
     MaybeAbsent,
     Present,
-    PresentNoneOf(Vec<String>),
+    /// Present, none of `values`, matching none of `patterns` (`NoneOf`, `NoneLike`).
+    PresentNoneOf {
+        values: Vec<String>,
+        patterns: Vec<String>,
+    },
     PublicIp,
     /// A string slot constrained to a glob (action/resource shapes).
     Matching(Glob),
@@ -537,7 +541,17 @@ impl Slots {
         let (shape, maybe_absent) = match shape {
             KeyShape::Free => (SlotShape::MaybeAbsent, true),
             KeyShape::AnyPresent => (SlotShape::Present, false),
-            KeyShape::NoneOf(vs) => (SlotShape::PresentNoneOf(vs.clone()), false),
+            KeyShape::NoneOf(vs) => (
+                SlotShape::PresentNoneOf {
+                    values: vs.clone(),
+                    patterns: Vec::new(),
+                },
+                false,
+            ),
+            KeyShape::NoneLike(ps) => {
+                let (patterns, values) = ps.iter().cloned().partition(|p| p.contains(['*', '?']));
+                (SlotShape::PresentNoneOf { values, patterns }, false)
+            }
             KeyShape::PublicIp => (SlotShape::PublicIp, false),
             KeyShape::Shared { inner, .. } => return self.key_slot(name, inner),
             KeyShape::Absent | KeyShape::Fixed(_) => {
@@ -651,14 +665,35 @@ impl Slots {
                 // outsider's `aws:userid`): one no policy matcher accepts lies in a region
                 // of strings no policy tells apart, which holds other strings, so leaving
                 // it out changes no answer; only the witness must not pick it, which is
-                // checked below (then every value is excluded explicitly).
+                // checked below (then every value is excluded explicitly). The same holds
+                // for an excluded prefix (`NoneLike` pattern `OUR-ROLE-ID:*`) no policy
+                // matcher accepts any continuation of; other excluded patterns are always
+                // matchers.
                 let mut dropped: Vec<&String> = Vec::new();
-                if let SlotShape::PresentNoneOf(vs) = &slot.shape {
-                    for v in vs {
+                let mut dropped_prefixes: Vec<(&str, &String)> = Vec::new();
+                if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
+                    for v in values {
                         if slot.builder.matchers().iter().any(|g| g.matches(v)) {
                             shape_matchers.push(builder.add(Glob::literal(v, false)));
                         } else {
                             dropped.push(v);
+                        }
+                    }
+                    for p in patterns {
+                        let prefix = p
+                            .strip_suffix('*')
+                            .filter(|head| !head.contains(['*', '?']));
+                        match prefix {
+                            Some(head)
+                                if !slot
+                                    .builder
+                                    .matchers()
+                                    .iter()
+                                    .any(|g| g.matches_some_starting_with(head)) =>
+                            {
+                                dropped_prefixes.push((head, p))
+                            }
+                            _ => shape_matchers.push(builder.add(Glob::pattern(p, false))),
                         }
                     }
                 }
@@ -668,13 +703,19 @@ impl Slots {
                 };
                 let mut domain = build(builder.clone())?;
                 let picks_dropped = (0..domain.len()).any(|r| {
-                    domain
-                        .representative(r)
-                        .is_some_and(|rep| dropped.iter().any(|d| d.as_str() == rep))
+                    domain.representative(r).is_some_and(|rep| {
+                        dropped.iter().any(|d| d.as_str() == rep)
+                            || dropped_prefixes
+                                .iter()
+                                .any(|(head, _)| rep.starts_with(head))
+                    })
                 });
                 if picks_dropped {
                     for v in dropped {
                         shape_matchers.push(builder.add(Glob::literal(v, false)));
+                    }
+                    for (_, p) in dropped_prefixes {
+                        shape_matchers.push(builder.add(Glob::pattern(p, false)));
                     }
                     domain = build(builder)?;
                 }

@@ -38,6 +38,11 @@ pub enum KeyShape {
     /// Present, any value except these (e.g. `aws:PrincipalOrgID` of an outside principal:
     /// anything but our organization id).
     NoneOf(Vec<String>),
+    /// Present, any value that matches none of these patterns (`*` any run of characters,
+    /// `?` one character; case-sensitive; no policy variables): e.g. an outsider's
+    /// `aws:userid`, never one of our unique ids nor `OUR-ROLE-ID:` with any session name
+    /// (`OUR-ROLE-ID:*`).
+    NoneLike(Vec<String>),
     /// Present: a public (internet-routable) IPv4 or IPv6 address.
     PublicIp,
     /// A variable shared between hops of a chain: hops naming the same `name` see the same
@@ -102,7 +107,8 @@ impl RequestShape {
     }
 
     /// An anonymous internet requester: a public source IP, no VPC endpoint, no principal,
-    /// no MFA, no principal-side keys; everything else free.
+    /// no MFA, no principal-side keys; everything else free. (`aws:userid` is not listed:
+    /// `eval` derives `anonymous` for an unsigned request.)
     pub fn anonymous(action: StrShape, resource: StrShape) -> RequestShape {
         RequestShape::new(
             PrincipalShape::Exact(RequestPrincipal::Anonymous),
@@ -117,7 +123,6 @@ impl RequestShape {
         .with_key("aws:PrincipalOrgPaths", KeyShape::Absent)
         .with_key("aws:MultiFactorAuthPresent", KeyShape::Absent)
         .with_key("aws:MultiFactorAuthAge", KeyShape::Absent)
-        .with_key("aws:userid", KeyShape::Absent)
         .with_key("aws:SourceAccount", KeyShape::Absent)
         .with_key("aws:SourceArn", KeyShape::Absent)
         .with_key("aws:SourceOrgID", KeyShape::Absent)
