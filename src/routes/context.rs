@@ -70,10 +70,10 @@ pub struct RouteCtx<'a> {
     /// Fixed `aws:SourceArn` values our policies pin that name a zone account: a service
     /// acting for an outsider's resource cannot carry them (the ARN is of our resource).
     pub zone_source_arns: Vec<String>,
-    /// `aws:userid` patterns no outsider's request matches (`KeyShape::NoneLike`): the
-    /// unique ids of our users and roles and our account ids (a root user's userid), each
-    /// also followed by `:*` (a session of our role, a federated user of our account, under
-    /// any name), and `anonymous`.
+    /// `aws:userid` patterns no outsider's request matches (`KeyShape::NoneLike`): our
+    /// users' unique ids, `ROLE-ID:*` (a session of our role under any name), our account
+    /// ids (a root user's userid) also followed by `:*` (a federated user of ours), and
+    /// `anonymous`.
     pub foreign_userid_exclusions: Vec<String>,
     /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
     /// bucket index): AWS's key policy for it, which only the bucket's account can use,
@@ -1077,21 +1077,32 @@ const ROLE_SESSION_NAME: &str = "leakpath";
 /// `RouteCtx::foreign_userid_exclusions` of a model: the userids that are ours (IAM User
 /// Guide, "Policy variables", unique identifiers: an IAM user's `aws:userid` is its unique
 /// id, a role session's `role-id:session-name`, a root user's the account id, a federated
-/// user's `account:name`, an anonymous caller's `anonymous`). Every unique id of the export
-/// (with `:*`: a session of our role under any name), every zone account (with `:*`: a
-/// federated user of ours) and `anonymous`. Ids holding a wildcard character (not AWS's)
-/// are left out: excluding less is the sound side.
+/// user's `account:name`, an anonymous caller's `anonymous`): our users' ids, `ROLE-ID:*`
+/// for our roles (any session name), every zone account with and without `:*` (its root
+/// user, its federated users) and `anonymous`. Ids holding a wildcard character (not
+/// AWS's) are left out: excluding less is the sound side.
 fn userid_exclusions(model: &Model, zone: &ZoneOfTrust) -> Vec<String> {
-    let ids = model
+    let usable = |id: &&String| !id.is_empty() && !id.contains(['*', '?']);
+    let mut out: Vec<String> = Vec::new();
+    for id in model
         .users
         .iter()
         .filter_map(|u| u.unique_id.as_ref())
-        .chain(model.roles.iter().filter_map(|r| r.unique_id.as_ref()))
-        .chain(zone.accounts.iter());
-    let mut out: Vec<String> = Vec::new();
-    for id in ids.filter(|id| !id.is_empty() && !id.contains(['*', '?'])) {
+        .filter(usable)
+    {
         out.push(id.clone());
+    }
+    for id in model
+        .roles
+        .iter()
+        .filter_map(|r| r.unique_id.as_ref())
+        .filter(usable)
+    {
         out.push(format!("{id}:*"));
+    }
+    for account in zone.accounts.iter().filter(usable) {
+        out.push(account.clone());
+        out.push(format!("{account}:*"));
     }
     out.push("anonymous".to_string());
     out.sort();

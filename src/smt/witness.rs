@@ -111,7 +111,13 @@ fn excluded_value(q: &Question<'_>, req: &Request) -> Option<String> {
         for v in value.values() {
             let hit = match shape {
                 KeyShape::NoneOf(vs) => vs.iter().find(|x| *x == v),
-                KeyShape::NoneLike(ps) => ps.iter().find(|p| matches(p, v, like, Case::Sensitive)),
+                KeyShape::NoneLike(ps) => ps.iter().find(|p| {
+                    // A prefix (`ID:*`, most of them) is checked without compiling it.
+                    match p.strip_suffix('*') {
+                        Some(head) if !head.contains(['*', '?']) => v.starts_with(head),
+                        _ => matches(p, v, like, Case::Sensitive),
+                    }
+                }),
                 _ => None,
             };
             if let Some(x) = hit {
