@@ -707,6 +707,10 @@ fn confirm_escalation(
         denied: String::new(),
         questions: 0,
     };
+    if steps.is_empty() {
+        // Nothing to confirm it with (a whole chain of no request was never an answer).
+        asked.unknown = Some("an escalation with no request to ask".into());
+    }
     let mut requests = Vec::new();
     let mut decided = Vec::new();
     let mut picks = Vec::new();
