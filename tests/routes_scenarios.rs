@@ -493,34 +493,15 @@ fn partner_sessions_and_our_endpoints() {
 }
 
 /// Escalation steps travel through VPC endpoints like reads (each step's service: `iam`,
-/// `sts`): under a network perimeter SCP the trust rewrite goes through the IAM endpoint and
-/// the assume through the STS endpoint; without an IAM endpoint in the VPC the rewrite
-/// cannot meet the SCP. A policy that admits its own rewrite only through an endpoint the
-/// export holds escalates through it; through one the export does not hold, the routes are
-/// kept as unknown.
+/// `sts`). Under a network perimeter SCP the trust rewrite must go through the IAM endpoint
+/// and the assume through the STS endpoint: the partner holding `ops` reaches those
+/// interface endpoints only over a network the export does not hold, so the route is
+/// unknown; without an IAM endpoint in the VPC there is no route at all. A role that may
+/// rewrite its own policy only through the IAM endpoint escalates through it when used from
+/// inside (egress, confirmed), as the partner only as unknown; through an endpoint the
+/// export does not hold, every route is unknown.
 #[test]
 fn vpc_endpoint_escalation_steps() {
-    check(
-        "vpce_escalation_trust_rewrite",
-        &[(
-            DATA,
-            "cross-account",
-            FOREIGN,
-            &[
-                "sts:AssumeRole",
-                "iam:UpdateAssumeRolePolicy+sts:AssumeRole",
-                "s3:GetObject",
-            ],
-        )],
-    );
-    assert_eq!(
-        witness_endpoints(&finding_of(
-            "vpce_escalation_trust_rewrite",
-            "cross-account"
-        )),
-        vec!["vpce-0a1", "vpce-0b2", "vpce-0c3"]
-    );
-    check("vpce_escalation_trust_rewrite_no_iam_endpoint", &[]);
     // The escalated role reads under the permissions it wrote itself, which the export does
     // not hold, so that hop cites nothing and `check` cannot be used.
     let routes = |fixture: &str| {
@@ -539,28 +520,39 @@ fn vpc_endpoint_escalation_steps() {
         got
     };
     let vias = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let partner = format!("cross-account {FOREIGN}");
+    assert_eq!(
+        routes("vpce_escalation_trust_rewrite"),
+        vec![(
+            partner.clone(),
+            vias(&[
+                "sts:AssumeRole",
+                "iam:UpdateAssumeRolePolicy+sts:AssumeRole",
+                "s3:GetObject"
+            ]),
+            SolverVerdict::Unknown
+        )]
+    );
+    check("vpce_escalation_trust_rewrite_no_iam_endpoint", &[]);
     let rewrite = vias(&["sts:AssumeRole", "iam:CreatePolicyVersion", "s3:GetObject"]);
     let egress = vias(&["s3:PutObject", "iam:CreatePolicyVersion", "s3:GetObject"]);
-    let expect = |verdict: SolverVerdict| {
+    let expect = |partner_verdict: SolverVerdict, egress_verdict: SolverVerdict| {
         vec![
-            (format!("cross-account {FOREIGN}"), rewrite.clone(), verdict),
-            ("egress *".to_string(), egress.clone(), verdict),
+            (partner.clone(), rewrite.clone(), partner_verdict),
+            ("egress *".to_string(), egress.clone(), egress_verdict),
         ]
     };
     assert_eq!(
         routes("vpce_escalation_policy_version"),
-        expect(SolverVerdict::Sat)
+        expect(SolverVerdict::Unknown, SolverVerdict::Sat)
     );
     assert_eq!(
-        witness_endpoints(&finding_of(
-            "vpce_escalation_policy_version",
-            "cross-account"
-        )),
+        witness_endpoints(&finding_of("vpce_escalation_policy_version", "egress")),
         vec!["vpce-0c3"]
     );
     assert_eq!(
         routes("vpce_escalation_policy_version_unheld"),
-        expect(SolverVerdict::Unknown)
+        expect(SolverVerdict::Unknown, SolverVerdict::Unknown)
     );
 }
 

@@ -534,12 +534,13 @@ pub fn edge_plan<'c>(
         EdgeKind::Escalation(esc) => match escalation_steps(ctx, from, esc) {
             Err(answer) => EdgePlan::Decided(answer),
             Ok((steps, incomplete)) => {
-                let (alternatives, unknown_from) = step_combinations(&steps);
+                let (alternatives, unknown_from, zone_paths) = step_combinations(&steps);
                 EdgePlan::Ask {
                     groups: vec![QuestionGroup {
                         actions: esc.steps.iter().map(|s| s.action.clone()).collect(),
                         alternatives,
                         unknown_from,
+                        zone_paths,
                     }],
                     incomplete,
                 }
@@ -598,11 +599,12 @@ fn escalation_steps<'c>(
             .map_or(String::new(), |(s, _)| s.to_ascii_lowercase());
         // IAM, STS and the other services a step calls take it in any region (interface
         // endpoints are not limited to the resource's region).
-        let (alternatives, unknown_from) = network_alternatives(ctx, from, &service, None, base);
+        let paths = network_alternatives(ctx, from, &service, None, base);
         steps.push(QuestionGroup {
             actions: vec![step.action.clone()],
-            alternatives,
-            unknown_from,
+            alternatives: paths.alternatives,
+            unknown_from: paths.unknown_from,
+            zone_paths: paths.zone_paths,
         });
     }
     let incomplete = ctx
@@ -619,12 +621,27 @@ const MAX_STEP_COMBINATIONS: usize = 1024;
 /// The whole chains of an escalation: one per combination of its steps' alternatives,
 /// every step's known paths first in mixed-radix order (step 0 most significant, so
 /// `combination_index` finds a combination's place), then the combinations that take an
-/// unheld path somewhere (only make the answer unknown). Returns the chains and the index
-/// from which they only make the answer unknown.
-fn step_combinations<'c>(steps: &[QuestionGroup<'c>]) -> (Vec<Vec<Question<'c>>>, usize) {
+/// unheld path somewhere (only make the answer unknown). Returns the chains, the index
+/// from which they only make the answer unknown, and the combinations that take one of our
+/// endpoints somewhere (`QuestionGroup::zone_paths`: gateway when any step takes a gateway).
+#[allow(clippy::type_complexity)]
+fn step_combinations<'c>(
+    steps: &[QuestionGroup<'c>],
+) -> (Vec<Vec<Question<'c>>>, usize, Vec<(usize, bool)>) {
     let known: Vec<usize> = steps.iter().map(|s| s.unknown_from).collect();
     let all: Vec<usize> = steps.iter().map(|s| s.alternatives.len()).collect();
     let mut out: Vec<Vec<Question<'c>>> = Vec::new();
+    let mut zone_paths: Vec<(usize, bool)> = Vec::new();
+    // Whether a combination takes one of our endpoints, and a gateway one.
+    let zone_of = |picks: &[usize]| -> Option<bool> {
+        let mut zone = None;
+        for (s, &i) in steps.iter().zip(picks) {
+            if let Some((_, gateway)) = s.zone_paths.iter().find(|(z, _)| *z == i) {
+                zone = Some(zone.unwrap_or(false) || *gateway);
+            }
+        }
+        zone
+    };
     let chain = |picks: &[usize]| -> Vec<Question<'c>> {
         steps
             .iter()
@@ -657,6 +674,9 @@ fn step_combinations<'c>(steps: &[QuestionGroup<'c>]) -> (Vec<Vec<Question<'c>>>
         }
     };
     combinations(&known, &mut |picks| {
+        if let Some(gateway) = zone_of(picks) {
+            zone_paths.push((out.len(), gateway));
+        }
         out.push(chain(picks));
         out.len() < MAX_STEP_COMBINATIONS
     });
@@ -669,7 +689,7 @@ fn step_combinations<'c>(steps: &[QuestionGroup<'c>]) -> (Vec<Vec<Question<'c>>>
             out.len() < MAX_STEP_COMBINATIONS
         });
     }
-    (out, unknown_from)
+    (out, unknown_from, zone_paths)
 }
 
 /// The place in `step_combinations` of the combination that picks `picks[i]` (a known
@@ -686,11 +706,39 @@ fn combination_index(picks: &[usize], known: &[usize]) -> usize {
 /// which costs the sum of the steps' alternatives rather than their product). Denied when
 /// some step is denied along every path; unknown when some step is unknown and none denied.
 /// The chosen combination is the one `step_combinations` lists at `combination_index`.
+///
+/// A role's session may be held by an outsider (`Holder`): when a step may go through one
+/// of our endpoints, the outsider's answer is asked too and kept as `held_outside` when it
+/// differs, as `confirm_edge` does for other edges.
 fn confirm_escalation(
     ctx: &RouteCtx<'_>,
     from: &Node,
     esc: &crate::graph::escalation::Escalation,
     started: Instant,
+) -> EdgeAnswer {
+    let mut out = answer_escalation(ctx, from, esc, started, Holder::Zone);
+    let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
+    let rests_on_zone = escalation_steps(ctx, from, esc)
+        .is_ok_and(|(steps, _)| steps.iter().any(|g| !g.zone_paths.is_empty()));
+    if role && out.verdict != EdgeVerdict::Denied && rests_on_zone {
+        let outside = answer_escalation(ctx, from, esc, started, Holder::Outsider);
+        out.questions += outside.questions;
+        if (outside.verdict, &outside.chosen, &outside.actions)
+            != (out.verdict, &out.chosen, &out.actions)
+        {
+            out.held_outside = Some(Box::new(outside));
+        }
+    }
+    out
+}
+
+/// An escalation's answer for requests held by `holder` (`confirm_escalation`).
+fn answer_escalation(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    esc: &crate::graph::escalation::Escalation,
+    started: Instant,
+    holder: Holder,
 ) -> EdgeAnswer {
     let actions: Vec<String> = esc.steps.iter().map(|s| s.action.clone()).collect();
     let (steps, incomplete) = match escalation_steps(ctx, from, esc) {
@@ -715,7 +763,7 @@ fn confirm_escalation(
     let mut decided = Vec::new();
     let mut picks = Vec::new();
     for step in &steps {
-        let a = ask(&step.alternatives, step.unknown_from);
+        let a = ask(step, holder);
         asked.questions += a.questions;
         let action = step.actions.join("+");
         match (a.answer, a.chosen, a.unknown) {
@@ -1704,12 +1752,12 @@ fn fas_condition(c: &crate::policy::Condition) -> bool {
 }
 
 /// The alternatives of one request (`network_alternatives`).
-struct NetworkAlternatives<'c> {
-    alternatives: Vec<Vec<Question<'c>>>,
+pub(crate) struct NetworkAlternatives<'c> {
+    pub(crate) alternatives: Vec<Vec<Question<'c>>>,
     /// See `QuestionGroup::unknown_from`.
-    unknown_from: usize,
+    pub(crate) unknown_from: usize,
     /// See `QuestionGroup::zone_paths`.
-    zone_paths: Vec<(usize, bool)>,
+    pub(crate) zone_paths: Vec<(usize, bool)>,
 }
 
 /// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is

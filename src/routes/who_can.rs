@@ -122,12 +122,11 @@ fn direct(
         .into_iter()
         .map(|shape| (inputs.clone(), ctx.resource_keys(shape, &account)))
         .collect();
-    let (alternatives, unknown_from) =
-        network_alternatives(ctx, n, &service, region.as_deref(), base);
+    let paths = network_alternatives(ctx, n, &service, region.as_deref(), base);
     let mut unknown = false;
-    for (i, chain) in alternatives.iter().enumerate() {
+    for (i, chain) in paths.alternatives.iter().enumerate() {
         match check_chain(chain) {
-            Ok(Answer::Allowed(_)) if i >= unknown_from => unknown = true,
+            Ok(Answer::Allowed(_)) if i >= paths.unknown_from => unknown = true,
             Ok(Answer::Allowed(w)) => {
                 return Some((EdgeVerdict::Allowed, w.requests.first().map(hop_witness)))
             }
