@@ -716,12 +716,10 @@ fn confirm_escalation(
     esc: &crate::graph::escalation::Escalation,
     started: Instant,
 ) -> EdgeAnswer {
-    let mut out = answer_escalation(ctx, from, esc, started, Holder::Zone);
+    let (mut out, rests_on_zone) = answer_escalation(ctx, from, esc, started, Holder::Zone);
     let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
-    let rests_on_zone = escalation_steps(ctx, from, esc)
-        .is_ok_and(|(steps, _)| steps.iter().any(|g| !g.zone_paths.is_empty()));
     if role && out.verdict != EdgeVerdict::Denied && rests_on_zone {
-        let outside = answer_escalation(ctx, from, esc, started, Holder::Outsider);
+        let (outside, _) = answer_escalation(ctx, from, esc, started, Holder::Outsider);
         out.questions += outside.questions;
         if (outside.verdict, &outside.chosen, &outside.actions)
             != (out.verdict, &out.chosen, &out.actions)
@@ -732,22 +730,24 @@ fn confirm_escalation(
     out
 }
 
-/// An escalation's answer for requests held by `holder` (`confirm_escalation`).
+/// An escalation's answer for requests held by `holder` (`confirm_escalation`), and whether
+/// some step may go through one of our endpoints.
 fn answer_escalation(
     ctx: &RouteCtx<'_>,
     from: &Node,
     esc: &crate::graph::escalation::Escalation,
     started: Instant,
     holder: Holder,
-) -> EdgeAnswer {
+) -> (EdgeAnswer, bool) {
     let actions: Vec<String> = esc.steps.iter().map(|s| s.action.clone()).collect();
     let (steps, incomplete) = match escalation_steps(ctx, from, esc) {
         Ok(x) => x,
         Err(mut answer) => {
             answer.millis = started.elapsed().as_millis() as u64;
-            return answer;
+            return (answer, false);
         }
     };
+    let rests_on_zone = steps.iter().any(|g| !g.zone_paths.is_empty());
     let mut asked = Asked {
         answer: None,
         chosen: None,
@@ -778,10 +778,8 @@ fn answer_escalation(
             _ => {
                 asked.unknown = None;
                 asked.denied = format!("{action}: {}", a.denied);
-                return tidy_escalation(
-                    finish(ctx, asked, actions.clone(), started, incomplete),
-                    actions,
-                );
+                let out = finish(ctx, asked, actions.clone(), started, incomplete);
+                return (tidy_escalation(out, actions), rests_on_zone);
             }
         }
     }
@@ -790,10 +788,8 @@ fn answer_escalation(
         asked.chosen = Some(combination_index(&picks, &known));
         asked.answer = Some((requests, decided));
     }
-    tidy_escalation(
-        finish(ctx, asked, actions.clone(), started, incomplete),
-        actions,
-    )
+    let out = finish(ctx, asked, actions.clone(), started, incomplete);
+    (tidy_escalation(out, actions), rests_on_zone)
 }
 
 /// An escalation's answer as `confirm_edge` leaves every answer: an unknown one names the
