@@ -491,3 +491,104 @@ fn partner_sessions_and_our_endpoints() {
     assert_eq!(got[0].exposure.as_str(), "cross-account");
     assert_eq!(got[0].solver.verdict, SolverVerdict::Unknown);
 }
+
+/// Escalation steps travel through VPC endpoints like reads (each step's service: `iam`,
+/// `sts`). Under a network perimeter SCP the trust rewrite must go through the IAM endpoint
+/// and the assume through the STS endpoint: the partner holding `ops` reaches those
+/// interface endpoints only over a network the export does not hold, so the route is
+/// unknown; without an IAM endpoint in the VPC there is no route at all. A role that may
+/// rewrite its own policy only through the IAM endpoint escalates through it when used from
+/// inside (egress, confirmed), as the partner only as unknown; through an endpoint the
+/// export does not hold, every route is unknown.
+#[test]
+fn vpc_endpoint_escalation_steps() {
+    // The escalated role reads under the permissions it wrote itself, which the export does
+    // not hold, so that hop cites nothing and `check` cannot be used.
+    let routes = |fixture: &str| {
+        let mut got: Vec<(String, Vec<String>, SolverVerdict)> = findings(fixture)
+            .iter()
+            .map(|f| {
+                assert_eq!(f.dataset.arn, DATA);
+                (
+                    format!("{} {}", f.exposure.as_str(), f.actor),
+                    f.route.iter().map(|h| h.via.clone()).collect(),
+                    f.solver.verdict,
+                )
+            })
+            .collect();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        got
+    };
+    let vias = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let partner = format!("cross-account {FOREIGN}");
+    assert_eq!(
+        routes("vpce_escalation_trust_rewrite"),
+        vec![(
+            partner.clone(),
+            vias(&[
+                "sts:AssumeRole",
+                "iam:UpdateAssumeRolePolicy+sts:AssumeRole",
+                "s3:GetObject"
+            ]),
+            SolverVerdict::Unknown
+        )]
+    );
+    check("vpce_escalation_trust_rewrite_no_iam_endpoint", &[]);
+    let rewrite = vias(&["sts:AssumeRole", "iam:CreatePolicyVersion", "s3:GetObject"]);
+    let egress = vias(&["s3:PutObject", "iam:CreatePolicyVersion", "s3:GetObject"]);
+    let expect = |partner_verdict: SolverVerdict, egress_verdict: SolverVerdict| {
+        vec![
+            (partner.clone(), rewrite.clone(), partner_verdict),
+            ("egress *".to_string(), egress.clone(), egress_verdict),
+        ]
+    };
+    assert_eq!(
+        routes("vpce_escalation_policy_version"),
+        expect(SolverVerdict::Unknown, SolverVerdict::Sat)
+    );
+    assert_eq!(
+        witness_endpoints(&finding_of("vpce_escalation_policy_version", "egress")),
+        vec!["vpce-0c3"]
+    );
+    assert_eq!(
+        routes("vpce_escalation_policy_version_unheld"),
+        expect(SolverVerdict::Unknown, SolverVerdict::Unknown)
+    );
+}
+
+/// `who-can` asks each node's own request along the same network paths as the scan: the
+/// instance's role reads the bucket locked to our S3 endpoint through it (the witness names
+/// the endpoint); not when the endpoint's policy admits another bucket only; unknown when
+/// the bucket is locked to an endpoint the export does not hold.
+#[test]
+fn who_can_through_a_vpc_endpoint() {
+    use leakpath::routes::who_can::who_can;
+    let web = "arn:aws:iam::111111111111:role/web";
+    let entry = |fixture: &str| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/routes")
+            .join(fixture);
+        let export = leakpath::ingest::load_export(&root).expect("export loads");
+        let entries = who_can(
+            &export.model,
+            &export.sources,
+            "s3:GetObject",
+            "arn:aws:s3:::data/report.csv",
+            &RouteOptions::default(),
+        )
+        .expect("who-can");
+        entries
+            .into_iter()
+            .find(|e| e.who == web && e.path.is_empty())
+    };
+    let locked = entry("vpce_locked_instance").expect("the web role reads through vpce-0a1");
+    assert_eq!(locked.result, "sat");
+    let request = locked.request.expect("a witness request");
+    assert_eq!(
+        request.context.get("aws:sourcevpce"),
+        Some(&vec!["vpce-0a1".to_string()])
+    );
+    assert!(entry("vpce_locked_instance_endpoint_denies").is_none());
+    let unheld = entry("vpce_locked_unheld").expect("an unknown entry");
+    assert_eq!(unheld.result, "unknown");
+}

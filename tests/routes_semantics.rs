@@ -133,6 +133,17 @@ fn public_pinned_by_userid() {
     check("policy_userid_pinned", &[]);
 }
 
+/// IAM User Guide, "Policy variables" (unique identifiers): a role session's `aws:userid` is
+/// `role-id:session-name`, an IAM user's its `AIDA...` id, a root user's its account id,
+/// anonymous callers' `anonymous`. `OUR-ROLE-ID:*` admits every session of our role and no
+/// one else (S3 Block Public Access counts it as a fixed value too); `AROA*:*` admits any
+/// account's role sessions, an outsider's included.
+#[test]
+fn public_pinned_to_our_role_sessions_by_userid() {
+    check("policy_userid_role_sessions", &[]);
+    check("policy_userid_any_role_session", &[PUBLIC_GET]);
+}
+
 /// KMS Developer Guide, "Enabling and disabling keys": a disabled KMS key cannot be used in
 /// any cryptographic operation, so SSE-KMS objects under it cannot be decrypted by anyone,
 /// however open the key policy and the bucket policy are.

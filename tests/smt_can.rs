@@ -10,10 +10,16 @@ const GAAD: &str = concat!(
 );
 const ROLE: &str = "arn:aws:iam::200611803367:role/privesc-AssumeRole-intermediate-role";
 
-/// Runs `can --json` and checks the result name; returns the parsed object.
-fn check(principal: &str, action: &str, resource: &str, expect: &str) -> serde_json::Value {
+/// Runs `can --json` on `export` and checks the result name; returns the parsed object.
+fn check(
+    export: &str,
+    principal: &str,
+    action: &str,
+    resource: &str,
+    expect: &str,
+) -> serde_json::Value {
     let out = Command::new(env!("CARGO_BIN_EXE_leakpath"))
-        .args(["can", GAAD, "--principal", principal, "--action", action])
+        .args(["can", export, "--principal", principal, "--action", action])
         .args(["--resource", resource, "--json"])
         .output()
         .expect("runs");
@@ -38,22 +44,24 @@ fn can_answers_trust_policy_questions() {
         return;
     }
     // Only the starting role is trusted: any principal of the account can (through it).
-    let v = check("200611803367", "sts:AssumeRole", ROLE, "allowed");
+    let v = check(GAAD, "200611803367", "sts:AssumeRole", ROLE, "allowed");
     assert!(v["witness"]["principal"]
         .as_str()
         .is_some_and(|p| p.contains("privesc-AssumeRole-starting-role")));
     assert_eq!(v["decided_by"][0]["policy"], format!("{ROLE}#trust"));
     // A user the trust policy does not name, a foreign account, the internet: denied.
     check(
+        GAAD,
         "arn:aws:iam::200611803367:user/privesc-AssumeRole-starting-user",
         "sts:AssumeRole",
         ROLE,
         "denied",
     );
-    check("999988887777", "sts:AssumeRole", ROLE, "denied");
-    check("anonymous", "sts:AssumeRole", ROLE, "denied");
+    check(GAAD, "999988887777", "sts:AssumeRole", ROLE, "denied");
+    check(GAAD, "anonymous", "sts:AssumeRole", ROLE, "denied");
     // A bucket the export does not hold: unknown, never denied.
     check(
+        GAAD,
         "anonymous",
         "s3:GetObject",
         "arn:aws:s3:::nowhere/*",
@@ -93,5 +101,31 @@ fn can_binds_the_org_id_of_a_foreign_account() {
     assert_ne!(
         exchange["witness"]["context"]["aws:principalorgid"],
         "o-a1b2c3d4e5"
+    );
+}
+
+/// An unsigned request may come through a VPC endpoint of the requester's own: a bucket that
+/// admits any endpoint (`aws:SourceVpce` like `vpce-*`) is readable anonymously; one locked
+/// to our endpoint is not (the internet cannot use it).
+#[test]
+fn can_anonymous_through_an_endpoint_of_its_own() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let object = "arn:aws:s3:::data/report.csv";
+    let v = check(
+        &format!("{fixtures}/semantics/policy_source_vpce_wildcard"),
+        "anonymous",
+        "s3:GetObject",
+        object,
+        "allowed",
+    );
+    assert!(v["witness"]["context"]["aws:sourcevpce"]
+        .as_str()
+        .is_some_and(|e| e.starts_with("vpce-") && e != "vpce-0a1"));
+    check(
+        &format!("{fixtures}/routes/vpce_locked_instance"),
+        "anonymous",
+        "s3:GetObject",
+        object,
+        "denied",
     );
 }

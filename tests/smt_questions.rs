@@ -389,3 +389,89 @@ fn chains_share_named_variables() {
     let a = check_chain(&[hop(&w1, KeyShape::Free), hop(&w2, KeyShape::Free)]).unwrap();
     assert!(a.is_allowed(), "{a:?}");
 }
+
+/// An outsider's `aws:userid` excluded by patterns (`KeyShape::NoneLike`): `OURROLE:*` (any
+/// session of our role) is never the outsider's, whether a policy pattern names that role's
+/// sessions (kept as a matcher) or not (left out of the domain, but never the witness).
+#[test]
+fn excluded_userid_patterns() {
+    let mut w = World::new();
+    w.unconstrained = true;
+    w.s3 = Some(S3Inputs::default());
+    let grant = |pattern: &str| {
+        stmts(json!([
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+             "Condition": {"StringLike": {"aws:userid": pattern}}}
+        ]))
+    };
+    let outsider = |excluded: &[&str]| {
+        get_object(
+            PrincipalShape::AnyOutside {
+                excluded: vec![ME.into()],
+                org_ids: Vec::new(),
+            },
+            any_object(),
+        )
+        .with_key(
+            "aws:userid",
+            KeyShape::NoneLike(excluded.iter().map(|s| s.to_string()).collect()),
+        )
+    };
+    let ours = ["AROAOURROLE", "AROAOURROLE:*", "anonymous"];
+    w.resource = Some(grant("AROAOURROLE:*"));
+    check_q(&w, outsider(&ours), "denied");
+    // Before the pattern was known, only the exact ids were excluded.
+    check_q(&w, outsider(&["AROAOURROLE", "anonymous"]), "allowed");
+    w.resource = Some(grant("AROAOURROLE:sess*"));
+    check_q(&w, outsider(&ours), "denied");
+    // Any role's sessions: an outsider's role, never ours.
+    w.resource = Some(grant("AROA*:*"));
+    let a = check_q(&w, outsider(&ours), "allowed");
+    let id = witness_value(&a, "aws:userid").expect("a userid");
+    assert!(!id.starts_with("AROAOURROLE:"), "{id}");
+    // No policy pattern reaches the role's sessions: the excluded prefix is left out of
+    // the domain, and still never the witness.
+    w.resource = Some(stmts(json!([
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+         "Condition": {"StringNotLike": {"aws:userid": "AIDA*"}}}
+    ])));
+    let a = check_q(&w, outsider(&ours), "allowed");
+    let id = witness_value(&a, "aws:userid").expect("a userid");
+    assert!(
+        !id.starts_with("AROAOURROLE:") && !id.starts_with("AIDA"),
+        "{id}"
+    );
+    w.resource = Some(grant("AROAOU*"));
+    let a = check_q(&w, outsider(&ours), "allowed");
+    let id = witness_value(&a, "aws:userid").expect("a userid");
+    assert!(
+        !id.starts_with("AROAOURROLE:") && id != "AROAOURROLE",
+        "{id}"
+    );
+}
+
+/// An unsigned request's `aws:userid` is `anonymous` (eval derives it; the anonymous shape
+/// leaves it to eval): a grant to exactly that value admits anonymous callers.
+#[test]
+fn anonymous_callers_carry_userid_anonymous() {
+    let mut w = World::new();
+    w.s3 = Some(S3Inputs::default());
+    let grant = |value: &str| {
+        stmts(json!([
+            {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*",
+             "Condition": {"StringEquals": {"aws:userid": value}}}
+        ]))
+    };
+    w.resource = Some(grant("anonymous"));
+    check_q(
+        &w,
+        RequestShape::anonymous(StrShape::Exact("s3:GetObject".into()), any_object()),
+        "allowed",
+    );
+    w.resource = Some(grant("AIDAEXAMPLE"));
+    check_q(
+        &w,
+        RequestShape::anonymous(StrShape::Exact("s3:GetObject".into()), any_object()),
+        "denied",
+    );
+}

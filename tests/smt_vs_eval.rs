@@ -5,8 +5,9 @@
 //! Resource/NotResource, `*`/`?` globs, every condition operator family, IfExists, set
 //! qualifiers and policy variables; and random concrete requests. Properties:
 //!
-//! 1. If `eval` allows a request, a question whose shape contains it (keys free or fixed at
-//!    random) is `Allowed` or `Unknown` — never `Denied`. (Every `Allowed` witness has been
+//! 1. If `eval` allows a request, a question whose shape contains it (keys free, fixed, or
+//!    present excluding other values or patterns, at random) is `Allowed` or `Unknown` —
+//!    never `Denied`. (Every `Allowed` witness has been
 //!    replayed through `eval::decide` inside the solver; a rejected witness is an error.)
 //! 2. A question whose shape is exactly the request (every key fixed, no other key) agrees
 //!    with `eval`: `Allowed` iff `eval` allows, unless `Unknown`.
@@ -115,6 +116,22 @@ fn condition(t: &mut Tape) -> (String, String, Vec<String>) {
             &["StringEquals", "StringLike", "StringNotEquals"],
             "aws:username",
             &["alice", "a*", "bob"],
+        ),
+        (
+            &[
+                "StringEquals",
+                "StringLike",
+                "StringNotLike",
+                "StringNotEquals",
+            ],
+            "aws:userid",
+            &[
+                "AROAOURROLE:*",
+                "AROA*:*",
+                "AIDAUSER",
+                "anonymous",
+                "222222222222:*",
+            ],
         ),
         (
             &[
@@ -515,6 +532,10 @@ const KEYS: &[(&str, &[&str])] = &[
         ],
     ),
     ("aws:PrincipalOrgID", &["o-mine", "o-other"]),
+    (
+        "aws:userid",
+        &["AROAOURROLE:s1", "AROATHEIRS:x", "AIDAUSER", "222222222222"],
+    ),
     ("bin", &["aGVsbG8", "AA==", "!!"]),
 ];
 
@@ -526,7 +547,15 @@ fn request(t: &mut Tape) -> Request {
         // AWS never puts principal-side keys in an unsigned request; the solver models
         // the anonymous caller that way, so requests that could not exist are not drawn.
         let principal_key = k.to_ascii_lowercase().starts_with("aws:principal");
-        if t.chance(50) && !(principal == RequestPrincipal::Anonymous && principal_key) {
+        // `aws:userid` is derived (so never the caller's to set) but for IAM users and role
+        // sessions, whose unique ids the caller supplies.
+        let userid_derived = *k == "aws:userid"
+            && !matches!(&principal, RequestPrincipal::Aws(p)
+                if matches!(p.kind, AwsPrincipalKind::User | AwsPrincipalKind::RoleSession { .. }));
+        if t.chance(50)
+            && !(principal == RequestPrincipal::Anonymous && principal_key)
+            && !userid_derived
+        {
             context.set(k, value);
         }
     }
@@ -573,9 +602,62 @@ fn containing_shape(t: &mut Tape, req: &Request) -> RequestShape {
             && !matches!(v, ContextValue::Single(x) if x == "true" || x == "false");
         if impossible_when_free || t.chance(40) {
             shape = shape.with_key(k, KeyShape::Fixed(v.clone()));
+        } else if let (ContextValue::Single(value), true) = (v, STRING_KEYS.contains(&k)) {
+            if t.chance(30) {
+                shape = shape.with_key(k, excluding_others(t, value));
+            }
         }
     }
     shape
+}
+
+/// The keys of `KEYS` compared as strings only (exclusions need a string key).
+const STRING_KEYS: &[&str] = &[
+    "aws:principaltag/team",
+    "aws:sourcearn",
+    "aws:principalorgid",
+    "aws:userid",
+];
+
+/// A shape that still holds `value`: present, none of some values or patterns (`NoneOf`,
+/// `NoneLike`) that `value` is not and does not match (read as `eval` reads `StringLike`).
+fn excluding_others(t: &mut Tape, value: &str) -> KeyShape {
+    use leakpath::eval::glob::{matches, Case, Reading};
+    let head: String = value.chars().take(3).collect();
+    let candidates = [
+        format!("{value}x"),
+        format!("{value}:*"),
+        format!("{head}*"),
+        format!("x{value}*"),
+        "*zz".to_string(),
+        "AROA*:*".to_string(),
+        "AROAOURROLE:*".to_string(),
+        "AIDAUSER".to_string(),
+        "a?".to_string(),
+        "alice".to_string(),
+        "*".to_string(),
+    ];
+    let like = Reading {
+        wildcards: true,
+        variables: None,
+    };
+    let patterns = t.chance(50);
+    let picked: Vec<String> = candidates
+        .into_iter()
+        .filter(|c| {
+            if patterns {
+                !matches(c, value, like, Case::Sensitive)
+            } else {
+                c != value
+            }
+        })
+        .filter(|_| t.chance(50))
+        .collect();
+    if patterns {
+        KeyShape::NoneLike(picked.into())
+    } else {
+        KeyShape::NoneOf(picked.into())
+    }
 }
 
 fn exact_shape(req: &Request) -> RequestShape {

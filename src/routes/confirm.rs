@@ -387,6 +387,9 @@ fn single<'c>(
 /// Confirms one edge: asks its plan's groups and merges the allowed actions.
 pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgeAnswer {
     let started = Instant::now();
+    if let EdgeKind::Escalation(esc) = &edge.kind {
+        return confirm_escalation(ctx, from, esc, started);
+    }
     let (groups, incomplete) = match edge_plan(ctx, from, to, edge) {
         EdgePlan::Decided(mut a) => {
             a.millis = started.elapsed().as_millis() as u64;
@@ -528,50 +531,279 @@ pub fn edge_plan<'c>(
         EdgeKind::FunctionUrl => plan_function_url(ctx, to),
         EdgeKind::DataRead => plan_read(ctx, from, to),
         EdgeKind::Egress => plan_egress(ctx, from),
-        EdgeKind::Escalation(esc) => {
-            let Some(p) = source_principal(from) else {
-                return EdgePlan::Decided(EdgeAnswer::denied("escalation from a non-principal"));
-            };
-            let account = principal_account(ctx.model, p);
-            let Some(identity) = ctx.identity(from) else {
-                return EdgePlan::Decided(EdgeAnswer::denied("no identity"));
-            };
-            let mut chain = Vec::new();
-            for step in &esc.steps {
-                let resource = if step.resource == "*" {
-                    StrShape::Matching("*".into())
-                } else {
-                    StrShape::Exact(step.resource.clone())
-                };
-                let inputs = match &step.trust {
-                    None => AuthzInputs::identity_only(identity.clone(), account.clone()),
-                    Some(trust) => match step_trust_inputs(ctx, identity.clone(), step, trust) {
-                        Some(inputs) => inputs,
-                        None => {
-                            return EdgePlan::Decided(EdgeAnswer::denied(
-                                "trust policy not collected",
-                            ))
-                        }
-                    },
-                };
-                for mut shape in ctx.shapes(from, &step.action, resource) {
-                    for (k, v) in &step.context {
-                        shape = shape.with_key(k, KeyShape::Fixed(ContextValue::Single(v.clone())));
-                    }
-                    let account = inputs.resource_account.clone();
-                    chain.push(Question {
-                        inputs: inputs.clone(),
-                        shape: ctx.resource_keys(shape, &account),
-                    });
+        EdgeKind::Escalation(esc) => match escalation_steps(ctx, from, esc) {
+            Err(answer) => EdgePlan::Decided(answer),
+            Ok((steps, incomplete)) => {
+                let (alternatives, unknown_from, zone_paths) = step_combinations(&steps);
+                EdgePlan::Ask {
+                    groups: vec![QuestionGroup {
+                        actions: esc.steps.iter().map(|s| s.action.clone()).collect(),
+                        alternatives,
+                        unknown_from,
+                        zone_paths,
+                    }],
+                    incomplete,
                 }
             }
-            let actions: Vec<String> = esc.steps.iter().map(|s| s.action.clone()).collect();
-            let incomplete = ctx
-                .identity_incomplete(from)
-                .then_some("identity policies not collected");
-            single(actions, vec![chain], incomplete)
+        },
+    }
+}
+
+/// The questions of each step of an escalation, in order: one group per step, whose
+/// alternatives are the step's request sent along every network path worth asking
+/// (`network_alternatives` for the step's service: `iam`, `sts`, `lambda`, …), so a
+/// principal that may make a call only from inside its VPC (a condition on
+/// `aws:SourceVpce`/`aws:SourceVpc`, an SCP network perimeter) escalates through the
+/// endpoint of that service its VPC holds. Also says why an answer that is not "allowed"
+/// must be unknown. `Err`: the edge is decided without a question.
+fn escalation_steps<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    esc: &'c crate::graph::escalation::Escalation,
+) -> Result<(Vec<QuestionGroup<'c>>, Option<&'static str>), EdgeAnswer> {
+    let Some(p) = source_principal(from) else {
+        return Err(EdgeAnswer::denied("escalation from a non-principal"));
+    };
+    let account = principal_account(ctx.model, p);
+    let Some(identity) = ctx.identity(from) else {
+        return Err(EdgeAnswer::denied("no identity"));
+    };
+    let mut steps = Vec::new();
+    for step in &esc.steps {
+        let resource = if step.resource == "*" {
+            StrShape::Matching("*".into())
+        } else {
+            StrShape::Exact(step.resource.clone())
+        };
+        let inputs = match &step.trust {
+            None => AuthzInputs::identity_only(identity.clone(), account.clone()),
+            Some(trust) => match step_trust_inputs(ctx, identity.clone(), step, trust) {
+                Some(inputs) => inputs,
+                None => return Err(EdgeAnswer::denied("trust policy not collected")),
+            },
+        };
+        let base = ctx
+            .shapes(from, &step.action, resource)
+            .into_iter()
+            .map(|mut shape| {
+                for (k, v) in &step.context {
+                    shape = shape.with_key(k, KeyShape::Fixed(ContextValue::Single(v.clone())));
+                }
+                let account = inputs.resource_account.clone();
+                (inputs.clone(), ctx.resource_keys(shape, &account))
+            })
+            .collect();
+        let service = step
+            .action
+            .split_once(':')
+            .map_or(String::new(), |(s, _)| s.to_ascii_lowercase());
+        // IAM, STS and the other services a step calls take it in any region (interface
+        // endpoints are not limited to the resource's region).
+        let paths = network_alternatives(ctx, from, &service, None, base);
+        steps.push(QuestionGroup {
+            actions: vec![step.action.clone()],
+            alternatives: paths.alternatives,
+            unknown_from: paths.unknown_from,
+            zone_paths: paths.zone_paths,
+        });
+    }
+    let incomplete = ctx
+        .identity_incomplete(from)
+        .then_some("identity policies not collected");
+    Ok((steps, incomplete))
+}
+
+/// Most combinations of step paths an escalation plan spells out as whole chains; past it
+/// a combination is not listed, and a route whose edge was confirmed with it is reported
+/// unknown (`confirm_chain` cannot find it), never dropped.
+const MAX_STEP_COMBINATIONS: usize = 1024;
+
+/// The whole chains of an escalation: one per combination of its steps' alternatives,
+/// every step's known paths first in mixed-radix order (step 0 most significant, so
+/// `combination_index` finds a combination's place), then the combinations that take an
+/// unheld path somewhere (only make the answer unknown). Returns the chains, the index
+/// from which they only make the answer unknown, and the combinations that take one of our
+/// endpoints somewhere (`QuestionGroup::zone_paths`: gateway when any step takes a gateway).
+#[allow(clippy::type_complexity)]
+fn step_combinations<'c>(
+    steps: &[QuestionGroup<'c>],
+) -> (Vec<Vec<Question<'c>>>, usize, Vec<(usize, bool)>) {
+    let known: Vec<usize> = steps.iter().map(|s| s.unknown_from).collect();
+    let all: Vec<usize> = steps.iter().map(|s| s.alternatives.len()).collect();
+    let mut out: Vec<Vec<Question<'c>>> = Vec::new();
+    let mut zone_paths: Vec<(usize, bool)> = Vec::new();
+    // Whether a combination takes one of our endpoints, and a gateway one.
+    let zone_of = |picks: &[usize]| -> Option<bool> {
+        let mut zone = None;
+        for (s, &i) in steps.iter().zip(picks) {
+            if let Some((_, gateway)) = s.zone_paths.iter().find(|(z, _)| *z == i) {
+                zone = Some(zone.unwrap_or(false) || *gateway);
+            }
+        }
+        zone
+    };
+    let chain = |picks: &[usize]| -> Vec<Question<'c>> {
+        steps
+            .iter()
+            .zip(picks)
+            .flat_map(|(s, &i)| s.alternatives.get(i).cloned().unwrap_or_default())
+            .collect()
+    };
+    // Every combination of `radices`, odometer order (the last step turning fastest).
+    let combinations = |radices: &[usize], visit: &mut dyn FnMut(&[usize]) -> bool| {
+        if radices.iter().any(|&r| r == 0) {
+            return;
+        }
+        let mut picks = vec![0; radices.len()];
+        loop {
+            if !visit(&picks) {
+                return;
+            }
+            let mut i = radices.len();
+            loop {
+                if i == 0 {
+                    return;
+                }
+                i -= 1;
+                picks[i] += 1;
+                if picks[i] < radices[i] {
+                    break;
+                }
+                picks[i] = 0;
+            }
+        }
+    };
+    combinations(&known, &mut |picks| {
+        if let Some(gateway) = zone_of(picks) {
+            zone_paths.push((out.len(), gateway));
+        }
+        out.push(chain(picks));
+        out.len() < MAX_STEP_COMBINATIONS
+    });
+    let unknown_from = out.len();
+    if all != known {
+        combinations(&all, &mut |picks| {
+            if picks.iter().zip(&known).any(|(p, k)| p >= k) {
+                out.push(chain(picks));
+            }
+            out.len() < MAX_STEP_COMBINATIONS
+        });
+    }
+    (out, unknown_from, zone_paths)
+}
+
+/// The place in `step_combinations` of the combination that picks `picks[i]` (a known
+/// path) for step `i`.
+fn combination_index(picks: &[usize], known: &[usize]) -> usize {
+    picks
+        .iter()
+        .zip(known)
+        .fold(0, |index, (&p, &radix)| index * radix + p)
+}
+
+/// Confirms an escalation: each step is asked on its own (the steps of one edge share no
+/// request variable, so the edge is allowed when every step is, along any of its paths,
+/// which costs the sum of the steps' alternatives rather than their product). Denied when
+/// some step is denied along every path; unknown when some step is unknown and none denied.
+/// The chosen combination is the one `step_combinations` lists at `combination_index`.
+///
+/// A role's session may be held by an outsider (`Holder`): when a step may go through one
+/// of our endpoints, the outsider's answer is asked too and kept as `held_outside` when it
+/// differs, as `confirm_edge` does for other edges.
+fn confirm_escalation(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    esc: &crate::graph::escalation::Escalation,
+    started: Instant,
+) -> EdgeAnswer {
+    let (mut out, rests_on_zone) = answer_escalation(ctx, from, esc, started, Holder::Zone);
+    let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
+    if role && out.verdict != EdgeVerdict::Denied && rests_on_zone {
+        let (outside, _) = answer_escalation(ctx, from, esc, started, Holder::Outsider);
+        out.questions += outside.questions;
+        if (outside.verdict, &outside.chosen, &outside.actions)
+            != (out.verdict, &out.chosen, &out.actions)
+        {
+            out.held_outside = Some(Box::new(outside));
         }
     }
+    out
+}
+
+/// An escalation's answer for requests held by `holder` (`confirm_escalation`), and whether
+/// some step may go through one of our endpoints.
+fn answer_escalation(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    esc: &crate::graph::escalation::Escalation,
+    started: Instant,
+    holder: Holder,
+) -> (EdgeAnswer, bool) {
+    let actions: Vec<String> = esc.steps.iter().map(|s| s.action.clone()).collect();
+    let (steps, incomplete) = match escalation_steps(ctx, from, esc) {
+        Ok(x) => x,
+        Err(mut answer) => {
+            answer.millis = started.elapsed().as_millis() as u64;
+            return (answer, false);
+        }
+    };
+    let rests_on_zone = steps.iter().any(|g| !g.zone_paths.is_empty());
+    let mut asked = Asked {
+        answer: None,
+        chosen: None,
+        unknown: None,
+        denied: String::new(),
+        questions: 0,
+    };
+    if steps.is_empty() {
+        // Nothing to confirm it with (a whole chain of no request was never an answer).
+        asked.unknown = Some("an escalation with no request to ask".into());
+    }
+    let mut requests = Vec::new();
+    let mut decided = Vec::new();
+    let mut picks = Vec::new();
+    for step in &steps {
+        let a = ask(step, holder);
+        asked.questions += a.questions;
+        let action = step.actions.join("+");
+        match (a.answer, a.chosen, a.unknown) {
+            (Some((r, d)), Some(i), _) => {
+                requests.extend(r);
+                decided.extend(d);
+                picks.push(i);
+            }
+            (_, _, Some(why)) => {
+                asked.unknown.get_or_insert(format!("{action}: {why}"));
+            }
+            _ => {
+                asked.unknown = None;
+                asked.denied = format!("{action}: {}", a.denied);
+                let out = finish(ctx, asked, actions.clone(), started, incomplete);
+                return (tidy_escalation(out, actions), rests_on_zone);
+            }
+        }
+    }
+    if asked.unknown.is_none() {
+        let known: Vec<usize> = steps.iter().map(|s| s.unknown_from).collect();
+        asked.chosen = Some(combination_index(&picks, &known));
+        asked.answer = Some((requests, decided));
+    }
+    let out = finish(ctx, asked, actions.clone(), started, incomplete);
+    (tidy_escalation(out, actions), rests_on_zone)
+}
+
+/// An escalation's answer as `confirm_edge` leaves every answer: an unknown one names the
+/// edge's actions; actions sorted; citations without the documents leakpath writes (the
+/// rewritten trust).
+fn tidy_escalation(mut out: EdgeAnswer, actions: Vec<String>) -> EdgeAnswer {
+    if out.verdict == EdgeVerdict::Unknown && out.actions.is_empty() {
+        out.actions = actions;
+    }
+    out.actions.sort();
+    out.actions.dedup();
+    out.cites.dedup();
+    out.cites.retain(|c| !c.starts_with("leakpath:"));
+    out
 }
 
 /// The answer for a compute hop (instance profile, function execution role): the code on
@@ -1307,7 +1539,7 @@ fn plan_egress<'c>(ctx: &'c RouteCtx<'_>, from: &Node) -> EdgePlan<'c> {
 /// through an endpoint may also send without one, unless a policy (an SCP, a bucket
 /// condition on `aws:SourceVpce`) forces the endpoint, and then only the endpoint
 /// alternatives, each with its endpoint's policy as a gate, can be allowed.
-fn network_alternatives<'c>(
+pub(crate) fn network_alternatives<'c>(
     ctx: &'c RouteCtx<'_>,
     from: &Node,
     service: &str,
@@ -1519,12 +1751,12 @@ fn fas_condition(c: &crate::policy::Condition) -> bool {
 }
 
 /// The alternatives of one request (`network_alternatives`).
-struct NetworkAlternatives<'c> {
-    alternatives: Vec<Vec<Question<'c>>>,
+pub(crate) struct NetworkAlternatives<'c> {
+    pub(crate) alternatives: Vec<Vec<Question<'c>>>,
     /// See `QuestionGroup::unknown_from`.
-    unknown_from: usize,
+    pub(crate) unknown_from: usize,
     /// See `QuestionGroup::zone_paths`.
-    zone_paths: Vec<(usize, bool)>,
+    pub(crate) zone_paths: Vec<(usize, bool)>,
 }
 
 /// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is

@@ -71,10 +71,10 @@ pub struct RouteCtx<'a> {
     /// Fixed `aws:SourceArn` values our policies pin that name a zone account: a service
     /// acting for an outsider's resource cannot carry them (the ARN is of our resource).
     pub zone_source_arns: Arc<[String]>,
-    /// `aws:userid` values no outsider's request carries: the unique ids of our users and
-    /// roles (and the sessions `aws_principal` names), our account ids (a root user's
-    /// userid), `anonymous`, and every fixed `aws:userid` value our policies pin that
-    /// starts with one of our ids (a session of our role under another name).
+    /// `aws:userid` patterns no outsider's request matches (`KeyShape::NoneLike`): our
+    /// users' unique ids, `ROLE-ID:*` (a session of our role under any name), our account
+    /// ids (a root user's userid) also followed by `:*` (a federated user of ours), and
+    /// `anonymous`.
     pub foreign_userid_exclusions: Arc<[String]>,
     /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
     /// bucket index): AWS's key policy for it, which only the bucket's account can use,
@@ -172,16 +172,36 @@ fn endpoint_gone(state: Option<&str>) -> bool {
     })
 }
 
-/// The service prefix an AWS service endpoint carries (`com.amazonaws.<region>.s3` and its
-/// FIPS variant `…s3-fips` → `s3`; `…sts` → `sts`); `None` for endpoint services that are
-/// not AWS's own (`com.amazonaws.vpce.<region>.vpce-svc-…`, Marketplace).
+/// The service prefix of the actions an AWS service endpoint carries:
+/// `com.amazonaws.<region>.<service>[.<part>]` → `<service>` (`…s3` and its FIPS variant
+/// `…s3-fips` → `s3`; `…sts` → `sts`; `…sagemaker.api` → `sagemaker`), a global service's
+/// `com.amazonaws.<service>` → `<service>` (IAM's endpoint is `com.amazonaws.iam`, IAM User
+/// Guide, "Create a VPC endpoint for IAM"), and the few endpoint names that differ from
+/// their actions' prefix (`bedrock-runtime` → `bedrock`). `None` for endpoint services
+/// that are not AWS's own (`com.amazonaws.vpce.<region>.vpce-svc-…`, Marketplace).
 fn endpoint_service(service_name: &str) -> Option<&str> {
     let rest = service_name.strip_prefix("com.amazonaws.")?;
     if rest.starts_with("vpce.") {
         return None;
     }
-    let last = rest.rsplit('.').next()?;
-    Some(last.strip_suffix("-fips").unwrap_or(last))
+    let mut parts = rest.split('.');
+    let first = parts.next()?;
+    let is_region = first.contains('-') && first.ends_with(|c: char| c.is_ascii_digit());
+    let service = if is_region { parts.next()? } else { first };
+    let service = service.strip_suffix("-fips").unwrap_or(service);
+    const ACTION_PREFIX: [(&str, &str); 5] = [
+        ("bedrock-runtime", "bedrock"),
+        ("bedrock-agent", "bedrock"),
+        ("bedrock-agent-runtime", "bedrock"),
+        ("kinesis-streams", "kinesis"),
+        ("git-codecommit", "codecommit"),
+    ];
+    Some(
+        ACTION_PREFIX
+            .iter()
+            .find(|(name, _)| *name == service)
+            .map_or(service, |(_, prefix)| prefix),
+    )
 }
 
 /// Whether a policy conditions on (or names as a policy variable) any of `keys`
@@ -519,7 +539,7 @@ impl<'a> RouteCtx<'a> {
                 .with_key("aws:PrincipalOrgPaths", KeyShape::Absent)
                 .with_key(
                     "aws:userid",
-                    KeyShape::NoneOf(self.foreign_userid_exclusions.clone()),
+                    KeyShape::NoneLike(self.foreign_userid_exclusions.clone()),
                 )
         };
         // The request of an AWS service acting for a resource of the outsider (`account`:
@@ -554,11 +574,9 @@ impl<'a> RouteCtx<'a> {
                     excluded: self.zone.accounts.iter().cloned().collect(),
                     org_ids: self.foreign_org_exclusions.to_vec(),
                 };
-                let mut anonymous = own_request(
+                let anonymous = own_request(
                     self.common_keys(RequestShape::anonymous(action.clone(), resource.clone())),
                 );
-                // `aws:userid` of an unsigned request is `anonymous`, derived by eval.
-                anonymous.context.remove("aws:userid");
                 let mut out = vec![
                     anonymous,
                     outside(RequestShape::new(
@@ -1062,44 +1080,37 @@ fn outside_actors(model: &Model, zone: &ZoneOfTrust) -> HashMap<PolicyId, Vec<St
 /// The session name of the role sessions inside principals act through.
 const ROLE_SESSION_NAME: &str = "leakpath";
 
-/// `RouteCtx::foreign_userid_exclusions` of a model.
+/// `RouteCtx::foreign_userid_exclusions` of a model: the userids that are ours (IAM User
+/// Guide, "Policy variables", unique identifiers: an IAM user's `aws:userid` is its unique
+/// id, a role session's `role-id:session-name`, a root user's the account id, a federated
+/// user's `account:name`, an anonymous caller's `anonymous`): our users' ids, `ROLE-ID:*`
+/// for our roles (any session name), every zone account with and without `:*` (its root
+/// user, its federated users) and `anonymous`. Ids holding a wildcard character (not
+/// AWS's) are left out: excluding less is the sound side.
 fn userid_exclusions(model: &Model, zone: &ZoneOfTrust) -> Vec<String> {
-    let mut ids: Vec<String> = model
+    let usable = |id: &&String| !id.is_empty() && !id.contains(['*', '?']);
+    let mut out: Vec<String> = Vec::new();
+    for id in model
         .users
         .iter()
-        .filter_map(|u| u.unique_id.clone())
-        .chain(model.roles.iter().filter_map(|r| r.unique_id.clone()))
-        .collect();
-    let mut out: Vec<String> = ids.clone();
-    out.extend(
-        model
-            .roles
-            .iter()
-            .filter_map(|r| r.unique_id.as_ref())
-            .map(|id| format!("{id}:{ROLE_SESSION_NAME}")),
-    );
-    out.extend(zone.accounts.iter().cloned());
-    out.push("anonymous".to_string());
-    ids.sort();
-    for p in &model.policies {
-        for st in &p.document.statements {
-            for c in &st.conditions {
-                if !c.key.eq_ignore_ascii_case("aws:userid") {
-                    continue;
-                }
-                out.extend(
-                    c.values
-                        .iter()
-                        .filter(|v| !v.contains(['*', '?']) && !v.contains("${"))
-                        .filter(|v| {
-                            let head = v.split(':').next().unwrap_or(v);
-                            ids.iter().any(|id| id == head)
-                        })
-                        .cloned(),
-                );
-            }
-        }
+        .filter_map(|u| u.unique_id.as_ref())
+        .filter(usable)
+    {
+        out.push(id.clone());
     }
+    for id in model
+        .roles
+        .iter()
+        .filter_map(|r| r.unique_id.as_ref())
+        .filter(usable)
+    {
+        out.push(format!("{id}:*"));
+    }
+    for account in zone.accounts.iter().filter(usable) {
+        out.push(account.clone());
+        out.push(format!("{account}:*"));
+    }
+    out.push("anonymous".to_string());
     out.sort();
     out.dedup();
     out
@@ -1359,6 +1370,15 @@ mod endpoint_tests {
             Some("s3express")
         );
         assert_eq!(endpoint_service("com.amazonaws.us-east-1.sts"), Some("sts"));
+        assert_eq!(endpoint_service("com.amazonaws.iam"), Some("iam"));
+        assert_eq!(
+            endpoint_service("com.amazonaws.us-gov-west-1.sagemaker.api"),
+            Some("sagemaker")
+        );
+        assert_eq!(
+            endpoint_service("com.amazonaws.eu-west-1.bedrock-runtime"),
+            Some("bedrock")
+        );
         assert_eq!(
             endpoint_service("com.amazonaws.vpce.us-east-1.vpce-svc-0123"),
             None

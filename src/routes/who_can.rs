@@ -3,14 +3,14 @@
 //! first moving through confirmed edges (assume-role chains, federation, compute roles,
 //! privilege escalation) to a node that can. PMapper's `who can`, with conditions.
 
-use super::confirm::{hop_witness, EdgeVerdict};
+use super::confirm::{hop_witness, network_alternatives, EdgeVerdict};
 use super::context::RouteCtx;
 use super::finding::{HopWitness, RouteHop};
 use super::{analyze, Analysis, RouteError, RouteOptions};
 use crate::eval::{AuthzInputs, ResourcePolicyMode};
 use crate::graph::{node_name, AccessGraph, EdgeKind, Node};
 use crate::model::{Model, SourceMap};
-use crate::smt::question::{check_chain, Answer, Question, StrShape};
+use crate::smt::question::{check_chain, Answer, StrShape};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use std::collections::{HashMap, VecDeque};
@@ -56,10 +56,16 @@ fn direct(
     let m = ctx.model;
     let outside = matches!(n, Node::Anyone | Node::Account(_));
     let s3 = resource.strip_prefix("arn:aws:s3:::");
+    // The bucket's region: gateway endpoints serve their own region only.
+    let mut region: Option<String> = None;
     let (inputs, account): (AuthzInputs<'_>, String) = match s3 {
         Some(rest) => {
             let name = rest.split('/').next().unwrap_or("");
             let b = m.bucket_by_name(name)?;
+            region = m
+                .buckets
+                .get(b.index())
+                .and_then(|bucket| bucket.region.present().cloned());
             let inputs = ctx.bucket_inputs(identity, b, rest.contains('/'), outside)?;
             let account = inputs.resource_account.clone();
             (inputs, account)
@@ -105,13 +111,22 @@ fn direct(
             }
         }
     };
+    // The request directly, through each VPC endpoint worth asking for its service, through
+    // an outsider's endpoint, and (unknown only) through endpoints the export does not hold,
+    // as the scan asks reads and role assumptions.
+    let service = action
+        .split_once(':')
+        .map_or(String::new(), |(s, _)| s.to_ascii_lowercase());
+    let base = ctx
+        .shapes(n, action, StrShape::Exact(resource.to_string()))
+        .into_iter()
+        .map(|shape| (inputs.clone(), ctx.resource_keys(shape, &account)))
+        .collect();
+    let paths = network_alternatives(ctx, n, &service, region.as_deref(), base);
     let mut unknown = false;
-    for shape in ctx.shapes(n, action, StrShape::Exact(resource.to_string())) {
-        let q = Question {
-            inputs: inputs.clone(),
-            shape: ctx.resource_keys(shape, &account),
-        };
-        match check_chain(std::slice::from_ref(&q)) {
+    for (i, chain) in paths.alternatives.iter().enumerate() {
+        match check_chain(chain) {
+            Ok(Answer::Allowed(_)) if i >= paths.unknown_from => unknown = true,
             Ok(Answer::Allowed(w)) => {
                 return Some((EdgeVerdict::Allowed, w.requests.first().map(hop_witness)))
             }

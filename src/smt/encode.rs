@@ -699,6 +699,7 @@ fn encode_hop(
             shape,
             KeyShape::AnyPresent
                 | KeyShape::NoneOf(_)
+                | KeyShape::NoneLike(_)
                 | KeyShape::PublicIp
                 | KeyShape::Shared { .. }
         ) {

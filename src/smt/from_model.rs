@@ -504,6 +504,26 @@ pub fn ask(
     // (`ROLEID:leakpath-witness`, the session `request_principal` names), when the export
     // has the unique id; other principals' userids are derived by eval or free.
     let userid = |p: PrincipalRef| principal_userid(m, p, "leakpath-witness");
+    // The endpoints and VPCs the export holds: an outsider's endpoint is none of them.
+    let mut held_vpces: Vec<String> = m
+        .vpc_endpoints
+        .iter()
+        .map(|e| m.str(e.id).to_string())
+        .collect();
+    let mut held_vpcs: Vec<String> = m
+        .vpcs
+        .iter()
+        .map(|v| m.str(v.id).to_string())
+        .chain(
+            m.vpc_endpoints
+                .iter()
+                .filter_map(|e| e.vpc.map(|v| m.str(v).to_string())),
+        )
+        .collect();
+    held_vpces.sort();
+    held_vpces.dedup();
+    held_vpcs.sort();
+    held_vpcs.dedup();
     let ask_one = |identity: Result<IdentityInputs<'_>, FromModelError>,
                    principal: PrincipalShape,
                    userid: Option<String>|
@@ -541,10 +561,7 @@ pub fn ask(
         };
         let mut shape = match &principal {
             PrincipalShape::Exact(RequestPrincipal::Anonymous) => {
-                let mut s = RequestShape::anonymous(action_shape.clone(), resource_shape.clone());
-                // Derived by eval: `anonymous`.
-                s.context.remove("aws:userid");
-                s
+                RequestShape::anonymous(action_shape.clone(), resource_shape.clone())
             }
             _ => RequestShape::new(principal, action_shape.clone(), resource_shape.clone()),
         };
@@ -557,11 +574,45 @@ pub fn ask(
         if let (Some(binding), false) = (org_binding, user_gave_org) {
             shape = shape.with_key("aws:PrincipalOrgID", binding);
         }
+        let anonymous = matches!(
+            shape.principal,
+            PrincipalShape::Exact(RequestPrincipal::Anonymous)
+        );
         let q = Question {
             inputs,
             shape: with_context(shape),
         };
-        super::question::check(&q)
+        let direct = super::question::check(&q)?;
+        if !anonymous || direct.is_allowed() {
+            return Ok(direct);
+        }
+        // An unsigned request may also come through a VPC endpoint of the requester's own
+        // (anyone can create one): `aws:SourceVpce`/`aws:SourceVpc` none of the export's,
+        // `aws:VpcSourceIp` set, `aws:SourceIp` left out; its policy is the requester's.
+        // (Principals' questions leave the network keys free.)
+        let mut through = q.shape.clone();
+        for (key, value) in [
+            (
+                "aws:SourceVpce",
+                KeyShape::NoneOf(held_vpces.clone().into()),
+            ),
+            ("aws:SourceVpc", KeyShape::NoneOf(held_vpcs.clone().into())),
+            ("aws:VpcSourceIp", KeyShape::AnyPresent),
+            ("aws:SourceIp", KeyShape::Absent),
+        ] {
+            if !context.iter().any(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                through = through.with_key(key, value);
+            }
+        }
+        let foreign = super::question::check(&Question {
+            inputs: q.inputs,
+            shape: through,
+        })?;
+        Ok(match (direct, foreign) {
+            (_, a @ Answer::Allowed(_)) => a,
+            (a @ Answer::Unknown(_), _) | (_, a @ Answer::Unknown(_)) => a,
+            (denied, _) => denied,
+        })
     };
     match who {
         PrincipalSpec::Anonymous => answers.push(ask_one(

@@ -222,6 +222,24 @@ impl Glob {
         self.accepts(cur)
     }
 
+    /// Whether the glob matches some string that starts with `prefix`: some state is alive
+    /// after reading it (every live state can still reach acceptance: a literal, `?` and `*`
+    /// each take some character, or none).
+    pub fn matches_some_starting_with(&self, prefix: &str) -> bool {
+        let n = self.words();
+        let mut cur = vec![0u64; n];
+        let mut next = vec![0u64; n];
+        self.start(&mut cur);
+        for c in prefix.chars() {
+            self.step(&cur, c, &mut next);
+            std::mem::swap(&mut cur, &mut next);
+            if Glob::is_dead(&cur) {
+                return false;
+            }
+        }
+        true
+    }
+
     /// The characters the glob mentions (both cases when case-insensitive), plus `:` when
     /// a wildcard treats it specially.
     pub fn alphabet(&self, out: &mut Vec<char>) {

@@ -333,7 +333,11 @@ enum SlotShape {
     /// The slot may be absent (a presence variable decides).
     MaybeAbsent,
     Present,
-    PresentNoneOf(Arc<[String]>),
+    /// Present, none of `values`, matching none of `patterns` (`NoneOf`, `NoneLike`).
+    PresentNoneOf {
+        values: Arc<[String]>,
+        patterns: Arc<[String]>,
+    },
     PublicIp,
     /// A string slot constrained to a glob (action/resource shapes).
     Matching(Glob),
@@ -537,7 +541,22 @@ impl Slots {
         let (shape, maybe_absent) = match shape {
             KeyShape::Free => (SlotShape::MaybeAbsent, true),
             KeyShape::AnyPresent => (SlotShape::Present, false),
-            KeyShape::NoneOf(vs) => (SlotShape::PresentNoneOf(vs.clone()), false),
+            KeyShape::NoneOf(vs) => (
+                SlotShape::PresentNoneOf {
+                    values: vs.clone(),
+                    patterns: Arc::from(Vec::new()),
+                },
+                false,
+            ),
+            KeyShape::NoneLike(ps) => {
+                let (patterns, values): (Vec<String>, Vec<String>) =
+                    ps.iter().cloned().partition(|p| p.contains(['*', '?']));
+                let shape = SlotShape::PresentNoneOf {
+                    values: values.into(),
+                    patterns: patterns.into(),
+                };
+                (shape, false)
+            }
             KeyShape::PublicIp => (SlotShape::PublicIp, false),
             KeyShape::Shared { inner, .. } => return self.key_slot(name, inner),
             KeyShape::Absent | KeyShape::Fixed(_) => {
@@ -658,15 +677,33 @@ impl Slots {
                 // outsider's `aws:userid`): one no policy matcher accepts lies in a region
                 // of strings no policy tells apart, which holds other strings, so leaving
                 // it out changes no answer; only the witness must not pick it, which is
-                // checked below (then every value is excluded explicitly).
+                // checked below (then every value is excluded explicitly). The same holds
+                // for an excluded prefix (`NoneLike` pattern `OUR-ROLE-ID:*`) no policy
+                // matcher accepts any continuation of; other excluded patterns are always
+                // matchers.
                 let mut dropped: Vec<&String> = Vec::new();
-                if let SlotShape::PresentNoneOf(vs) = &slot.shape {
-                    for v in vs.iter() {
+                let mut dropped_prefixes: Vec<(&str, &String)> = Vec::new();
+                if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
+                    for v in values.iter() {
                         let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
                         if policy.iter().any(|g| g.matches(v)) {
                             shape_matchers.push(builder.add(Glob::literal(v, false)));
                         } else {
                             dropped.push(v);
+                        }
+                    }
+                    for p in patterns.iter() {
+                        let prefix = p
+                            .strip_suffix('*')
+                            .filter(|head| !head.contains(['*', '?']));
+                        let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
+                        match prefix {
+                            Some(head)
+                                if !policy.iter().any(|g| g.matches_some_starting_with(head)) =>
+                            {
+                                dropped_prefixes.push((head, p))
+                            }
+                            _ => shape_matchers.push(builder.add(Glob::pattern(p, false))),
                         }
                     }
                 }
@@ -675,20 +712,26 @@ impl Slots {
                         .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
                 };
                 // The builder is kept only when the domain may have to be built again.
-                let first = if dropped.is_empty() {
+                let first = if dropped.is_empty() && dropped_prefixes.is_empty() {
                     std::mem::take(&mut builder)
                 } else {
                     builder.clone()
                 };
                 let mut domain = build(first)?;
                 let picks_dropped = (0..domain.len()).any(|r| {
-                    domain
-                        .representative(r)
-                        .is_some_and(|rep| dropped.iter().any(|d| d.as_str() == rep))
+                    domain.representative(r).is_some_and(|rep| {
+                        dropped.iter().any(|d| d.as_str() == rep)
+                            || dropped_prefixes
+                                .iter()
+                                .any(|(head, _)| rep.starts_with(head))
+                    })
                 });
                 if picks_dropped {
                     for v in dropped {
                         shape_matchers.push(builder.add(Glob::literal(v, false)));
+                    }
+                    for (_, p) in dropped_prefixes {
+                        shape_matchers.push(builder.add(Glob::pattern(p, false)));
                     }
                     domain = build(builder)?;
                 }

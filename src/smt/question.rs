@@ -40,6 +40,11 @@ pub enum KeyShape {
     /// anything but our organization id). Shared: the lists of a large export (every
     /// unique id of its users and roles) are cloned with every shape and slot.
     NoneOf(Arc<[String]>),
+    /// Present, any value that matches none of these patterns (`*` any run of characters,
+    /// `?` one character; case-sensitive; no policy variables): e.g. an outsider's
+    /// `aws:userid`, never one of our unique ids nor `OUR-ROLE-ID:` with any session name
+    /// (`OUR-ROLE-ID:*`). Shared like `NoneOf`.
+    NoneLike(Arc<[String]>),
     /// Present: a public (internet-routable) IPv4 or IPv6 address.
     PublicIp,
     /// A variable shared between hops of a chain: hops naming the same `name` see the same
@@ -104,7 +109,8 @@ impl RequestShape {
     }
 
     /// An anonymous internet requester: a public source IP, no VPC endpoint, no principal,
-    /// no MFA, no principal-side keys; everything else free.
+    /// no MFA, no principal-side keys; everything else free. (`aws:userid` is not listed:
+    /// `eval` derives `anonymous` for an unsigned request.)
     pub fn anonymous(action: StrShape, resource: StrShape) -> RequestShape {
         RequestShape::new(
             PrincipalShape::Exact(RequestPrincipal::Anonymous),
@@ -119,7 +125,6 @@ impl RequestShape {
         .with_key("aws:PrincipalOrgPaths", KeyShape::Absent)
         .with_key("aws:MultiFactorAuthPresent", KeyShape::Absent)
         .with_key("aws:MultiFactorAuthAge", KeyShape::Absent)
-        .with_key("aws:userid", KeyShape::Absent)
         .with_key("aws:SourceAccount", KeyShape::Absent)
         .with_key("aws:SourceArn", KeyShape::Absent)
         .with_key("aws:SourceOrgID", KeyShape::Absent)

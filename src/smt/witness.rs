@@ -68,6 +68,11 @@ pub fn replay(
 ) -> Result<Vec<Vec<StatementRef>>, SolverError> {
     let mut out = Vec::new();
     for (i, (q, req)) in hops.iter().zip(requests).enumerate() {
+        if let Some(why) = excluded_value(q, req) {
+            return Err(SolverError::WitnessRejected(format!(
+                "hop {i}: the witness takes a value its shape excludes ({why}) {req:?}"
+            )));
+        }
         match decide(&q.inputs, req) {
             Ok(d) if d.outcome == Outcome::Allowed => out.push(d.decided_by),
             Ok(d) => {
@@ -84,4 +89,41 @@ pub fn replay(
         }
     }
     Ok(out)
+}
+
+/// A value of the witness that its shape excludes (`NoneOf`: one of the values; `NoneLike`:
+/// matched by one of the patterns, read as `eval` reads `StringLike`), if any: the encoding
+/// must never pick one, so this is checked independently of it.
+fn excluded_value(q: &Question<'_>, req: &Request) -> Option<String> {
+    use crate::eval::glob::{matches, Case, Reading};
+    let like = Reading {
+        wildcards: true,
+        variables: None,
+    };
+    for (k, shape) in &q.shape.context {
+        let shape = match shape {
+            KeyShape::Shared { inner, .. } => inner.as_ref(),
+            other => other,
+        };
+        let Some(value) = req.context.get(k) else {
+            continue;
+        };
+        for v in value.values() {
+            let hit = match shape {
+                KeyShape::NoneOf(vs) => vs.iter().find(|x| *x == v),
+                KeyShape::NoneLike(ps) => ps.iter().find(|p| {
+                    // A prefix (`ID:*`, most of them) is checked without compiling it.
+                    match p.strip_suffix('*') {
+                        Some(head) if !head.contains(['*', '?']) => v.starts_with(head),
+                        _ => matches(p, v, like, Case::Sensitive),
+                    }
+                }),
+                _ => None,
+            };
+            if let Some(x) = hit {
+                return Some(format!("{k} = {v} against {x}"));
+            }
+        }
+    }
+    None
 }
