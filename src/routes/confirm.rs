@@ -19,7 +19,7 @@ use crate::eval::{
     AuthzInputs, ContextValue, IdentityInputs, Request, RequestPrincipal, ResourcePolicyMode,
     S3Inputs, StatementRef,
 };
-use crate::graph::data::READ_ACTIONS;
+use crate::graph::data::{is_object_read, read_target, READ_ACTIONS};
 use crate::graph::egress::EGRESS_ACTION;
 use crate::graph::{principal_account, Edge, EdgeKind, Node};
 use crate::model::{Collected, PolicyKind, PrincipalRef};
@@ -287,9 +287,24 @@ fn single<'c>(
 }
 
 /// Confirms one edge: asks its plan's groups and merges the allowed actions.
+///
+/// A data read asks `s3:GetObjectVersion` (the last group of its plan) only when no other
+/// object read is allowed (`VERSION_READ`), and builds its questions only then.
 pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgeAnswer {
     let started = Instant::now();
-    let (groups, incomplete) = match edge_plan(ctx, from, to, edge) {
+    let is_read = matches!(edge.kind, EdgeKind::DataRead);
+    let plan = if is_read {
+        // The version read comes last in `READ_ACTIONS`, so the groups keep their indices
+        // in `edge_plan` (`EdgeAnswer::chosen`).
+        let first: Vec<&str> = READ_ACTIONS
+            .into_iter()
+            .filter(|a| *a != VERSION_READ)
+            .collect();
+        plan_read(ctx, from, to, &first)
+    } else {
+        edge_plan(ctx, from, to, edge)
+    };
+    let (mut groups, incomplete) = match plan {
         EdgePlan::Decided(mut a) => {
             a.millis = started.elapsed().as_millis() as u64;
             return a;
@@ -300,7 +315,23 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
     let mut unknown: Option<EdgeAnswer> = None;
     let mut denied_reason = String::new();
     let mut questions = 0;
-    for (gi, group) in groups.iter().enumerate() {
+    let mut version_planned = !is_read;
+    let mut gi = 0;
+    loop {
+        if gi == groups.len() && !version_planned {
+            version_planned = true;
+            let reads_objects = merged
+                .as_ref()
+                .is_some_and(|m| m.actions.iter().any(|a| is_object_read(a)));
+            if !reads_objects {
+                if let EdgePlan::Ask { groups: more, .. } =
+                    plan_read(ctx, from, to, &[VERSION_READ])
+                {
+                    groups.extend(more);
+                }
+            }
+        }
+        let Some(group) = groups.get(gi) else { break };
         let a = finish(
             ctx,
             ask(&group.alternatives, group.unknown_from),
@@ -338,6 +369,7 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
                 }
             }
         }
+        gi += 1;
     }
     let mut out = merged.or(unknown).unwrap_or_else(|| {
         EdgeAnswer::denied(if denied_reason.is_empty() {
@@ -403,7 +435,7 @@ pub fn edge_plan<'c>(
         EdgeKind::AssumeRole => plan_assume(ctx, from, to),
         EdgeKind::WebIdentity => plan_web_identity(ctx, from, to),
         EdgeKind::FunctionUrl => plan_function_url(ctx, to),
-        EdgeKind::DataRead => plan_read(ctx, from, to),
+        EdgeKind::DataRead => plan_read(ctx, from, to, &READ_ACTIONS),
         EdgeKind::Egress => plan_egress(ctx, from),
         EdgeKind::Escalation(esc) => {
             let Some(p) = source_principal(from) else {
@@ -907,7 +939,10 @@ fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
     single(vec!["lambda:InvokeFunctionUrl".into()], alts, incomplete)
 }
 
-fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
+/// The questions of a data read: one group per action of `actions` (of `READ_ACTIONS`, in
+/// its order), the version read only where a policy may grant it (`may_be_granted`) and
+/// may answer it otherwise than the object read (`version_read_differs`).
+fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]) -> EdgePlan<'c> {
     let Node::Bucket(b) = to else {
         return EdgePlan::Decided(EdgeAnswer::denied("not a bucket"));
     };
@@ -930,14 +965,22 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         None
     };
     let region = bucket.region.present().map(String::as_str);
+    let objects = format!("{arn}/");
     let mut groups = Vec::new();
-    for action in READ_ACTIONS {
-        let object = action == "s3:GetObject";
+    for &action in actions {
+        let object = is_object_read(action);
         let resource = RouteCtx::read_resource(action, &arn);
         let outside = matches!(from, Node::Anyone | Node::Account(_) | Node::Federated(_));
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
+        if action == VERSION_READ
+            && (!version_read_differs(&inputs)
+                || (!bucket.policy.is_missing()
+                    && !may_be_granted(&inputs, action, read_target(action, &arn, &objects))))
+        {
+            continue;
+        }
         let base = ctx
             .shapes(from, action, resource)
             .into_iter()
@@ -951,6 +994,64 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         });
     }
     EdgePlan::Ask { groups, incomplete }
+}
+
+/// The object read asked only as a fallback, last (`READ_ACTIONS` order):
+/// `s3:GetObjectVersion` returns the same objects as `s3:GetObject`
+/// (`graph::data::OBJECT_READS`), so `confirm_edge` asks it only when `s3:GetObject` is not
+/// allowed, and the edge's actions list it only then (`read_prefix` still holds it to the
+/// prefix when it was not asked). Asking it of every read edge cost 19-22% more CPU on the
+/// 1,000- and 5,000-role exports.
+pub(crate) const VERSION_READ: &str = "s3:GetObjectVersion";
+
+/// Whether some statement of the policies of a question with `inputs` applies to exactly one
+/// of `s3:GetObject` and `s3:GetObjectVersion`. When none does, the version read is the
+/// object read's question with an action no policy tells apart, and has its answer: both
+/// are object actions S3 decrypts with `kms:Decrypt`, and no bucket ACL permission grants
+/// either (`eval::s3`), so the encoding and `eval` differ in nothing else. An identity the
+/// export does not hold (`Unconstrained`) allows both.
+pub(crate) fn version_read_differs(inputs: &AuthzInputs<'_>) -> bool {
+    use crate::graph::patterns::action_matches;
+    super::context::input_docs(inputs).iter().any(|d| {
+        d.statements.iter().any(|s| {
+            action_matches(&s.action, OBJECT_READ) != action_matches(&s.action, VERSION_READ)
+        })
+    })
+}
+
+/// The object read every read edge asks.
+const OBJECT_READ: &str = "s3:GetObject";
+
+/// Whether `group` is the version read (`VERSION_READ`).
+fn is_version_read(group: &QuestionGroup<'_>) -> bool {
+    group.actions.len() == 1 && group.actions.iter().all(|a| a == VERSION_READ)
+}
+
+/// Whether some Allow statement of the identity policies or the resource policy of
+/// `inputs` may allow `action` on `target` (`graph::patterns`: conditions and denies
+/// ignored), so a question about it can be allowed at all. An identity the export does not
+/// hold (`Unconstrained`) may allow anything. ACL grants are left out: they grant
+/// `s3:GetObjectVersion` only in object ACLs, which a question never holds
+/// (`RouteCtx::bucket_inputs`; S3 User Guide, "ACL permissions and access policy
+/// permissions": a bucket's READ lists, an object's READ reads it and its versions).
+fn may_be_granted(
+    inputs: &AuthzInputs<'_>,
+    action: &str,
+    target: crate::graph::patterns::ResourceTarget<'_>,
+) -> bool {
+    use crate::graph::patterns::doc_may_allow;
+    let identity = match &inputs.identity {
+        IdentityInputs::Unconstrained => true,
+        IdentityInputs::Known(ip) => ip
+            .policies
+            .iter()
+            .any(|p| doc_may_allow(p.doc, action, target)),
+    };
+    identity
+        || inputs
+            .resource_policy
+            .as_ref()
+            .is_some_and(|p| doc_may_allow(p.doc, action, target))
 }
 
 /// The bucket the outsider is free to name when no pattern asks for a particular one.
@@ -1215,18 +1316,19 @@ fn network_alternatives<'c>(
 
 /// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is
 /// limited to, if there is one: the route then exposes that prefix, not the whole bucket.
-/// A read is an object read (`s3:GetObject`: the key is under the prefix) or a listing
-/// (`s3:ListBucket`: the request's `s3:prefix` is under it, so only keys under it are
-/// listed).
+/// A read is an object read (`s3:GetObject`, `s3:GetObjectVersion`: the key is under the
+/// prefix) or a listing (`s3:ListBucket`: the request's `s3:prefix` is under it, so only
+/// keys under it are listed).
 ///
 /// Decided soundly: a candidate prefix (from the resource patterns and `s3:prefix`
 /// conditions of the edge's policies, agreeing with the witness) counts only if the
 /// solver refutes, for every alternative of every read action the edge allows, a read
-/// outside it. The question is the same with one more gate that lets through only reads
-/// outside the prefix (the endpoint gate: the request's own endpoint policy, when it has
-/// one, plus a deny of reads under the prefix). Anything but `Denied` (allowed, unknown, an
-/// error) means "not limited"; so does an edge not confirmed, which may allow more than its
-/// answer says.
+/// outside it; an edge that reads objects also has its `s3:GetObjectVersion` read held to
+/// the prefix when `confirm_edge` did not ask it. The question is the same with one more
+/// gate that lets through only reads outside the prefix (the endpoint gate: the request's
+/// own endpoint policy, when it has one, plus a deny of reads under the prefix). Anything
+/// but `Denied` (allowed, unknown, an error) means "not limited"; so does an edge not
+/// confirmed, which may allow more than its answer says.
 pub fn read_prefix(
     ctx: &RouteCtx<'_>,
     from: &Node,
@@ -1234,11 +1336,13 @@ pub fn read_prefix(
     edge: &Edge,
     answer: &EdgeAnswer,
 ) -> Option<String> {
-    const GET: &str = "s3:GetObject";
     const LIST: &str = "s3:ListBucket";
     if !matches!(edge.kind, EdgeKind::DataRead)
         || answer.verdict != EdgeVerdict::Allowed
-        || answer.actions.iter().any(|a| a != GET && a != LIST)
+        || answer
+            .actions
+            .iter()
+            .any(|a| !is_object_read(a) && a != LIST)
         || answer.actions.is_empty()
     {
         return None;
@@ -1249,10 +1353,15 @@ pub fn read_prefix(
     let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
         return None;
     };
-    // The groups of the actions the edge allows (each must be limited).
+    // The groups of the actions the edge allows (each must be limited), and the object
+    // read not asked because another object read was allowed (it may read more).
+    let reads_objects = answer.actions.iter().any(|a| is_object_read(a));
     let allowed: Vec<&QuestionGroup<'_>> = groups
         .iter()
-        .filter(|g| g.actions.iter().all(|a| answer.actions.contains(a)))
+        .filter(|g| {
+            g.actions.iter().all(|a| answer.actions.contains(a))
+                || (reads_objects && is_version_read(g))
+        })
         .collect();
     if allowed.is_empty() {
         return None;
@@ -1261,7 +1370,7 @@ pub fn read_prefix(
     // then no prefix limits it).
     let mut witnessed: Vec<&str> = Vec::new();
     for w in &answer.witness {
-        if w.action == GET {
+        if is_object_read(&w.action) {
             witnessed.extend(w.resource.strip_prefix(&objects));
         } else if w.action == LIST {
             let prefix = w
@@ -1298,7 +1407,7 @@ pub fn read_prefix(
     candidates.truncate(MAX_PREFIX_CANDIDATES);
     candidates.into_iter().find(|prefix| {
         allowed.iter().all(|g| {
-            let deny = if g.actions.iter().any(|a| a == GET) {
+            let deny = if g.actions.iter().any(|a| is_object_read(a)) {
                 outside_objects(&format!("{objects}{prefix}*"))
             } else {
                 outside_listings(&format!("{prefix}*"))
@@ -1391,6 +1500,14 @@ fn prefix_guard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `confirm_edge` plans a read without the version read and appends it when needed:
+    /// the group indices it records (`EdgeAnswer::chosen`) are `edge_plan`'s only when the
+    /// version read is the last read action.
+    #[test]
+    fn version_read_is_the_last_read_action() {
+        assert_eq!(READ_ACTIONS.last(), Some(&VERSION_READ));
+    }
 
     fn check(literal: &str, expect: &[&str]) {
         assert_eq!(folder_prefixes(literal), expect, "{literal:?}");
