@@ -941,7 +941,7 @@ fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
 
 /// The questions of a data read: one group per action of `actions` (of `READ_ACTIONS`, in
 /// its order), the version read only where a policy may grant it (`may_be_granted`) and
-/// may answer it otherwise than the object read (`version_read_differs`).
+/// may allow it where it does not allow the object read (`version_read_may_add`).
 fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]) -> EdgePlan<'c> {
     let Node::Bucket(b) = to else {
         return EdgePlan::Decided(EdgeAnswer::denied("not a bucket"));
@@ -975,7 +975,7 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]
             continue;
         };
         if action == VERSION_READ
-            && (!version_read_differs(&inputs)
+            && (!version_read_may_add(ctx, &inputs)
                 || (!bucket.policy.is_missing()
                     && !may_be_granted(&inputs, action, read_target(action, &arn, &objects))))
         {
@@ -1004,18 +1004,40 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]
 /// 1,000- and 5,000-role exports.
 pub(crate) const VERSION_READ: &str = "s3:GetObjectVersion";
 
-/// Whether some statement of the policies of a question with `inputs` applies to exactly one
-/// of `s3:GetObject` and `s3:GetObjectVersion`. When none does, the version read is the
-/// object read's question with an action no policy tells apart, and has its answer: both
-/// are object actions S3 decrypts with `kms:Decrypt`, and no bucket ACL permission grants
-/// either (`eval::s3`), so the encoding and `eval` differ in nothing else. An identity the
+/// Whether the policies of a question with `inputs`, or the policy of an endpoint of the
+/// zone a network path adds to it, may allow `s3:GetObjectVersion` where they do not allow
+/// `s3:GetObject` (`may_add_version_read`). Otherwise a version read allowed is an object
+/// read allowed, on the same path with the same request: asking it after `s3:GetObject`
+/// was not allowed, or holding it to a prefix `s3:GetObject` is held to, adds nothing.
+pub(crate) fn version_read_may_add(ctx: &RouteCtx<'_>, inputs: &AuthzInputs<'_>) -> bool {
+    super::context::input_docs(inputs)
+        .iter()
+        .any(|d| may_add_version_read(d))
+        || ctx
+            .endpoints
+            .iter()
+            .filter_map(|e| e.policy.and_then(|p| ctx.model.policy(p)))
+            .any(|p| may_add_version_read(&p.document))
+}
+
+/// Whether some Allow of `doc` covers the version read and not the object read, or some
+/// Deny the object read and not the version read. Otherwise every statement that applies
+/// to the version read applies to the object read among the allows, and the other way
+/// among the denies, under the same conditions; both are object actions S3 decrypts with
+/// `kms:Decrypt`, and no bucket ACL permission grants either (`eval::s3`). An identity the
 /// export does not hold (`Unconstrained`) allows both.
-pub(crate) fn version_read_differs(inputs: &AuthzInputs<'_>) -> bool {
+fn may_add_version_read(doc: &crate::policy::PolicyDocument) -> bool {
     use crate::graph::patterns::action_matches;
-    super::context::input_docs(inputs).iter().any(|d| {
-        d.statements.iter().any(|s| {
-            action_matches(&s.action, OBJECT_READ) != action_matches(&s.action, VERSION_READ)
-        })
+    use crate::policy::Effect;
+    doc.statements.iter().any(|s| {
+        let (get, version) = (
+            action_matches(&s.action, OBJECT_READ),
+            action_matches(&s.action, VERSION_READ),
+        );
+        match s.effect {
+            Effect::Allow => version && !get,
+            Effect::Deny => get && !version,
+        }
     })
 }
 

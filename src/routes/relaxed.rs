@@ -16,7 +16,7 @@
 //! **Soundness:** only ever used to stop asking once an `unknown` read of the bucket is
 //! already on record, so the route it stands for is still reported (flagged unknown).
 
-use super::confirm::{version_read_differs, VERSION_READ};
+use super::confirm::{version_read_may_add, VERSION_READ};
 use super::context::RouteCtx;
 use crate::eval::IdentityInputs;
 use crate::graph::data::{is_object_read, READ_ACTIONS};
@@ -45,9 +45,9 @@ pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> boo
         else {
             return false;
         };
-        // The same question as the object read's, already denied, unless a policy tells
-        // the two actions apart.
-        if action == VERSION_READ && !version_read_differs(&inputs) {
+        // Denied with the object read's, already denied, unless a policy may allow it
+        // where it does not allow the object read.
+        if action == VERSION_READ && !version_read_may_add(ctx, &inputs) {
             continue;
         }
         let base = ctx.common_keys(
