@@ -177,14 +177,58 @@ fn public_grants_that_reach_no_outsider() {
 
 /// S3 API Reference, GetObject: reading with a `versionId` (every object of an unversioned
 /// bucket has version id `null`) needs `s3:GetObjectVersion`, and returns the object's
-/// data. A public grant of that action alone exposes the objects. (The `via` expected here
-/// is a proposal: the read hop named after the granted action.)
+/// data. A public grant of that action alone exposes the objects; the read hop is named
+/// after the granted action, and it is the finding's only action.
 #[test]
-#[ignore = "known gap: reads are only s3:GetObject and s3:ListBucket; a public s3:GetObjectVersion grant is not reported"]
 fn public_get_object_version_only() {
     check(
         "policy_get_object_version",
         &[(DATA, "public", "*", &["s3:GetObjectVersion"])],
+    );
+    let found = route_scenarios::findings_in("semantics", "policy_get_object_version");
+    assert_eq!(found[0].actions, ["s3:GetObjectVersion"]);
+}
+
+/// The blockers of an object read stop the version read too: `RestrictPublicBuckets` (S3
+/// User Guide, Block Public Access), an explicit deny of the action (IAM User Guide, policy
+/// evaluation logic), an SSE-KMS key that admits our account only (S3 calls `kms:Decrypt`
+/// as the requester for a version as for the current object). A grant to a foreign
+/// account is cross-account, and an inside reader with the version read and writes
+/// anywhere is egress.
+#[test]
+fn get_object_version_blockers_and_classes() {
+    check("policy_get_object_version_restrict_public_buckets", &[]);
+    check("policy_get_object_version_denied", &[]);
+    check("policy_get_object_version_sse_kms", &[]);
+    check(
+        "xacct_get_object_version",
+        &[(DATA, "cross-account", FOREIGN, &["s3:GetObjectVersion"])],
+    );
+    check(
+        "egress_get_object_version",
+        &[(
+            DATA,
+            "egress",
+            "*",
+            &["s3:PutObject", "s3:GetObjectVersion"],
+        )],
+    );
+}
+
+/// A finding's dataset is a prefix only when every object read stays under it: a public
+/// `s3:GetObject` limited to `public/` beside a version read of every key exposes the
+/// bucket; a version read limited to `public/` exposes the prefix.
+#[test]
+fn get_object_version_and_prefix_datasets() {
+    check("policy_get_object_version_outside_prefix", &[PUBLIC_GET]);
+    check(
+        "policy_get_object_version_prefix",
+        &[(
+            "arn:aws:s3:::data/public/",
+            "public",
+            "*",
+            &["s3:GetObjectVersion"],
+        )],
     );
 }
 

@@ -1,9 +1,9 @@
-//! Data-access edges: who may read a bucket's data (`s3:GetObject` on any key,
-//! `s3:ListBucket` on the bucket), over-approximated from the bucket policy, the bucket ACL
-//! and the identity policies. An object read of an SSE-KMS bucket also needs `kms:Decrypt`
-//! on its key: from the identity policies, unless the key policy may name the reader itself
-//! (`KmsGate`). Block Public Access, the rest of KMS key policies, SCPs, RCPs, boundaries
-//! and conditions are left to the confirmation in `routes`.
+//! Data-access edges: who may read a bucket's data (`s3:GetObject` or
+//! `s3:GetObjectVersion` on any key, `s3:ListBucket` on the bucket), over-approximated from
+//! the bucket policy, the bucket ACL and the identity policies. An object read of an SSE-KMS
+//! bucket also needs `kms:Decrypt` on its key: from the identity policies, unless the key
+//! policy may name the reader itself (`KmsGate`). Block Public Access, the rest of KMS key
+//! policies, SCPs, RCPs, boundaries and conditions are left to the confirmation in `routes`.
 
 use super::patterns::{
     accounts_named, allowed_principals, principal_entry_account, NamedPrincipals, ResourceTarget,
@@ -15,8 +15,21 @@ use crate::policy::{PolicyDocument, PrincipalKind};
 use petgraph::graph::EdgeIndex;
 use std::collections::HashMap;
 
-/// The read actions a data edge stands for, with how each targets the bucket.
-pub const READ_ACTIONS: [&str; 2] = ["s3:GetObject", "s3:ListBucket"];
+/// The read actions a data edge stands for, with how each targets the bucket: the object
+/// read, the listing, and the version read (`routes::confirm` asks it last, only when
+/// `s3:GetObject` is not allowed).
+pub const READ_ACTIONS: [&str; 3] = ["s3:GetObject", "s3:ListBucket", "s3:GetObjectVersion"];
+
+/// The read actions that return an object's data. `s3:GetObjectVersion` reads any object
+/// as well as `s3:GetObject` does: every object of an unversioned bucket has the version
+/// id `null`, and a versioned bucket's ids are in its listings (S3 API Reference,
+/// GetObject: a request with `versionId` needs `s3:GetObjectVersion`).
+pub const OBJECT_READS: [&str; 2] = ["s3:GetObject", "s3:GetObjectVersion"];
+
+/// Whether read action `action` returns object data (one of `OBJECT_READS`), not a listing.
+pub fn is_object_read(action: &str) -> bool {
+    OBJECT_READS.iter().any(|a| a.eq_ignore_ascii_case(action))
+}
 
 /// The resource target of a read action on a bucket (object actions: any key).
 pub fn read_target<'a>(
@@ -198,7 +211,7 @@ struct Reader {
     arn: String,
     root: String,
     /// Identity grants of `READ_ACTIONS`, in order.
-    grants: [std::rc::Rc<super::permissions::Grant>; 2],
+    grants: [std::rc::Rc<super::permissions::Grant>; 3],
     /// The grant of `kms:Decrypt`, compiled when a bucket with a KMS gate is asked.
     decrypt: std::cell::OnceCell<std::rc::Rc<super::permissions::Grant>>,
 }
@@ -349,14 +362,20 @@ impl<'m> ReadIndex<'m> {
 
     /// Which of `READ_ACTIONS` principal node `n` may be allowed on bucket `b` (candidates,
     /// over-approximated as `reads_of` does; all `false` for other nodes).
-    pub fn read_candidates(&self, n: &Node, b: BucketId) -> [bool; 2] {
+    pub fn read_candidates(&self, n: &Node, b: BucketId) -> [bool; READ_ACTIONS.len()] {
         self.reader(n)
-            .map_or([false; 2], |reader| self.read_actions(&reader, b))
+            .map_or([false; READ_ACTIONS.len()], |reader| {
+                self.read_actions(&reader, b)
+            })
     }
 
-    /// Whether principal node `n` may be allowed `s3:GetObject` on bucket `b` (candidate).
+    /// Whether principal node `n` may be allowed an object read (`OBJECT_READS`) on bucket
+    /// `b` (candidate).
     pub fn may_read_objects(&self, n: &Node, b: BucketId) -> bool {
-        self.read_candidates(n, b)[0]
+        READ_ACTIONS
+            .iter()
+            .zip(self.read_candidates(n, b))
+            .any(|(action, may)| may && is_object_read(action))
     }
 
     fn reader(&self, n: &Node) -> Option<Reader> {
@@ -377,32 +396,41 @@ impl<'m> ReadIndex<'m> {
     /// Per read action: may the identity side and the bucket policy or ACL together allow
     /// it (same account: either; another account: both), and for an object read of an
     /// SSE-KMS bucket, may the key be used?
-    fn read_actions(&self, reader: &Reader, b: BucketId) -> [bool; 2] {
+    fn read_actions(&self, reader: &Reader, b: BucketId) -> [bool; READ_ACTIONS.len()] {
         let Some(adm) = self.admissions.get(b.index()) else {
-            return [false; 2];
+            return [false; READ_ACTIONS.len()];
         };
         let names = adm.names(&reader.account, &reader.root, &reader.arn);
-        let [get, list] = [0, 1].map(|i| {
-            let identity =
-                reader.grants[i].may_allow(read_target(READ_ACTIONS[i], &adm.arn, &adm.prefix));
-            if reader.account == adm.account {
+        let mut out = [false; READ_ACTIONS.len()];
+        for ((may, action), grant) in out.iter_mut().zip(READ_ACTIONS).zip(&reader.grants) {
+            let identity = grant.may_allow(read_target(action, &adm.arn, &adm.prefix));
+            *may = if reader.account == adm.account {
                 identity || names
             } else {
                 identity && names
-            }
-        });
+            };
+        }
         // Listing needs no key; an object read needs the KMS key too.
-        let key_usable = match self.kms_gates.get(b.index()) {
-            Some(Some(gate)) => {
-                gate.names_principals
-                    || reader
-                        .decrypt
-                        .get_or_init(|| self.perms.grant(&reader.node, "kms:Decrypt"))
-                        .may_allow(ResourceTarget::Exact(&gate.key_arn))
+        if out
+            .iter()
+            .zip(READ_ACTIONS)
+            .any(|(may, action)| *may && is_object_read(action))
+        {
+            let key_usable = match self.kms_gates.get(b.index()) {
+                Some(Some(gate)) => {
+                    gate.names_principals
+                        || reader
+                            .decrypt
+                            .get_or_init(|| self.perms.grant(&reader.node, "kms:Decrypt"))
+                            .may_allow(ResourceTarget::Exact(&gate.key_arn))
+                }
+                _ => true,
+            };
+            for (may, action) in out.iter_mut().zip(READ_ACTIONS) {
+                *may &= key_usable || !is_object_read(action);
             }
-            _ => true,
-        };
-        [get && key_usable, list]
+        }
+        out
     }
 
     /// Adds the read edges of `n` to the graph; returns them.

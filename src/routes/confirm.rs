@@ -19,7 +19,7 @@ use crate::eval::{
     AuthzInputs, ContextValue, IdentityInputs, Request, RequestPrincipal, ResourcePolicyMode,
     S3Inputs, StatementRef,
 };
-use crate::graph::data::READ_ACTIONS;
+use crate::graph::data::{is_object_read, read_target, READ_ACTIONS};
 use crate::graph::egress::EGRESS_ACTION;
 use crate::graph::{principal_account, Edge, EdgeKind, Node};
 use crate::model::{Collected, PolicyKind, PrincipalRef};
@@ -385,25 +385,68 @@ fn single<'c>(
 }
 
 /// Confirms one edge: asks its plan's groups and merges the allowed actions.
-pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> EdgeAnswer {
+///
+/// A data read asks `s3:GetObjectVersion` (the last group of its plan) only when no other
+/// object read is allowed (`VERSION_READ`), and builds its questions only then.
+pub fn confirm_edge<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    edge: &'c Edge,
+) -> EdgeAnswer {
     let started = Instant::now();
     if let EdgeKind::Escalation(esc) = &edge.kind {
         return confirm_escalation(ctx, from, esc, started);
     }
-    let (groups, incomplete) = match edge_plan(ctx, from, to, edge) {
+    let is_read = matches!(edge.kind, EdgeKind::DataRead);
+    let plan = if is_read {
+        // The version read comes last in `READ_ACTIONS`, so the groups keep their indices
+        // in `edge_plan` (`EdgeAnswer::chosen`).
+        let first: Vec<&str> = READ_ACTIONS
+            .into_iter()
+            .filter(|a| *a != VERSION_READ)
+            .collect();
+        plan_read(ctx, from, to, &first)
+    } else {
+        edge_plan(ctx, from, to, edge)
+    };
+    let (mut groups, incomplete) = match plan {
         EdgePlan::Decided(mut a) => {
             a.millis = started.elapsed().as_millis() as u64;
             return a;
         }
         EdgePlan::Ask { groups, incomplete } => (groups, incomplete),
     };
-    let mut out = answer_groups(ctx, &groups, incomplete, started, Holder::Zone);
+    let version = || match plan_read(ctx, from, to, &[VERSION_READ]) {
+        EdgePlan::Ask { groups, .. } => groups,
+        EdgePlan::Decided(_) => Vec::new(),
+    };
+    let version_read = if is_read {
+        Some(&version as &dyn Fn() -> Vec<QuestionGroup<'c>>)
+    } else {
+        None
+    };
+    let mut out = answer_groups(
+        ctx,
+        &mut groups,
+        version_read,
+        incomplete,
+        started,
+        Holder::Zone,
+    );
     // A role's session may be held by an outsider (`Holder`): when this answer may rest on
     // one of our endpoints, the outsider's answer is asked too.
     let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
     let rests_on_zone = |g: &QuestionGroup<'_>| !g.zone_paths.is_empty();
     if role && out.verdict != EdgeVerdict::Denied && groups.iter().any(rests_on_zone) {
-        let outside = answer_groups(ctx, &groups, incomplete, started, Holder::Outsider);
+        let outside = answer_groups(
+            ctx,
+            &mut groups,
+            version_read,
+            incomplete,
+            started,
+            Holder::Outsider,
+        );
         out.questions += outside.questions;
         if (outside.verdict, &outside.chosen, &outside.actions)
             != (out.verdict, &out.chosen, &out.actions)
@@ -414,10 +457,13 @@ pub fn confirm_edge(ctx: &RouteCtx<'_>, from: &Node, to: &Node, edge: &Edge) -> 
     out
 }
 
-/// The answer of a plan's groups for requests held by `holder`.
-fn answer_groups(
+/// The answer of a plan's groups for requests held by `holder`. A data read's version
+/// read (`version_read`) is planned and asked last, only when no other object read was
+/// allowed, and once (a second holder's pass finds it among the groups).
+fn answer_groups<'c>(
     ctx: &RouteCtx<'_>,
-    groups: &[QuestionGroup<'_>],
+    groups: &mut Vec<QuestionGroup<'c>>,
+    version_read: Option<&dyn Fn() -> Vec<QuestionGroup<'c>>>,
     incomplete: Option<&'static str>,
     started: Instant,
     holder: Holder,
@@ -426,7 +472,21 @@ fn answer_groups(
     let mut unknown: Option<EdgeAnswer> = None;
     let mut denied_reason = String::new();
     let mut questions = 0;
-    for (gi, group) in groups.iter().enumerate() {
+    let mut version_planned = version_read.is_none() || groups.iter().any(is_version_read);
+    let mut gi = 0;
+    loop {
+        if gi == groups.len() && !version_planned {
+            version_planned = true;
+            let reads_objects = merged
+                .as_ref()
+                .is_some_and(|m| m.actions.iter().any(|a| is_object_read(a)));
+            if !reads_objects {
+                if let Some(plan) = version_read {
+                    groups.extend(plan());
+                }
+            }
+        }
+        let Some(group) = groups.get(gi) else { break };
         let a = finish(
             ctx,
             ask(group, holder),
@@ -464,6 +524,7 @@ fn answer_groups(
                 }
             }
         }
+        gi += 1;
     }
     let mut out = merged.or(unknown).unwrap_or_else(|| {
         EdgeAnswer::denied(if denied_reason.is_empty() {
@@ -529,7 +590,7 @@ pub fn edge_plan<'c>(
         EdgeKind::AssumeRole => plan_assume(ctx, from, to),
         EdgeKind::WebIdentity => plan_web_identity(ctx, from, to),
         EdgeKind::FunctionUrl => plan_function_url(ctx, to),
-        EdgeKind::DataRead => plan_read(ctx, from, to),
+        EdgeKind::DataRead => plan_read(ctx, from, to, &READ_ACTIONS),
         EdgeKind::Egress => plan_egress(ctx, from),
         EdgeKind::Escalation(esc) => match escalation_steps(ctx, from, esc) {
             Err(answer) => EdgePlan::Decided(answer),
@@ -1267,7 +1328,10 @@ fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
     single(vec!["lambda:InvokeFunctionUrl".into()], alts, incomplete)
 }
 
-fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> {
+/// The questions of a data read: one group per action of `actions` (of `READ_ACTIONS`, in
+/// its order), the version read only where a policy may grant it (`may_be_granted`) and
+/// may allow it where it does not allow the object read (`version_read_may_add`).
+fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]) -> EdgePlan<'c> {
     let Node::Bucket(b) = to else {
         return EdgePlan::Decided(EdgeAnswer::denied("not a bucket"));
     };
@@ -1290,14 +1354,22 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         None
     };
     let region = bucket.region.present().map(String::as_str);
+    let objects = format!("{arn}/");
     let mut groups = Vec::new();
-    for action in READ_ACTIONS {
-        let object = action == "s3:GetObject";
+    for &action in actions {
+        let object = is_object_read(action);
         let resource = RouteCtx::read_resource(action, &arn);
         let outside = matches!(from, Node::Anyone | Node::Account(_) | Node::Federated(_));
         let Some(inputs) = ctx.bucket_inputs(identity.clone(), *b, object, outside) else {
             continue;
         };
+        if action == VERSION_READ
+            && (!version_read_may_add(ctx, &inputs)
+                || (!bucket.policy.is_missing()
+                    && !may_be_granted(&inputs, action, read_target(action, &arn, &objects))))
+        {
+            continue;
+        }
         let base = ctx
             .shapes(from, action, resource)
             .into_iter()
@@ -1306,6 +1378,86 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node) -> EdgePlan<'c> 
         groups.push(s3_request_group(ctx, from, region, base, action));
     }
     EdgePlan::Ask { groups, incomplete }
+}
+
+/// The object read asked only as a fallback, last (`READ_ACTIONS` order):
+/// `s3:GetObjectVersion` returns the same objects as `s3:GetObject`
+/// (`graph::data::OBJECT_READS`), so `confirm_edge` asks it only when `s3:GetObject` is not
+/// allowed, and the edge's actions list it only then (`read_prefix` still holds it to the
+/// prefix when it was not asked). Asking it of every read edge cost 19-22% more CPU on the
+/// 1,000- and 5,000-role exports.
+pub(crate) const VERSION_READ: &str = "s3:GetObjectVersion";
+
+/// Whether the policies of a question with `inputs`, or the policy of an endpoint of the
+/// zone a network path adds to it, may allow `s3:GetObjectVersion` where they do not allow
+/// `s3:GetObject` (`may_add_version_read`). Otherwise a version read allowed is an object
+/// read allowed, on the same path with the same request: asking it after `s3:GetObject`
+/// was not allowed, or holding it to a prefix `s3:GetObject` is held to, adds nothing.
+pub(crate) fn version_read_may_add(ctx: &RouteCtx<'_>, inputs: &AuthzInputs<'_>) -> bool {
+    super::context::input_docs(inputs)
+        .iter()
+        .any(|d| may_add_version_read(d))
+        || ctx
+            .endpoints
+            .iter()
+            .filter_map(|e| e.policy.and_then(|p| ctx.model.policy(p)))
+            .any(|p| may_add_version_read(&p.document))
+}
+
+/// Whether some Allow of `doc` covers the version read and not the object read, or some
+/// Deny the object read and not the version read. Otherwise every statement that applies
+/// to the version read applies to the object read among the allows, and the other way
+/// among the denies, under the same conditions; both are object actions S3 decrypts with
+/// `kms:Decrypt`, and no bucket ACL permission grants either (`eval::s3`). An identity the
+/// export does not hold (`Unconstrained`) allows both.
+fn may_add_version_read(doc: &crate::policy::PolicyDocument) -> bool {
+    use crate::graph::patterns::action_matches;
+    use crate::policy::Effect;
+    doc.statements.iter().any(|s| {
+        let (get, version) = (
+            action_matches(&s.action, OBJECT_READ),
+            action_matches(&s.action, VERSION_READ),
+        );
+        match s.effect {
+            Effect::Allow => version && !get,
+            Effect::Deny => get && !version,
+        }
+    })
+}
+
+/// The object read every read edge asks.
+const OBJECT_READ: &str = "s3:GetObject";
+
+/// Whether `group` is the version read (`VERSION_READ`).
+fn is_version_read(group: &QuestionGroup<'_>) -> bool {
+    group.actions.len() == 1 && group.actions.iter().all(|a| a == VERSION_READ)
+}
+
+/// Whether some Allow statement of the identity policies or the resource policy of
+/// `inputs` may allow `action` on `target` (`graph::patterns`: conditions and denies
+/// ignored), so a question about it can be allowed at all. An identity the export does not
+/// hold (`Unconstrained`) may allow anything. ACL grants are left out: they grant
+/// `s3:GetObjectVersion` only in object ACLs, which a question never holds
+/// (`RouteCtx::bucket_inputs`; S3 User Guide, "ACL permissions and access policy
+/// permissions": a bucket's READ lists, an object's READ reads it and its versions).
+fn may_be_granted(
+    inputs: &AuthzInputs<'_>,
+    action: &str,
+    target: crate::graph::patterns::ResourceTarget<'_>,
+) -> bool {
+    use crate::graph::patterns::doc_may_allow;
+    let identity = match &inputs.identity {
+        IdentityInputs::Unconstrained => true,
+        IdentityInputs::Known(ip) => ip
+            .policies
+            .iter()
+            .any(|p| doc_may_allow(p.doc, action, target)),
+    };
+    identity
+        || inputs
+            .resource_policy
+            .as_ref()
+            .is_some_and(|p| doc_may_allow(p.doc, action, target))
 }
 
 /// The bucket the outsider is free to name when no pattern asks for a particular one.
@@ -1761,18 +1913,19 @@ pub(crate) struct NetworkAlternatives<'c> {
 
 /// The key prefix (`public/`, always ending in `/`) that every read a data edge allows is
 /// limited to, if there is one: the route then exposes that prefix, not the whole bucket.
-/// A read is an object read (`s3:GetObject`: the key is under the prefix) or a listing
-/// (`s3:ListBucket`: the request's `s3:prefix` is under it, so only keys under it are
-/// listed).
+/// A read is an object read (`s3:GetObject`, `s3:GetObjectVersion`: the key is under the
+/// prefix) or a listing (`s3:ListBucket`: the request's `s3:prefix` is under it, so only
+/// keys under it are listed).
 ///
 /// Decided soundly: a candidate prefix (from the resource patterns and `s3:prefix`
 /// conditions of the edge's policies, agreeing with the witness) counts only if the
 /// solver refutes, for every alternative of every read action the edge allows, a read
-/// outside it. The question is the same with one more gate that lets through only reads
-/// outside the prefix (the endpoint gate: the request's own endpoint policy, when it has
-/// one, plus a deny of reads under the prefix). Anything but `Denied` (allowed, unknown, an
-/// error) means "not limited"; so does an edge not confirmed, which may allow more than its
-/// answer says.
+/// outside it; an edge that reads objects also has its `s3:GetObjectVersion` read held to
+/// the prefix when `confirm_edge` did not ask it. The question is the same with one more
+/// gate that lets through only reads outside the prefix (the endpoint gate: the request's
+/// own endpoint policy, when it has one, plus a deny of reads under the prefix). Anything
+/// but `Denied` (allowed, unknown, an error) means "not limited"; so does an edge not
+/// confirmed, which may allow more than its answer says.
 pub fn read_prefix(
     ctx: &RouteCtx<'_>,
     from: &Node,
@@ -1780,11 +1933,13 @@ pub fn read_prefix(
     edge: &Edge,
     answer: &EdgeAnswer,
 ) -> Option<String> {
-    const GET: &str = "s3:GetObject";
     const LIST: &str = "s3:ListBucket";
     if !matches!(edge.kind, EdgeKind::DataRead)
         || answer.verdict != EdgeVerdict::Allowed
-        || answer.actions.iter().any(|a| a != GET && a != LIST)
+        || answer
+            .actions
+            .iter()
+            .any(|a| !is_object_read(a) && a != LIST)
         || answer.actions.is_empty()
     {
         return None;
@@ -1796,7 +1951,7 @@ pub fn read_prefix(
     // then no prefix limits it).
     let mut witnessed: Vec<&str> = Vec::new();
     for w in &answer.witness {
-        if w.action == GET {
+        if is_object_read(&w.action) {
             witnessed.extend(w.resource.strip_prefix(&objects));
         } else if w.action == LIST {
             let prefix = w
@@ -1815,10 +1970,15 @@ pub fn read_prefix(
     let EdgePlan::Ask { groups, .. } = edge_plan(ctx, from, to, edge) else {
         return None;
     };
-    // The groups of the actions the edge allows (each must be limited).
+    // The groups of the actions the edge allows (each must be limited), and the object
+    // read not asked because another object read was allowed (it may read more).
+    let reads_objects = answer.actions.iter().any(|a| is_object_read(a));
     let allowed: Vec<&QuestionGroup<'_>> = groups
         .iter()
-        .filter(|g| g.actions.iter().all(|a| answer.actions.contains(a)))
+        .filter(|g| {
+            g.actions.iter().all(|a| answer.actions.contains(a))
+                || (reads_objects && is_version_read(g))
+        })
         .collect();
     if allowed.is_empty() {
         return None;
@@ -1849,7 +2009,7 @@ pub fn read_prefix(
     candidates.truncate(MAX_PREFIX_CANDIDATES);
     candidates.into_iter().find(|prefix| {
         allowed.iter().all(|g| {
-            let deny = if g.actions.iter().any(|a| a == GET) {
+            let deny = if g.actions.iter().any(|a| is_object_read(a)) {
                 outside_objects(&format!("{objects}{prefix}*"))
             } else {
                 outside_listings(&format!("{prefix}*"))
@@ -1942,6 +2102,14 @@ fn prefix_guard(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `confirm_edge` plans a read without the version read and appends it when needed:
+    /// the group indices it records (`EdgeAnswer::chosen`) are `edge_plan`'s only when the
+    /// version read is the last read action.
+    #[test]
+    fn version_read_is_the_last_read_action() {
+        assert_eq!(READ_ACTIONS.last(), Some(&VERSION_READ));
+    }
 
     fn check(literal: &str, expect: &[&str]) {
         assert_eq!(folder_prefixes(literal), expect, "{literal:?}");

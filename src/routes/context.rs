@@ -679,9 +679,10 @@ impl<'a> RouteCtx<'a> {
     }
 
     /// The resource shape of read action `action` on the bucket `arn`: any of its objects
-    /// (`s3:GetObject`), or the bucket itself (`s3:ListBucket`).
+    /// (an object read: `s3:GetObject`, `s3:GetObjectVersion`), or the bucket itself
+    /// (`s3:ListBucket`).
     pub fn read_resource(action: &str, arn: &str) -> StrShape {
-        if action == "s3:GetObject" {
+        if crate::graph::data::is_object_read(action) {
             StrShape::Matching(format!("{arn}/*"))
         } else {
             StrShape::Exact(arn.to_string())

@@ -28,6 +28,7 @@ pub mod scan;
 pub mod search;
 pub mod who_can;
 
+use crate::graph::data::is_object_read;
 use crate::graph::{node_name, AccessGraph, EdgeKind, Node};
 use crate::model::{Model, SourceMap};
 use crate::smt::question::{check_chain, Answer, KeyShape, Question};
@@ -226,7 +227,8 @@ pub fn find_routes_with_stats(
         .flat_map(|(_, paths)| group_findings(&an, paths))
         .collect();
     // Anyone subsumes every other actor: a dataset readable by anyone gets no second
-    // finding for a narrower class that reads nothing more.
+    // finding for a narrower class that reads nothing more (either object read returns the
+    // same objects).
     let public: Vec<(String, Vec<String>)> = findings
         .iter()
         .filter(|f| f.exposure == ExposureClass::Public && f.solver.verdict == SolverVerdict::Sat)
@@ -235,7 +237,11 @@ pub fn find_routes_with_stats(
     findings.retain(|f| {
         f.exposure == ExposureClass::Public
             || !public.iter().any(|(arn, acts)| {
-                dataset_covers(arn, &f.dataset.arn) && f.actions.iter().all(|a| acts.contains(a))
+                dataset_covers(arn, &f.dataset.arn)
+                    && f.actions.iter().all(|a| {
+                        acts.contains(a)
+                            || (is_object_read(a) && acts.iter().any(|x| is_object_read(x)))
+                    })
             })
     });
     findings.sort_by(|a, b| {
@@ -388,7 +394,7 @@ fn best_finding<'p>(an: &Analysis<'_>, paths: &'p [RoutePath]) -> Option<(Findin
             .last()
             .copied()
             .flatten()
-            .is_some_and(|a| a.actions.iter().any(|x| x == "s3:GetObject"))
+            .is_some_and(|a| a.actions.iter().any(|x| is_object_read(x)))
     };
     let mut ranked: Vec<(bool, &RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
         .iter()

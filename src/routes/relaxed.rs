@@ -16,16 +16,18 @@
 //! **Soundness:** only ever used to stop asking once an `unknown` read of the bucket is
 //! already on record, so the route it stands for is still reported (flagged unknown).
 
+use super::confirm::{version_read_may_add, VERSION_READ};
 use super::context::RouteCtx;
 use crate::eval::IdentityInputs;
-use crate::graph::data::READ_ACTIONS;
+use crate::graph::data::{is_object_read, READ_ACTIONS};
 use crate::model::BucketId;
 use crate::smt::question::StrShape;
 use crate::smt::question::{check, Answer, KeyShape, PrincipalShape, Question, RequestShape};
 
-/// Whether no principal of `account` can read bucket `b` (`s3:GetObject` on any key or
-/// `s3:ListBucket`) through a network path the export holds: every relaxed question is
-/// denied. `false` when any is allowed or unknown, or the bucket is not in the model.
+/// Whether no principal of `account` can read bucket `b` (any of `READ_ACTIONS`:
+/// `s3:GetObject` or `s3:GetObjectVersion` on any key, `s3:ListBucket`) through a network
+/// path the export holds: every relaxed question is denied. `false` when any is allowed or
+/// unknown, or the bucket is not in the model.
 pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> bool {
     let m = ctx.model;
     let Some(bucket) = m.buckets.get(b.index()) else {
@@ -37,12 +39,17 @@ pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> boo
     // Absent, or present with a value no unheld endpoint (VPC) has.
     let network = |unheld: &[String]| [KeyShape::Absent, KeyShape::NoneOf(unheld.into())];
     for action in READ_ACTIONS {
-        let object = action == "s3:GetObject";
+        let object = is_object_read(action);
         let resource = RouteCtx::read_resource(action, &arn);
         let Some(inputs) = ctx.bucket_inputs(IdentityInputs::Unconstrained, b, object, false)
         else {
             return false;
         };
+        // Denied with the object read's, already denied, unless a policy may allow it
+        // where it does not allow the object read.
+        if action == VERSION_READ && !version_read_may_add(ctx, &inputs) {
+            continue;
+        }
         let base = ctx.common_keys(
             RequestShape::new(
                 PrincipalShape::AnyOfAccount(account.to_string()),

@@ -111,9 +111,12 @@ fn confirm_all(
     }
 }
 
-/// Whether a read answer allows reading objects (not only listing them).
+/// Whether a read answer allows reading objects (`s3:GetObject` or `s3:GetObjectVersion`),
+/// not only listing them.
 fn reads_objects(a: &EdgeAnswer) -> bool {
-    a.actions.iter().any(|x| x == "s3:GetObject")
+    a.actions
+        .iter()
+        .any(|x| crate::graph::data::is_object_read(x))
 }
 
 /// What a confirmed read covers of its bucket.
