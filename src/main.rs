@@ -9,6 +9,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    few_malloc_arenas();
     let args = cli::Cli::parse();
     match cli::run(args) {
         Ok(code) => code,
@@ -18,3 +19,23 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps
+/// what it frees there. Measured on the 5,000-role scan (2 cores, rayon's 2 workers):
+/// default 11.1 s CPU / 432 MB peak, 2 arenas 12.0 s / 400 MB, 1 arena 14.9 s / 376 MB
+/// (the workers then wait on one allocator lock). Two arenas keep most of the speed and
+/// give back the memory the extra arenas held. `MALLOC_ARENA_MAX` in the environment still
+/// wins when set.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn few_malloc_arenas() {
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only adjusts allocator parameters; called before any thread is
+        // started. A failure (return 0) leaves glibc's default, which only uses more memory.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn few_malloc_arenas() {}

@@ -548,15 +548,15 @@ impl Slots {
                 },
                 false,
             ),
-            KeyShape::NoneLike(ps) => {
-                let (patterns, values): (Vec<String>, Vec<String>) =
-                    ps.iter().cloned().partition(|p| p.contains(['*', '?']));
-                let shape = SlotShape::PresentNoneOf {
-                    values: values.into(),
-                    patterns: patterns.into(),
-                };
-                (shape, false)
-            }
+            // The list is shared, not split: a pattern without wildcards is read as a value
+            // where the slot is built.
+            KeyShape::NoneLike(ps) => (
+                SlotShape::PresentNoneOf {
+                    values: Arc::from(Vec::new()),
+                    patterns: ps.clone(),
+                },
+                false,
+            ),
             KeyShape::PublicIp => (SlotShape::PublicIp, false),
             KeyShape::Shared { inner, .. } => return self.key_slot(name, inner),
             KeyShape::Absent | KeyShape::Fixed(_) => {
@@ -684,7 +684,8 @@ impl Slots {
                 let mut dropped: Vec<&String> = Vec::new();
                 let mut dropped_prefixes: Vec<(&str, &String)> = Vec::new();
                 if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
-                    for v in values.iter() {
+                    let literal = |p: &&String| !p.contains(['*', '?']);
+                    for v in values.iter().chain(patterns.iter().filter(literal)) {
                         let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
                         if policy.iter().any(|g| g.matches(v)) {
                             shape_matchers.push(builder.add(Glob::literal(v, false)));
@@ -692,7 +693,7 @@ impl Slots {
                             dropped.push(v);
                         }
                     }
-                    for p in patterns.iter() {
+                    for p in patterns.iter().filter(|p| !literal(p)) {
                         let prefix = p
                             .strip_suffix('*')
                             .filter(|head| !head.contains(['*', '?']));
