@@ -9,11 +9,11 @@
 //! representative, which becomes the witness value. The region where no matcher accepts
 //! ("anything else") is found the same way when it is non-empty.
 
+use super::cache::{key_hash, SharedCache};
 use super::glob::Glob;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Exploration limit: product states visited before giving up (the question goes Unknown).
 pub const DEFAULT_STATE_LIMIT: usize = 50_000;
@@ -89,14 +89,7 @@ impl DomainBuilder {
     /// `build`, shared: a builder with the same matchers (in the same order), hints, guard
     /// and limit as one built before gets that domain (or error) without exploring again.
     pub fn build_shared(self, limit: usize) -> Result<Arc<Domain>, DomainError> {
-        let hash = {
-            let mut h = rustc_hash::FxHasher::default();
-            self.matchers.hash(&mut h);
-            self.hints.hash(&mut h);
-            self.guard.hash(&mut h);
-            limit.hash(&mut h);
-            h.finish()
-        };
+        let hash = key_hash(&(&self.matchers, &self.hints, self.guard, limit));
         let same = |e: &Explored| {
             e.hints == self.hints
                 && e.guard == self.guard
@@ -106,14 +99,8 @@ impl DomainBuilder {
                     Err((matchers, _)) => *matchers == self.matchers,
                 }
         };
-        if let Ok(guard) = EXPLORED.lock() {
-            if let Some(e) = guard
-                .as_ref()
-                .and_then(|c| c.by_hash.get(&hash))
-                .and_then(|es| es.iter().find(|e| same(e)))
-            {
-                return e.result.clone().map_err(|(_, err)| err);
-            }
+        if let Some(r) = EXPLORED.find(hash, |e| same(e).then(|| e.result.clone())) {
+            return r.map_err(|(_, err)| err);
         }
         let DomainBuilder {
             matchers,
@@ -128,19 +115,15 @@ impl DomainBuilder {
             Err(e) => Err((matchers, e)),
         };
         let out = result.clone().map_err(|(_, err)| err);
-        if let Ok(mut cache) = EXPLORED.lock() {
-            let cache = cache.get_or_insert_with(DomainCache::default);
-            if cache.len >= MAX_CACHED_DOMAINS {
-                *cache = DomainCache::default();
-            }
-            cache.len += 1;
-            cache.by_hash.entry(hash).or_default().push(Explored {
+        EXPLORED.keep(
+            hash,
+            Explored {
                 hints,
                 guard,
                 limit,
                 result,
-            });
-        }
+            },
+        );
         out
     }
 }
@@ -148,16 +131,8 @@ impl DomainBuilder {
 /// Domains explored so far, shared by every thread: a scan builds the same domain over and
 /// over (the resource of one bucket for every reader, the action of every question of an
 /// action): 117,000 builds on the 5,000-role export are 11,500 distinct ones.
-static EXPLORED: Mutex<Option<DomainCache>> = Mutex::new(None);
-
-/// Domains kept before the cache starts over (bounds its memory on large scans).
-const MAX_CACHED_DOMAINS: usize = 8_192;
-
-#[derive(Default)]
-struct DomainCache {
-    by_hash: HashMap<u64, Vec<Explored>>,
-    len: usize,
-}
+/// At most 8,192 are kept before the cache starts over.
+static EXPLORED: SharedCache<Explored> = SharedCache::new(8_192);
 
 /// One exploration: what it was asked (the matchers are the domain's own, or kept with the
 /// error) and what it found.

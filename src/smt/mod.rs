@@ -10,6 +10,7 @@
 //! - `glob`, `domain`: string patterns decided outside the solver; each string key is cut
 //!   into finitely many regions. `values`: typed values (numbers, dates, IPs, base64).
 
+mod cache;
 pub mod domain;
 pub mod encode;
 pub mod from_model;

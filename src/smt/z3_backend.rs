@@ -10,12 +10,10 @@
 //! (enum-coded strings, numbers, dates) and bit-vectors (IP addresses); Z3's string theory
 //! is never touched.
 
+use super::cache::{key_hash, SharedCache};
 use super::solver::{SatResult, Solver, SolverError};
 use super::term::{Cmp, Model, Sort, Term, Value, VarId, Vars};
-use rustc_hash::FxHashMap;
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
-use std::sync::Mutex;
 use std::time::Duration;
 use z3::ast::{Ast, Bool, Int, BV};
 
@@ -78,66 +76,14 @@ fn with_thread_solver<R>(f: impl FnOnce(&ThreadSolver) -> R) -> R {
 /// (names do not matter: a model and a core are read by variable id and assertion index),
 /// its assertions and its timeout, compared in full, so an answer is reused only for the
 /// very same question. `Unknown` is not kept (it may be a timeout under load).
-static ANSWERS: Mutex<Option<AnswerCache>> = Mutex::new(None);
-
-/// Answers kept before the cache starts over (bounds its memory on large scans).
-const MAX_CACHED_ANSWERS: usize = 20_000;
-
-#[derive(Default)]
-struct AnswerCache {
-    by_hash: FxHashMap<u64, Vec<CachedAnswer>>,
-    len: usize,
-}
+/// At most 20,000 are kept before the cache starts over.
+static ANSWERS: SharedCache<CachedAnswer> = SharedCache::new(20_000);
 
 struct CachedAnswer {
     sorts: Vec<Sort>,
     assertions: Vec<Term>,
     timeout_ms: u32,
     result: SatResult,
-}
-
-fn check_hash(sorts: &[Sort], assertions: &[Term], timeout_ms: u32) -> u64 {
-    let mut h = rustc_hash::FxHasher::default();
-    sorts.hash(&mut h);
-    assertions.hash(&mut h);
-    timeout_ms.hash(&mut h);
-    h.finish()
-}
-
-fn cached_answer(
-    hash: u64,
-    sorts: &[Sort],
-    assertions: &[Term],
-    timeout_ms: u32,
-) -> Option<SatResult> {
-    let guard = ANSWERS.lock().ok()?;
-    guard
-        .as_ref()?
-        .by_hash
-        .get(&hash)?
-        .iter()
-        .find(|c| c.timeout_ms == timeout_ms && c.sorts == sorts && c.assertions == assertions)
-        .map(|c| c.result.clone())
-}
-
-fn keep_answer(hash: u64, sorts: Vec<Sort>, assertions: &[Term], timeout_ms: u32, r: &SatResult) {
-    if matches!(r, SatResult::Unknown(_)) {
-        return;
-    }
-    let Ok(mut guard) = ANSWERS.lock() else {
-        return;
-    };
-    let cache = guard.get_or_insert_with(AnswerCache::default);
-    if cache.len >= MAX_CACHED_ANSWERS {
-        *cache = AnswerCache::default();
-    }
-    cache.len += 1;
-    cache.by_hash.entry(hash).or_default().push(CachedAnswer {
-        sorts,
-        assertions: assertions.to_vec(),
-        timeout_ms,
-        result: r.clone(),
-    });
 }
 
 /// A variable translated to Z3.
@@ -345,12 +291,24 @@ impl Solver for Z3Backend {
         }
         let ms = timeout.as_millis().clamp(1, u32::MAX as u128) as u32;
         let sorts: Vec<Sort> = vars.iter().map(|(_, d)| d.sort).collect();
-        let hash = check_hash(&sorts, assertions, ms);
-        if let Some(r) = cached_answer(hash, &sorts, assertions, ms) {
+        let hash = key_hash(&(&sorts, assertions, ms));
+        let same =
+            |c: &CachedAnswer| c.timeout_ms == ms && c.sorts == sorts && c.assertions == assertions;
+        if let Some(r) = ANSWERS.find(hash, |c| same(c).then(|| c.result.clone())) {
             return Ok(r);
         }
         let result = self.check_uncached(vars, assertions, ms)?;
-        keep_answer(hash, sorts, assertions, ms, &result);
+        if !matches!(result, SatResult::Unknown(_)) {
+            ANSWERS.keep(
+                hash,
+                CachedAnswer {
+                    sorts,
+                    assertions: assertions.to_vec(),
+                    timeout_ms: ms,
+                    result: result.clone(),
+                },
+            );
+        }
         Ok(result)
     }
 }
