@@ -101,6 +101,12 @@ impl EdgeAnswer {
         }
     }
 
+    /// Whether the actions allowed read objects (`graph::data::is_object_read`), not only
+    /// list them.
+    pub fn reads_objects(&self) -> bool {
+        self.actions.iter().any(|a| is_object_read(a))
+    }
+
     /// This answer for a requester whose credentials `holder` holds.
     pub fn held_by(&self, holder: Holder) -> &EdgeAnswer {
         match (holder, &self.held_outside) {
@@ -477,10 +483,7 @@ fn answer_groups<'c>(
     loop {
         if gi == groups.len() && !version_planned {
             version_planned = true;
-            let reads_objects = merged
-                .as_ref()
-                .is_some_and(|m| m.actions.iter().any(|a| is_object_read(a)));
-            if !reads_objects {
+            if !merged.as_ref().is_some_and(EdgeAnswer::reads_objects) {
                 if let Some(plan) = version_read {
                     groups.extend(plan());
                 }
@@ -1736,7 +1739,7 @@ pub(crate) fn network_alternatives<'c>(
 
 /// The group of one S3 request `action` of `from` in the bucket's `region`: every network
 /// path worth asking (`network_alternatives`), and Athena's forwarded requests
-/// (`with_fas_alternatives`; Athena reads a query's data, and writes its results wherever
+/// (`add_fas_alternatives`; Athena reads a query's data, and writes its results wherever
 /// the caller says, with the caller's permissions).
 fn s3_request_group<'c>(
     ctx: &'c RouteCtx<'_>,
@@ -1745,13 +1748,13 @@ fn s3_request_group<'c>(
     base: Vec<(AuthzInputs<'c>, RequestShape)>,
     action: &str,
 ) -> QuestionGroup<'c> {
+    let mut paths = network_alternatives(ctx, from, "s3", region, base);
+    add_fas_alternatives(ctx, from, &mut paths);
     let NetworkAlternatives {
         alternatives,
         unknown_from,
         zone_paths,
-    } = network_alternatives(ctx, from, "s3", region, base);
-    let (alternatives, unknown_from, zone_paths) =
-        with_fas_alternatives(ctx, from, alternatives, unknown_from, zone_paths);
+    } = paths;
     QuestionGroup {
         actions: vec![action.to_string()],
         alternatives,
@@ -1776,20 +1779,18 @@ const FAS_READER: (&str, &str) = ("athena", "athena:StartQueryExecution");
 /// the direct one does not (the keys it changes are named by no policy), so nothing is
 /// added. The new alternatives come before the unknown-only ones; the indices of the others
 /// do not move.
-fn with_fas_alternatives<'c>(
+fn add_fas_alternatives<'c>(
     ctx: &'c RouteCtx<'_>,
     from: &Node,
-    mut alternatives: Vec<Vec<Question<'c>>>,
-    unknown_from: usize,
-    mut zone_paths: Vec<(usize, bool)>,
-) -> (Vec<Vec<Question<'c>>>, usize, Vec<(usize, bool)>) {
-    let unchanged = |a, u, z| (a, u, z);
+    paths: &mut NetworkAlternatives<'c>,
+) {
     let Some(p) = source_principal(from) else {
-        return unchanged(alternatives, unknown_from, zone_paths);
+        return;
     };
-    let direct: Vec<&Question<'c>> = alternatives
+    let direct: Vec<&Question<'c>> = paths
+        .alternatives
         .iter()
-        .take(unknown_from)
+        .take(paths.unknown_from)
         .filter(|chain| chain.len() == 1)
         .filter_map(|chain| chain.first())
         // The direct requests (not through an endpoint, ours or an outsider's).
@@ -1803,10 +1804,10 @@ fn with_fas_alternatives<'c>(
         })
     });
     if !names_fas {
-        return unchanged(alternatives, unknown_from, zone_paths);
+        return;
     }
     let Some(identity) = ctx.identity(from) else {
-        return unchanged(alternatives, unknown_from, zone_paths);
+        return;
     };
     let account = principal_account(ctx.model, p);
     let (service, action) = FAS_READER;
@@ -1820,62 +1821,44 @@ fn with_fas_alternatives<'c>(
         })
         .collect();
     let callers = network_alternatives(ctx, from, service, None, base);
+    let fixed = |v: &str| KeyShape::Fixed(crate::eval::ContextValue::Single(v.into()));
     let forwarded: Vec<Question<'c>> = direct
         .iter()
-        .map(|q| Question {
-            inputs: q.inputs.clone(),
-            shape: q
+        .map(|q| {
+            let shape = q
                 .shape
                 .clone()
-                .with_key(
-                    "aws:ViaAWSService",
-                    KeyShape::Fixed(crate::eval::ContextValue::Single("true".into())),
-                )
-                .with_key(
-                    "aws:CalledVia",
-                    KeyShape::Fixed(crate::eval::ContextValue::Single(
-                        "athena.amazonaws.com".into(),
-                    )),
-                )
-                .with_key(
-                    "aws:CalledViaFirst",
-                    KeyShape::Fixed(crate::eval::ContextValue::Single(
-                        "athena.amazonaws.com".into(),
-                    )),
-                )
-                .with_key(
-                    "aws:CalledViaLast",
-                    KeyShape::Fixed(crate::eval::ContextValue::Single(
-                        "athena.amazonaws.com".into(),
-                    )),
-                )
-                .with_key("aws:SourceIp", KeyShape::Free),
+                .with_key("aws:ViaAWSService", fixed("true"))
+                .with_key("aws:SourceIp", KeyShape::Free);
+            let shape = super::context::CALLED_VIA_KEYS
+                .iter()
+                .fold(shape, |s, k| s.with_key(k, fixed("athena.amazonaws.com")));
+            Question {
+                inputs: q.inputs.clone(),
+                shape,
+            }
         })
         .collect();
     let mut added: Vec<Vec<Question<'c>>> = Vec::new();
-    let mut added_zone = Vec::new();
+    let at = paths.unknown_from;
     for (ci, caller) in callers
         .alternatives
         .iter()
         .take(callers.unknown_from)
         .enumerate()
     {
+        let zone = callers.zone_paths.iter().find(|(i, _)| *i == ci);
         for f in &forwarded {
-            if let Some(z) = callers.zone_paths.iter().find(|(i, _)| *i == ci) {
-                added_zone.push((added.len(), z.1));
+            if let Some((_, gateway)) = zone {
+                paths.zone_paths.push((at + added.len(), *gateway));
             }
             let mut chain = caller.clone();
             chain.push(f.clone());
             added.push(chain);
         }
     }
-    let at = unknown_from;
-    for z in added_zone {
-        zone_paths.push((at + z.0, z.1));
-    }
-    let n = added.len();
-    alternatives.splice(at..at, added);
-    (alternatives, unknown_from + n, zone_paths)
+    paths.unknown_from += added.len();
+    paths.alternatives.splice(at..at, added);
 }
 
 /// Whether a condition can treat Athena's forwarded request unlike the caller's own: it
@@ -1972,7 +1955,7 @@ pub fn read_prefix(
     };
     // The groups of the actions the edge allows (each must be limited), and the object
     // read not asked because another object read was allowed (it may read more).
-    let reads_objects = answer.actions.iter().any(|a| is_object_read(a));
+    let reads_objects = answer.reads_objects();
     let allowed: Vec<&QuestionGroup<'_>> = groups
         .iter()
         .filter(|g| {

@@ -115,6 +115,11 @@ const SOURCE_KEYS: [&str; 5] = [
     "aws:sourceorgpaths",
 ];
 
+/// The keys naming the services that forwarded a request (forward access sessions):
+/// absent on a request the principal sends itself.
+pub(crate) const CALLED_VIA_KEYS: [&str; 3] =
+    ["aws:CalledVia", "aws:CalledViaFirst", "aws:CalledViaLast"];
+
 /// A shape with every `SERVICE_ONLY_KEYS` key absent: the request a principal signs itself.
 fn own_request(shape: RequestShape) -> RequestShape {
     SERVICE_ONLY_KEYS
@@ -626,7 +631,7 @@ impl<'a> RouteCtx<'a> {
             Node::Principal(p) | Node::Escalated { principal: p, .. } => {
                 let account = crate::graph::principal_account(self.model, *p);
                 let org = self.principal_org_key(&account);
-                vec![own_request(
+                let shape = own_request(
                     self.common_keys(
                         RequestShape::new(
                             PrincipalShape::Exact(self.aws_principal(*p)),
@@ -641,16 +646,18 @@ impl<'a> RouteCtx<'a> {
                         // aws:ViaAWSService "is always included in the request context",
                         // false unless a service makes the call with forward access
                         // sessions; aws:CalledVia is present only then). A call a service
-                        // makes for it is its own alternative (`confirm::fas_alternatives`).
+                        // makes for it is its own alternative
+                        // (`confirm::add_fas_alternatives`).
                         .with_key(
                             "aws:ViaAWSService",
                             KeyShape::Fixed(ContextValue::Single("false".into())),
-                        )
-                        .with_key("aws:CalledVia", KeyShape::Absent)
-                        .with_key("aws:CalledViaFirst", KeyShape::Absent)
-                        .with_key("aws:CalledViaLast", KeyShape::Absent),
+                        ),
                     ),
-                )]
+                );
+                let shape = CALLED_VIA_KEYS
+                    .iter()
+                    .fold(shape, |s, k| s.with_key(k, KeyShape::Absent));
+                vec![shape]
             }
             _ => Vec::new(),
         }

@@ -394,13 +394,18 @@ fn best_finding<'p>(an: &Analysis<'_>, paths: &'p [RoutePath]) -> Option<(Findin
             .last()
             .copied()
             .flatten()
-            .is_some_and(|a| a.actions.iter().any(|x| is_object_read(x)))
+            .is_some_and(EdgeAnswer::reads_objects)
     };
     let mut ranked: Vec<(bool, &RoutePath, (bool, usize, usize), Vec<RouteHop>)> = paths
         .iter()
         .map(|p| {
             let hops = search::hop_answers(&an.graph, &an.answers, p);
-            (lists_only(&hops), p, route_cost(p, &hops), hops_of(an, p))
+            (
+                lists_only(&hops),
+                p,
+                route_cost(p, &hops),
+                hops_of(an, p, &hops),
+            )
         })
         .collect();
     ranked.sort_by(|a, b| (a.2 .0, a.0, a.2, &a.3).cmp(&(b.2 .0, b.0, b.2, &b.3)));
@@ -553,12 +558,12 @@ fn group_findings(an: &Analysis<'_>, paths: &[RoutePath]) -> Vec<Finding> {
     out
 }
 
-/// The hops of a route as a finding prints them (egress: the outside destination first).
-pub fn hops_of(an: &Analysis<'_>, p: &RoutePath) -> Vec<RouteHop> {
+/// The hops of a route as a finding prints them (egress: the outside destination first),
+/// from each hop's answer (`search::hop_answers`).
+pub fn hops_of(an: &Analysis<'_>, p: &RoutePath, answers: &[Option<&EdgeAnswer>]) -> Vec<RouteHop> {
     let model = an.ctx.model;
     let mut hops = Vec::new();
-    let answers = search::hop_answers(&an.graph, &an.answers, p);
-    for (e, answer) in p.edges.iter().zip(answers) {
+    for (e, answer) in p.edges.iter().zip(answers.iter().copied()) {
         let Some((from, to)) = an.graph.graph.edge_endpoints(*e) else {
             continue;
         };

@@ -111,14 +111,6 @@ fn confirm_all(
     }
 }
 
-/// Whether a read answer allows reading objects (`s3:GetObject` or `s3:GetObjectVersion`),
-/// not only listing them.
-fn reads_objects(a: &EdgeAnswer) -> bool {
-    a.actions
-        .iter()
-        .any(|x| crate::graph::data::is_object_read(x))
-}
-
 /// What a confirmed read covers of its bucket.
 enum ReadCoverage {
     /// Reads objects anywhere in the bucket: no other reader can show more.
@@ -145,7 +137,7 @@ fn read_coverage(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> Option<Read
         &an.graph.graph[e],
         answer,
     );
-    Some(match (limited, reads_objects(answer)) {
+    Some(match (limited, answer.reads_objects()) {
         (Some(_), _) => ReadCoverage::Prefix,
         (None, true) => ReadCoverage::Objects,
         (None, false) => ReadCoverage::ListsOnly,
