@@ -10,7 +10,7 @@ use leakpath::model::{Collected, Model};
 use leakpath::rank::{self, RiskInputs, Severity};
 use leakpath::report;
 use leakpath::routes::finding::{Finding, FindingStatus, Sensitivity};
-use leakpath::routes::{find_routes, RouteOptions};
+use leakpath::routes::{find_routes_with_stats, RouteOptions};
 use leakpath::state::{ScanHistory, Seen};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -178,7 +178,48 @@ impl Write for FailingWriter<'_> {
     }
 }
 
+/// `LEAKPATH_TIMINGS=1` prints each stage's wall time (and the route search's counters)
+/// to stderr: how a slow nightly scan is diagnosed without a profiler.
+struct StageTimer {
+    on: bool,
+    at: std::time::Instant,
+}
+
+impl StageTimer {
+    fn from_env() -> StageTimer {
+        StageTimer {
+            on: std::env::var_os("LEAKPATH_TIMINGS").is_some_and(|v| v != "0"),
+            at: std::time::Instant::now(),
+        }
+    }
+
+    /// Reports the time since the previous stage ended.
+    fn done(&mut self, stage: &str, detail: impl FnOnce() -> String) {
+        if self.on {
+            let detail = detail();
+            let sep = if detail.is_empty() { "" } else { " " };
+            eprintln!(
+                "leakpath: timing: {stage}: {:.3} s (CPU so far {:.2} s){sep}{detail}",
+                self.at.elapsed().as_secs_f64(),
+                cpu_seconds()
+            );
+        }
+        self.at = std::time::Instant::now();
+    }
+}
+
+/// User CPU time of the process so far (all threads).
+fn cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0.0;
+    }
+    usage.ru_utime.tv_sec as f64 + usage.ru_utime.tv_usec as f64 / 1e6
+}
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut timer = StageTimer::from_env();
     let fail_on = match &args.fail_on {
         Some(s) => Some(Severity::parse(s).with_context(|| {
             format!("--fail-on {s}: expected informational, low, medium, high or critical")
@@ -192,6 +233,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     });
 
     let export = leakpath::ingest::load_export(&args.export)?;
+    timer.done("load", String::new);
     for w in &export.warnings {
         eprintln!("leakpath: warning: {w}");
     }
@@ -207,8 +249,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         progress: Some(&on_progress),
         ..RouteOptions::default()
     };
-    let mut findings = find_routes(&export.model, &export.sources, &options)?;
+    let (mut findings, stats) = find_routes_with_stats(&export.model, &export.sources, &options)?;
     bar.finish_and_clear();
+    timer.done("routes", || {
+        let phases: Vec<String> = stats
+            .phases
+            .iter()
+            .map(|(name, t)| format!("{name} {:.3} s", t.as_secs_f64()))
+            .collect();
+        format!(
+            "({}; {} solver questions, {} edges confirmed, {} unknown, {} routes considered)",
+            phases.join(", "),
+            stats.solver_questions,
+            stats.confirmed_edges,
+            stats.unknown_edges,
+            stats.routes_considered
+        )
+    });
 
     // Sensitivity once per bucket, in parallel.
     let classifier = SensitivityModel::embedded()?;
@@ -255,6 +312,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .cmp(&a.risk.score)
             .then_with(|| a.stable_id().cmp(&b.stable_id()))
     });
+    timer.done("classify and rank", String::new);
 
     // History: new / open / resolved.
     let state_path = match (&args.state, &args.out, args.no_state) {
@@ -301,6 +359,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
 
+    timer.done("history", String::new);
     // Suppressed findings are reported but never fail the run.
     let failing = fail_on.is_some_and(|threshold| {
         findings
@@ -364,6 +423,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             lock.flush()?;
         }
     }
+    timer.done("output", || format!("({} findings)", emitted.len()));
     Ok(if failing {
         ExitCode::from(1)
     } else {

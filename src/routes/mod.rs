@@ -85,6 +85,8 @@ pub struct RouteStats {
     pub unknown_edges: usize,
     pub solver_questions: usize,
     pub routes_considered: usize,
+    /// Wall time of each phase of the search, in order (for `LEAKPATH_TIMINGS`).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Every confirmed route by which data leaves the zone of trust, one finding per dataset
@@ -102,6 +104,8 @@ pub struct Analysis<'a> {
     pub ctx: RouteCtx<'a>,
     pub graph: AccessGraph,
     pub answers: HashMap<EdgeIndex, EdgeAnswer>,
+    /// Wall time of each phase so far (the scan's own phases).
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 pub(crate) fn now_iso(opts: &RouteOptions<'_>) -> String {
@@ -146,6 +150,7 @@ pub fn analyze<'a>(
         ctx,
         graph,
         answers,
+        phases: Vec::new(),
     })
 }
 
@@ -199,10 +204,12 @@ pub fn find_routes_with_stats(
     sources: &SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<(Vec<Finding>, RouteStats), RouteError> {
-    let an = scan::analyze_for_scan(model, sources, opts)?;
+    let mut an = scan::analyze_for_scan(model, sources, opts)?;
+    let mut lap = std::time::Instant::now();
     let mut stats = RouteStats {
         nodes: an.graph.node_count(),
         candidate_edges: an.graph.edge_count(),
+        phases: std::mem::take(&mut an.phases),
         ..RouteStats::default()
     };
     for a in an.answers.values() {
@@ -221,6 +228,8 @@ pub fn find_routes_with_stats(
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
     stats.routes_considered = groups.iter().map(|(_, paths)| paths.len()).sum();
+    stats.phases.push(("route search", lap.elapsed()));
+    lap = std::time::Instant::now();
     // Each dataset and class is decided on its own (whole-chain checks are independent).
     let mut findings: Vec<Finding> = groups
         .par_iter()
@@ -252,6 +261,7 @@ pub fn find_routes_with_stats(
             &b.route,
         ))
     });
+    stats.phases.push(("findings", lap.elapsed()));
     Ok((findings, stats))
 }
 

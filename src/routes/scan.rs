@@ -208,12 +208,20 @@ pub fn analyze_for_scan<'a>(
     sources: &'a SourceMap,
     opts: &RouteOptions<'_>,
 ) -> Result<Analysis<'a>, RouteError> {
+    let mut lap = std::time::Instant::now();
+    let mut phases = Vec::new();
+    let mut phase = |name: &'static str| {
+        phases.push((name, lap.elapsed()));
+        lap = std::time::Instant::now();
+    };
     let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
     let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
+    phase("graph");
     let mut an = Analysis {
         ctx,
         graph,
         answers: HashMap::new(),
+        phases: Vec::new(),
     };
     let asked = AtomicUsize::new(0);
     let mut shared: HashMap<QuestionKey, EdgeAnswer> = HashMap::new();
@@ -292,6 +300,7 @@ pub fn analyze_for_scan<'a>(
         }
     }
 
+    phase("outside reach");
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
     //     class reaches are tried nearest first until one object read is confirmed.
     // (bucket, class) -> candidate reader nodes (and their holders), nearest first.
@@ -352,6 +361,7 @@ pub fn analyze_for_scan<'a>(
         round += 1;
     }
 
+    phase("reads of reached nodes");
     // 2. Egress coverage.
     let mut egress_nodes: Vec<(NodeIndex, EdgeIndex)> = an
         .graph
@@ -481,5 +491,7 @@ pub fn analyze_for_scan<'a>(
             }
         }
     }
+    phase("egress coverage");
+    an.phases = phases;
     Ok(an)
 }
