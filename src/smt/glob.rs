@@ -226,18 +226,46 @@ impl Glob {
     /// after reading it (every live state can still reach acceptance: a literal, `?` and `*`
     /// each take some character, or none).
     pub fn matches_some_starting_with(&self, prefix: &str) -> bool {
+        const STACK_WORDS: usize = 4;
         let n = self.words();
-        let mut cur = vec![0u64; n];
-        let mut next = vec![0u64; n];
-        self.start(&mut cur);
+        if n <= STACK_WORDS {
+            let (mut a, mut b) = ([0u64; STACK_WORDS], [0u64; STACK_WORDS]);
+            return self.lives_after(prefix, &mut a[..n], &mut b[..n]);
+        }
+        self.lives_after(prefix, &mut vec![0u64; n], &mut vec![0u64; n])
+    }
+
+    /// `matches_some_starting_with` with two state sets of `words()` words each.
+    fn lives_after<'a>(
+        &self,
+        prefix: &str,
+        mut cur: &'a mut [u64],
+        mut next: &'a mut [u64],
+    ) -> bool {
+        self.start(cur);
         for c in prefix.chars() {
-            self.step(&cur, c, &mut next);
+            self.step(cur, c, next);
             std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(&cur) {
+            if Glob::is_dead(cur) {
                 return false;
             }
         }
         true
+    }
+
+    /// The literal characters every accepted string starts with (empty when the glob is
+    /// case-insensitive: its strings start with some casing of them).
+    pub fn literal_head(&self) -> String {
+        if self.case_insensitive {
+            return String::new();
+        }
+        self.toks
+            .iter()
+            .map_while(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The characters the glob mentions (both cases when case-insensitive), plus `:` when
