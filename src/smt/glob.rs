@@ -287,6 +287,41 @@ impl Glob {
     }
 }
 
+/// `Glob::pattern(pattern, true).matches(text)` without building the glob, for ASCII
+/// pattern and text (`None` otherwise): `*` any run, `?` one character, ASCII case folded.
+/// The encoder decides a statement's action patterns against the question's concrete action
+/// with it, before compiling anything: most statements of a large policy name other actions.
+pub fn ascii_matches_ignore_case(pattern: &str, text: &str) -> Option<bool> {
+    if !pattern.is_ascii() || !text.is_ascii() {
+        return None;
+    }
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0usize, 0usize);
+    // The last `*` seen and the text position it is retried from.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return Some(false),
+            },
+        }
+    }
+    Some(p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*'))
+}
+
 impl fmt::Display for Glob {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.source)?;
@@ -338,6 +373,31 @@ mod tests {
 
     fn check(g: Glob, s: &str, expect: bool) {
         assert_eq!(g.matches(s), expect, "{g} on {s:?}");
+    }
+
+    proptest::proptest! {
+        /// The allocation-free ASCII matcher the encoder decides actions with agrees with
+        /// the glob it stands for.
+        #[test]
+        fn ascii_matcher_agrees_with_glob(p in "[aAbB:*?]{0,8}", t in "[aAbB:]{0,8}") {
+            proptest::prop_assert_eq!(
+                ascii_matches_ignore_case(&p, &t),
+                Some(Glob::pattern(&p, true).matches(&t))
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_matcher_declines_non_ascii() {
+        assert_eq!(ascii_matches_ignore_case("s3:*", "s3:Ä"), None);
+        assert_eq!(
+            ascii_matches_ignore_case("s3:get*", "S3:GetObject"),
+            Some(true)
+        );
+        assert_eq!(
+            ascii_matches_ignore_case("s3:get?", "S3:GetObject"),
+            Some(false)
+        );
     }
 
     #[test]
