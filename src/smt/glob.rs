@@ -10,7 +10,7 @@
 use std::fmt;
 
 /// One token of a glob.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tok {
     Lit(char),
     /// `?`: exactly one character (`colon_ok = false`: any character but `:`).
@@ -253,6 +253,46 @@ impl Glob {
         true
     }
 
+    /// What the glob still needs of a string after reading `head` (its residual language).
+    pub fn after(&self, head: &str) -> After {
+        let n = self.words();
+        let (mut cur, mut next) = (vec![0u64; n], vec![0u64; n]);
+        self.start(&mut cur);
+        for c in head.chars() {
+            self.step(&cur, c, &mut next);
+            std::mem::swap(&mut cur, &mut next);
+            if Glob::is_dead(&cur) {
+                return After::Dead;
+            }
+        }
+        // The states left are those reached from the first one by skipping stars: the
+        // residual is the glob from there on.
+        let Some(first) = next_bit(&cur, 0) else {
+            return After::Dead;
+        };
+        let mut single = vec![0u64; n];
+        set_bit(&mut single, first);
+        self.close(&mut single);
+        if single != cur {
+            return After::Mixed;
+        }
+        let toks = self.toks.get(first..).unwrap_or(&[]).to_vec();
+        let source: String = toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) => *c,
+                Tok::One { .. } => '?',
+                Tok::Star { .. } => '*',
+            })
+            .collect();
+        After::Rest(Glob::from_toks(toks, self.case_insensitive, &source))
+    }
+
+    /// The order residuals are listed in (tokens, then case rule).
+    pub fn canonical_cmp(&self, other: &Glob) -> std::cmp::Ordering {
+        (&self.toks, self.case_insensitive).cmp(&(&other.toks, other.case_insensitive))
+    }
+
     /// The literal characters every accepted string starts with (empty when the glob is
     /// case-insensitive: its strings start with some casing of them).
     pub fn literal_head(&self) -> String {
@@ -320,6 +360,17 @@ pub fn ascii_matches_ignore_case(pattern: &str, text: &str) -> Option<bool> {
         }
     }
     Some(p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*'))
+}
+
+/// A glob after a fixed head (`Glob::after`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// No string starting with the head matches.
+    Dead,
+    /// The strings `t` for which head + `t` matches are exactly this glob's.
+    Rest(Glob),
+    /// The rest is a union of several positions, not one glob.
+    Mixed,
 }
 
 impl fmt::Display for Glob {
