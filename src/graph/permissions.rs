@@ -29,7 +29,9 @@ pub struct Wildcard {
     text: Vec<u8>,
     case_insensitive: bool,
     ascii: bool,
-    glob: crate::smt::glob::Glob,
+    /// The automaton, for text the byte-wise matcher does not take (built on first use:
+    /// most patterns and texts are ASCII).
+    glob: std::sync::OnceLock<crate::smt::glob::Glob>,
     /// The characters before the first wildcard.
     literal_prefix: String,
     has_wildcard: bool,
@@ -44,11 +46,15 @@ impl Wildcard {
             pattern.as_bytes().to_vec()
         };
         let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
+        let glob = std::sync::OnceLock::new();
+        if !ascii {
+            let _ = glob.set(crate::smt::glob::Glob::pattern(pattern, case_insensitive));
+        }
         Wildcard {
             text,
             case_insensitive,
             ascii,
-            glob: crate::smt::glob::Glob::pattern(pattern, case_insensitive),
+            glob,
             literal_prefix: pattern[..cut].to_string(),
             has_wildcard: cut < pattern.len(),
         }
@@ -63,10 +69,19 @@ impl Wildcard {
         self.has_wildcard
     }
 
+    /// The pattern's automaton (an ASCII pattern's text is the pattern, lowercased when
+    /// matching ignores case, which such a glob reads the same).
+    fn glob(&self) -> &crate::smt::glob::Glob {
+        self.glob.get_or_init(|| {
+            let text = String::from_utf8_lossy(&self.text);
+            crate::smt::glob::Glob::pattern(&text, self.case_insensitive)
+        })
+    }
+
     /// Whether the pattern matches `s` entirely.
     pub fn matches(&self, s: &str) -> bool {
         if !self.ascii || !s.is_ascii() {
-            return self.glob.matches(s);
+            return self.glob().matches(s);
         }
         self.run(s.as_bytes(), false)
     }
@@ -74,7 +89,7 @@ impl Wildcard {
     /// Whether the pattern matches some string that starts with `prefix`.
     pub fn matches_some_extension(&self, prefix: &str) -> bool {
         if !self.ascii || !prefix.is_ascii() {
-            let g = &self.glob;
+            let g = self.glob();
             let n = g.words();
             let mut cur = vec![0u64; n];
             let mut next = vec![0u64; n];
