@@ -38,7 +38,7 @@ pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
     // Without compiling the clause: this is asked for every statement of every policy a
     // question plans with.
     let covers = |p: &String| {
-        crate::smt::glob::ascii_matches_ignore_case(p, action)
+        crate::smt::glob::ascii_matches(p, action, true)
             .unwrap_or_else(|| Wildcard::new(p, true).matches(action))
     };
     clause.patterns.iter().any(covers) != clause.negated

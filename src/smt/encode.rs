@@ -247,7 +247,7 @@ impl Scanner<'_> {
                 .action
                 .patterns
                 .iter()
-                .map(|p| glob::ascii_matches_ignore_case(p, a))
+                .map(|p| glob::ascii_matches(p, a, true))
                 .try_fold(false, |any, hit| Some(any || hit?)),
             StrVal::Slot(_) => None,
         };
@@ -277,6 +277,14 @@ impl Scanner<'_> {
         if let Some(clause) = &stmt.resource {
             let mut listed = Vec::new();
             for p in &clause.patterns {
+                // A concrete resource against a pattern without variables: decided here.
+                if let StrVal::Concrete(r) = &leg.resource {
+                    let plain = !variables || !p.contains("${");
+                    if let Some(hit) = plain.then(|| glob::ascii_matches(p, r, false)).flatten() {
+                        listed.push(Term::Const(hit));
+                        continue;
+                    }
+                }
                 let g = if variables {
                     let mut look = |k: &str| variable_value(leg, slots, k);
                     compile(p, true, true, false, Some(&mut look))?

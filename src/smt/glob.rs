@@ -327,11 +327,12 @@ impl Glob {
     }
 }
 
-/// `Glob::pattern(pattern, true).matches(text)` without building the glob, for ASCII
-/// pattern and text (`None` otherwise): `*` any run, `?` one character, ASCII case folded.
-/// The encoder decides a statement's action patterns against the question's concrete action
-/// with it, before compiling anything: most statements of a large policy name other actions.
-pub fn ascii_matches_ignore_case(pattern: &str, text: &str) -> Option<bool> {
+/// `Glob::pattern(pattern, ignore_case).matches(text)` without building the glob, for ASCII
+/// pattern and text (`None` otherwise): `*` any run, `?` one character, ASCII case folded
+/// when `ignore_case`. The encoder decides a statement's action and resource patterns
+/// against the question's concrete action or resource with it, before compiling anything:
+/// most statements of a large policy name other actions and resources.
+pub fn ascii_matches(pattern: &str, text: &str, ignore_case: bool) -> Option<bool> {
     if !pattern.is_ascii() || !text.is_ascii() {
         return None;
     }
@@ -345,7 +346,9 @@ pub fn ascii_matches_ignore_case(pattern: &str, text: &str) -> Option<bool> {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c) if c == b'?' || c.eq_ignore_ascii_case(&t[ti]) => {
+            Some(&c)
+                if c == b'?' || c == t[ti] || (ignore_case && c.eq_ignore_ascii_case(&t[ti])) =>
+            {
                 pi += 1;
                 ti += 1;
             }
@@ -430,25 +433,23 @@ mod tests {
         /// The allocation-free ASCII matcher the encoder decides actions with agrees with
         /// the glob it stands for.
         #[test]
-        fn ascii_matcher_agrees_with_glob(p in "[aAbB:*?]{0,8}", t in "[aAbB:]{0,8}") {
+        fn ascii_matcher_agrees_with_glob(
+            p in "[aAbB:*?]{0,8}",
+            t in "[aAbB:]{0,8}",
+            ignore_case in proptest::bool::ANY,
+        ) {
             proptest::prop_assert_eq!(
-                ascii_matches_ignore_case(&p, &t),
-                Some(Glob::pattern(&p, true).matches(&t))
+                ascii_matches(&p, &t, ignore_case),
+                Some(Glob::pattern(&p, ignore_case).matches(&t))
             );
         }
     }
 
     #[test]
     fn ascii_matcher_declines_non_ascii() {
-        assert_eq!(ascii_matches_ignore_case("s3:*", "s3:Ä"), None);
-        assert_eq!(
-            ascii_matches_ignore_case("s3:get*", "S3:GetObject"),
-            Some(true)
-        );
-        assert_eq!(
-            ascii_matches_ignore_case("s3:get?", "S3:GetObject"),
-            Some(false)
-        );
+        assert_eq!(ascii_matches("s3:*", "s3:Ä", true), None);
+        assert_eq!(ascii_matches("s3:get*", "S3:GetObject", true), Some(true));
+        assert_eq!(ascii_matches("s3:get?", "S3:GetObject", true), Some(false));
     }
 
     #[test]
