@@ -111,7 +111,22 @@ fn substitute(inner: &str, ctx: Option<&RequestContext>) -> Substitution {
 impl Pattern {
     /// Whether the whole of `text` matches the pattern.
     pub fn matches(&self, text: &str, case: Case) -> bool {
+        // ASCII text is read by byte, without collecting its characters.
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            return self.matches_chars(bytes.len(), |i| bytes.get(i).map(|b| char::from(*b)), case);
+        }
         let chars: Vec<char> = text.chars().collect();
+        self.matches_chars(chars.len(), |i| chars.get(i).copied(), case)
+    }
+
+    /// `matches` on a text of `len` characters, the `i`-th given by `char_at`.
+    fn matches_chars(
+        &self,
+        len: usize,
+        char_at: impl Fn(usize) -> Option<char>,
+        case: Case,
+    ) -> bool {
         let eq = |p: char, t: char| match case {
             Case::Sensitive => p == t,
             Case::Insensitive => p.to_lowercase().eq(t.to_lowercase()),
@@ -119,7 +134,7 @@ impl Pattern {
         // Iterative matching with one backtrack point (the last `*`), linear in practice.
         let (mut p, mut t) = (0usize, 0usize);
         let mut star: Option<(usize, usize)> = None;
-        while t < chars.len() {
+        while t < len {
             match self.tokens.get(p) {
                 Some(Token::Star) => {
                     star = Some((p, t));
@@ -129,7 +144,7 @@ impl Pattern {
                     p += 1;
                     t += 1;
                 }
-                Some(Token::Literal(c)) if chars.get(t).is_some_and(|tc| eq(*c, *tc)) => {
+                Some(Token::Literal(c)) if char_at(t).is_some_and(|tc| eq(*c, tc)) => {
                     p += 1;
                     t += 1;
                 }
