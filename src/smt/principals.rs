@@ -174,8 +174,10 @@ fn of_account(
     }
     b.hint(&format!("arn:aws:iam::{a}:user/leakpath-witness"));
     b.hint(&format!("arn:aws:iam::{a}:role/leakpath-witness"));
+    // Shared: every question about "any identity of this account" with the same
+    // patterns has the same regions.
     let d = b
-        .build(limit)
+        .build_shared(limit)
         .map_err(|e| Stop::Unknown(format!("principal ARNs of {a}: {e}")))?;
     for r in d.accepting(user_i) {
         if let Some(arn) = d.representative(r) {
