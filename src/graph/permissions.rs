@@ -23,50 +23,80 @@ use std::rc::Rc;
 /// A `*`/`?` wildcard pattern compiled for repeated matching. ASCII patterns and inputs
 /// take a byte-wise matcher; anything else falls back to the solver's glob automaton, so
 /// both always agree.
+///
+/// Memory (issue #7): the index holds hundreds of thousands of these, so the automaton (8
+/// bytes per character plus a copy of the text) is kept only for a non-ASCII pattern; an
+/// ASCII pattern builds it on the spot for the rare non-ASCII input. Lowercasing an ASCII
+/// pattern changes nothing for a case-insensitive automaton, which compares lowercase
+/// mappings on both sides.
 #[derive(Debug, Clone)]
 pub struct Wildcard {
-    /// The pattern, lowercased when matching is case-insensitive.
-    text: Vec<u8>,
+    /// The pattern, lowercased (ASCII letters) when matching is case-insensitive.
+    text: Box<str>,
     case_insensitive: bool,
     ascii: bool,
-    glob: crate::smt::glob::Glob,
-    /// The characters before the first wildcard.
-    literal_prefix: String,
+    /// The automaton of a non-ASCII pattern (built from the pattern as written).
+    glob: Option<Box<crate::smt::glob::Glob>>,
+    /// Length of the characters before the first wildcard (the whole pattern when none).
+    prefix_len: usize,
+    /// Those characters as written, kept only when lowercasing changed them.
+    prefix_as_written: Option<Box<str>>,
     has_wildcard: bool,
 }
 
 impl Wildcard {
     pub fn new(pattern: &str, case_insensitive: bool) -> Wildcard {
         let ascii = pattern.is_ascii();
-        let text = if case_insensitive {
-            pattern.to_ascii_lowercase().into_bytes()
+        let text: Box<str> = if case_insensitive {
+            pattern.to_ascii_lowercase().into_boxed_str()
         } else {
-            pattern.as_bytes().to_vec()
+            pattern.into()
         };
         let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
+        // ASCII lowercasing keeps every byte where it was, so `cut` is a boundary of both.
+        let written = pattern.get(..cut).unwrap_or("");
+        let prefix_as_written =
+            (text.get(..cut) != Some(written)).then(|| Box::<str>::from(written));
         Wildcard {
             text,
             case_insensitive,
             ascii,
-            glob: crate::smt::glob::Glob::pattern(pattern, case_insensitive),
-            literal_prefix: pattern[..cut].to_string(),
+            glob: (!ascii)
+                .then(|| Box::new(crate::smt::glob::Glob::pattern(pattern, case_insensitive))),
+            prefix_len: cut,
+            prefix_as_written,
             has_wildcard: cut < pattern.len(),
         }
     }
 
     /// The characters before the first wildcard (the whole pattern when it has none).
     pub fn literal_prefix(&self) -> &str {
-        &self.literal_prefix
+        match &self.prefix_as_written {
+            Some(p) => p,
+            None => self.text.get(..self.prefix_len).unwrap_or(""),
+        }
     }
 
     pub fn has_wildcard(&self) -> bool {
         self.has_wildcard
     }
 
+    /// The solver's automaton for this pattern: kept for a non-ASCII pattern, built from
+    /// the (ASCII) text otherwise.
+    fn glob(&self) -> std::borrow::Cow<'_, crate::smt::glob::Glob> {
+        match &self.glob {
+            Some(g) => std::borrow::Cow::Borrowed(g),
+            None => std::borrow::Cow::Owned(crate::smt::glob::Glob::pattern(
+                &self.text,
+                self.case_insensitive,
+            )),
+        }
+    }
+
     /// Whether the pattern matches `s` entirely.
     pub fn matches(&self, s: &str) -> bool {
         if !self.ascii || !s.is_ascii() {
-            return self.glob.matches(s);
+            return self.glob().matches(s);
         }
         self.run(s.as_bytes(), false)
     }
@@ -74,7 +104,7 @@ impl Wildcard {
     /// Whether the pattern matches some string that starts with `prefix`.
     pub fn matches_some_extension(&self, prefix: &str) -> bool {
         if !self.ascii || !prefix.is_ascii() {
-            let g = &self.glob;
+            let g = self.glob();
             let n = g.words();
             let mut cur = vec![0u64; n];
             let mut next = vec![0u64; n];
@@ -94,7 +124,7 @@ impl Wildcard {
     /// Greedy matching with backtracking to the last `*`. With `prefix_only`, success is
     /// consuming all of `s` (any rest of the pattern can be met by a suffix).
     fn run(&self, s: &[u8], prefix_only: bool) -> bool {
-        let p = &self.text;
+        let p = self.text.as_bytes();
         let fold = |c: u8| {
             if self.case_insensitive {
                 c.to_ascii_lowercase()
@@ -486,6 +516,23 @@ mod tests {
     }
 
     #[test]
+    fn literal_prefix_is_as_written() {
+        for (pattern, ci, prefix, wild) in [
+            ("S3:Get*", true, "S3:Get", true),
+            ("s3:get*", true, "s3:get", true),
+            ("arn:aws:s3:::b/*", false, "arn:aws:s3:::b/", true),
+            ("Ab?c", false, "Ab", true),
+            ("AB", true, "AB", false),
+            ("Été*", true, "Été", true),
+            ("", false, "", false),
+        ] {
+            let w = Wildcard::new(pattern, ci);
+            assert_eq!(w.literal_prefix(), prefix, "{pattern}");
+            assert_eq!(w.has_wildcard(), wild, "{pattern}");
+        }
+    }
+
+    #[test]
     fn wildcard_agrees_with_glob() {
         let patterns = [
             "*",
@@ -503,6 +550,9 @@ mod tests {
             "ab*cd*",
             "*:*",
             "x?*y",
+            "é*",
+            "S3:GÉT*",
+            "Ä?b",
         ];
         let inputs = [
             "",
@@ -522,6 +572,12 @@ mod tests {
             "xzy",
             "ba",
             "aab",
+            "é",
+            "s3:gétobject",
+            "S3:GÉTOBJECT",
+            "äab",
+            "ÄxB",
+            "aé",
         ];
         for p in patterns {
             for i in inputs {
