@@ -273,14 +273,16 @@ impl ActionSet {
 struct CompiledStatement {
     allow: bool,
     actions: ActionSet,
-    resources: ResourceGrant,
+    /// Shared with every grant the statement is part of (issue #7: a principal has a grant
+    /// per action asked, and a managed policy is attached to thousands of principals).
+    resources: Rc<ResourceGrant>,
 }
 
 /// What the identity side of a node may allow for one action: the union of the resource
 /// sets of its allowing statements (empty: nothing).
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
-    pub parts: Vec<ResourceGrant>,
+    pub parts: Vec<Rc<ResourceGrant>>,
 }
 
 impl Grant {
@@ -324,7 +326,7 @@ impl<'m> PermissionIndex<'m> {
                     .map(|s| CompiledStatement {
                         allow: s.effect == Effect::Allow,
                         actions: ActionSet::compile(&s.action),
-                        resources: ResourceGrant::compile(s.resource.as_ref()),
+                        resources: Rc::new(ResourceGrant::compile(s.resource.as_ref())),
                     })
                     .collect()
             })
@@ -341,11 +343,11 @@ impl<'m> PermissionIndex<'m> {
             Collected::Present(id) => {
                 for s in self.doc(id).iter() {
                     if s.allow && s.actions.covers(action) {
-                        out.parts.push(s.resources.clone());
+                        out.parts.push(Rc::clone(&s.resources));
                     }
                 }
             }
-            Collected::Missing => out.parts.push(ResourceGrant::Everything),
+            Collected::Missing => out.parts.push(Rc::new(ResourceGrant::Everything)),
         }
     }
 
@@ -368,7 +370,7 @@ impl<'m> PermissionIndex<'m> {
             Node::Escalated {
                 gain: Gain::AnyAction,
                 ..
-            } => g.parts.push(ResourceGrant::Everything),
+            } => g.parts.push(Rc::new(ResourceGrant::Everything)),
             Node::Escalated {
                 principal,
                 gain: Gain::Group(gid),
@@ -466,7 +468,7 @@ impl BucketIndex {
     pub fn candidates(&self, grant: &Grant) -> Vec<BucketId> {
         let mut out = Vec::new();
         for part in &grant.parts {
-            match part {
+            match &**part {
                 ResourceGrant::Everything | ResourceGrant::Except { .. } => {
                     out.clear();
                     out.extend(self.all());
