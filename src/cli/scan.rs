@@ -229,6 +229,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Jsonl
     });
 
+    // The load runs on one core; the classifier's embedded model is parsed on the other
+    // meanwhile (`embedded` keeps it; the classify stage below waits for it if need be).
+    std::thread::spawn(|| SensitivityModel::embedded().is_ok());
     let export = leakpath::ingest::load_export(&args.export)?;
     timer.done("load", String::new);
     for w in &export.warnings {
