@@ -211,6 +211,21 @@ fn escalation_by_pass_role() {
     check("escalation_pass_role_incomplete", &[]);
 }
 
+/// `ssm:SendCommand` is authorized on the instance too: documents alone take over nothing.
+#[test]
+fn escalation_by_run_command() {
+    check(
+        "escalation_ssm_command",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "ssm:SendCommand", "s3:GetObject"],
+        )],
+    );
+    check("escalation_ssm_command_documents_only", &[]);
+}
+
 /// A role that may rewrite another role's trust writes one naming itself and assumes the
 /// role: no identity permission for `sts:AssumeRole` is needed (nor does its boundary have
 /// to allow it: the trust names the caller directly), but an explicit deny of

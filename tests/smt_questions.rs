@@ -414,7 +414,7 @@ fn excluded_userid_patterns() {
         )
         .with_key(
             "aws:userid",
-            KeyShape::NoneLike(excluded.iter().map(|s| s.to_string()).collect()),
+            KeyShape::none_like(excluded.iter().map(|s| s.to_string()).collect()),
         )
     };
     let ours = ["AROAOURROLE", "AROAOURROLE:*", "anonymous"];

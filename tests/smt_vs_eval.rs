@@ -654,7 +654,7 @@ fn excluding_others(t: &mut Tape, value: &str) -> KeyShape {
         .filter(|_| t.chance(50))
         .collect();
     if patterns {
-        KeyShape::NoneLike(picked.into())
+        KeyShape::none_like(picked)
     } else {
         KeyShape::NoneOf(picked.into())
     }

@@ -634,8 +634,9 @@ fn escalation_steps<'c>(
     };
     let mut steps = Vec::new();
     for step in &esc.steps {
-        let resource = if step.resource == "*" {
-            StrShape::Matching("*".into())
+        // ARNs hold no `*`: a step resource with one is a pattern of resources.
+        let resource = if step.resource.contains('*') {
+            StrShape::Matching(step.resource.clone())
         } else {
             StrShape::Exact(step.resource.clone())
         };

@@ -24,6 +24,7 @@ use crate::model::{
 };
 use crate::policy::parse::parse_policy_text;
 use crate::policy::PolicyDocument;
+use crate::smt::exclusions::ExcludedPatterns;
 use crate::smt::from_model::UNUSABLE_KEY_LABEL;
 use crate::smt::question::{KeyShape, PrincipalShape, RequestShape, StrShape};
 use std::collections::HashMap;
@@ -75,7 +76,7 @@ pub struct RouteCtx<'a> {
     /// users' unique ids, `ROLE-ID:*` (a session of our role under any name), our account
     /// ids (a root user's userid) also followed by `:*` (a federated user of ours), and
     /// `anonymous`.
-    pub foreign_userid_exclusions: Arc<[String]>,
+    pub foreign_userid_exclusions: Arc<ExcludedPatterns>,
     /// The AWS managed key `aws/s3` of each bucket whose default encryption uses it (by
     /// bucket index): AWS's key policy for it, which only the bucket's account can use,
     /// through S3.
@@ -341,7 +342,7 @@ impl<'a> RouteCtx<'a> {
         RouteCtx {
             source_keys_pinned,
             zone_source_arns: zone_source_arns.into(),
-            foreign_userid_exclusions: foreign_userid_exclusions.into(),
+            foreign_userid_exclusions: Arc::new(ExcludedPatterns::new(foreign_userid_exclusions)),
             aws_managed_keys,
             unusable_key_policy: empty(),
             outside_actor_accounts,

@@ -10,7 +10,7 @@
 //! ("anything else") is found the same way when it is non-empty.
 
 use super::cache::{key_hash, SharedCache};
-use super::glob::Glob;
+use super::glob::{After, Glob};
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
@@ -108,7 +108,11 @@ impl DomainBuilder {
             guard,
             ..
         } = self;
-        let result = match explore_regions(&matchers, limit, guard) {
+        let explored = match residual_regions(&matchers, limit, guard) {
+            Some(r) => r,
+            None => explore_regions(&matchers, limit, guard),
+        };
+        let result = match explored {
             Ok(explored) => Ok(Arc::new(Domain::assemble(
                 matchers, explored, &hints, guard,
             ))),
@@ -141,6 +145,91 @@ struct Explored {
     guard: Option<usize>,
     limit: usize,
     result: Result<Arc<Domain>, (Vec<Glob>, DomainError)>,
+}
+
+/// Explorations of residual matchers (`residual_regions`), shared by every thread: the
+/// resource domains of one bucket's readers differ in the patterns of other buckets, which
+/// the guard's head kills, and in nothing else; those of different buckets mostly differ in
+/// the head alone. At most 8,192 are kept before the cache starts over.
+static RESIDUALS: SharedCache<ResidualExplored> = SharedCache::new(8_192);
+
+struct ResidualExplored {
+    matchers: Vec<Glob>,
+    guard: usize,
+    limit: usize,
+    result: Result<Arc<Vec<Region>>, DomainError>,
+}
+
+/// The regions inside a guard with a literal head (`arn:aws:s3:::bucket/` of
+/// `arn:aws:s3:::bucket/*`), found by exploring what each matcher still needs after the
+/// head: every string of the domain starts with it, so a string head + `t` is accepted by a
+/// matcher exactly when `t` is accepted by its residual (`Glob::after`), and a matcher dead
+/// after the head accepts nothing. The residuals are listed without repeats in a canonical
+/// order, so explorations that differ only in the head, or in matchers the head kills, are
+/// one exploration. `None` when the guard has no literal head or some residual is not one
+/// glob: then the caller explores the matchers themselves.
+fn residual_regions(
+    matchers: &[Glob],
+    limit: usize,
+    guard: Option<usize>,
+) -> Option<Result<Vec<Region>, DomainError>> {
+    let head = matchers.get(guard?)?.literal_head();
+    if head.is_empty() {
+        return None;
+    }
+    let mut rest: Vec<Option<Glob>> = Vec::with_capacity(matchers.len());
+    for m in matchers {
+        rest.push(match m.after(&head) {
+            After::Dead => None,
+            After::Rest(r) => Some(r),
+            After::Mixed => return None,
+        });
+    }
+    let mut distinct: Vec<Glob> = rest.iter().flatten().cloned().collect();
+    distinct.sort_by(|a, b| a.canonical_cmp(b));
+    distinct.dedup();
+    // Each matcher's residual, by index into `distinct`.
+    let place: Vec<Option<usize>> = rest
+        .iter()
+        .map(|r| {
+            r.as_ref()
+                .and_then(|g| distinct.binary_search_by(|x| x.canonical_cmp(g)).ok())
+        })
+        .collect();
+    let guard_rest = (*place.get(guard?)?)?;
+    let hash = key_hash(&(&distinct, guard_rest, limit));
+    let found = RESIDUALS.find(hash, |e| {
+        (e.guard == guard_rest && e.limit == limit && e.matchers == distinct)
+            .then(|| e.result.clone())
+    });
+    let explored = match found {
+        Some(r) => r,
+        None => {
+            let result = explore_regions(&distinct, limit, Some(guard_rest)).map(Arc::new);
+            RESIDUALS.keep(
+                hash,
+                ResidualExplored {
+                    matchers: distinct,
+                    guard: guard_rest,
+                    limit,
+                    result: result.clone(),
+                },
+            );
+            result
+        }
+    };
+    Some(explored.map(|regions| {
+        regions
+            .iter()
+            .map(|r| Region {
+                signature: place
+                    .iter()
+                    .map(|k| k.is_some_and(|k| r.signature.get(k).copied().unwrap_or(false)))
+                    .collect(),
+                representative: format!("{head}{}", r.representative),
+            })
+            .collect()
+    }))
 }
 
 /// One region: a non-empty set of strings sharing a match signature.
@@ -458,6 +547,38 @@ mod tests {
         // Every representative lies in its region.
         for (i, r) in d.regions().iter().enumerate() {
             assert_eq!(d.region_of(&r.representative), Some(i as u32), "{r:?}");
+        }
+    }
+
+    /// The signatures of explored regions, sorted.
+    fn signatures(regions: &[Region]) -> Vec<Vec<bool>> {
+        let mut v: Vec<Vec<bool>> = regions.iter().map(|r| r.signature.clone()).collect();
+        v.sort();
+        v
+    }
+
+    proptest::proptest! {
+        /// Exploring the residuals after the guard's head finds exactly the regions the
+        /// matchers themselves have inside the guard, each representative in its region.
+        #[test]
+        fn residual_exploration_finds_the_same_regions(
+            head in "[ab:]{1,4}",
+            patterns in proptest::collection::vec("[ab:*?]{0,6}", 0..5),
+            ci in proptest::collection::vec(proptest::bool::ANY, 5),
+        ) {
+            let mut matchers = vec![Glob::pattern(&format!("{head}*"), false)];
+            for (i, p) in patterns.iter().enumerate() {
+                matchers.push(Glob::pattern(p, ci.get(i).copied().unwrap_or(false)));
+            }
+            let full = explore_regions(&matchers, DEFAULT_STATE_LIMIT, Some(0)).unwrap();
+            if let Some(residual) = residual_regions(&matchers, DEFAULT_STATE_LIMIT, Some(0)) {
+                let residual = residual.unwrap();
+                proptest::prop_assert_eq!(signatures(&residual), signatures(&full));
+                for r in &residual {
+                    let sig: Vec<bool> = matchers.iter().map(|g| g.matches(&r.representative)).collect();
+                    proptest::prop_assert_eq!(&sig, &r.signature, "{:?}", r.representative);
+                }
+            }
         }
     }
 

@@ -12,7 +12,7 @@
 //! The allow formula of a hop is kept as a list of conjuncts (`Part`s), each labelled with the
 //! gate or deny statement it stands for, so an unsatisfiable core names what decides.
 
-use super::glob::Glob;
+use super::glob::{self, Glob};
 use super::keys::{compile, Enc, KeyVal, Slots, Stop, StrVal, VarValue};
 use super::principals;
 use super::question::{Answer, CheckOptions, KeyShape, Question, StrShape, Why};
@@ -240,25 +240,51 @@ impl Scanner<'_> {
         };
         let Some(how) = how else { return Ok(None) };
 
-        let mut listed = Vec::new();
-        for p in &stmt.action.patterns {
-            if let Some(g) = compile(p, true, true, true, None)? {
-                listed.push(slots.str_matches(&leg.action, &g)?);
+        // A concrete action is decided without compiling the patterns (most statements of
+        // a large policy name other actions).
+        let decided = match &leg.action {
+            StrVal::Concrete(a) => stmt
+                .action
+                .patterns
+                .iter()
+                .map(|p| glob::ascii_matches(p, a, true))
+                .try_fold(false, |any, hit| Some(any || hit?)),
+            StrVal::Slot(_) => None,
+        };
+        let action = match decided {
+            Some(listed) if listed == stmt.action.negated => return Ok(None),
+            Some(_) => TRUE,
+            None => {
+                let mut listed = Vec::new();
+                for p in &stmt.action.patterns {
+                    if let Some(g) = compile(p, true, true, true, None)? {
+                        listed.push(slots.str_matches(&leg.action, &g)?);
+                    }
+                }
+                let mut action = Term::or(listed);
+                if stmt.action.negated {
+                    action = Term::not(action);
+                }
+                if action == FALSE {
+                    return Ok(None);
+                }
+                action
             }
-        }
-        let mut action = Term::or(listed);
-        if stmt.action.negated {
-            action = Term::not(action);
-        }
-        if action == FALSE {
-            return Ok(None);
-        }
+        };
 
         let variables = reads_variables(policy.doc);
         let mut resource = TRUE;
         if let Some(clause) = &stmt.resource {
             let mut listed = Vec::new();
             for p in &clause.patterns {
+                // A concrete resource against a pattern without variables: decided here.
+                if let StrVal::Concrete(r) = &leg.resource {
+                    let plain = !variables || !p.contains("${");
+                    if let Some(hit) = plain.then(|| glob::ascii_matches(p, r, false)).flatten() {
+                        listed.push(Term::Const(hit));
+                        continue;
+                    }
+                }
                 let g = if variables {
                     let mut look = |k: &str| variable_value(leg, slots, k);
                     compile(p, true, true, false, Some(&mut look))?

@@ -10,7 +10,7 @@
 use std::fmt;
 
 /// One token of a glob.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Tok {
     Lit(char),
     /// `?`: exactly one character (`colon_ok = false`: any character but `:`).
@@ -226,18 +226,86 @@ impl Glob {
     /// after reading it (every live state can still reach acceptance: a literal, `?` and `*`
     /// each take some character, or none).
     pub fn matches_some_starting_with(&self, prefix: &str) -> bool {
+        const STACK_WORDS: usize = 4;
         let n = self.words();
-        let mut cur = vec![0u64; n];
-        let mut next = vec![0u64; n];
-        self.start(&mut cur);
+        if n <= STACK_WORDS {
+            let (mut a, mut b) = ([0u64; STACK_WORDS], [0u64; STACK_WORDS]);
+            return self.lives_after(prefix, &mut a[..n], &mut b[..n]);
+        }
+        self.lives_after(prefix, &mut vec![0u64; n], &mut vec![0u64; n])
+    }
+
+    /// `matches_some_starting_with` with two state sets of `words()` words each.
+    fn lives_after<'a>(
+        &self,
+        prefix: &str,
+        mut cur: &'a mut [u64],
+        mut next: &'a mut [u64],
+    ) -> bool {
+        self.start(cur);
         for c in prefix.chars() {
-            self.step(&cur, c, &mut next);
+            self.step(cur, c, next);
             std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(&cur) {
+            if Glob::is_dead(cur) {
                 return false;
             }
         }
         true
+    }
+
+    /// What the glob still needs of a string after reading `head` (its residual language).
+    pub fn after(&self, head: &str) -> After {
+        let n = self.words();
+        let (mut cur, mut next) = (vec![0u64; n], vec![0u64; n]);
+        self.start(&mut cur);
+        for c in head.chars() {
+            self.step(&cur, c, &mut next);
+            std::mem::swap(&mut cur, &mut next);
+            if Glob::is_dead(&cur) {
+                return After::Dead;
+            }
+        }
+        // The states left are those reached from the first one by skipping stars: the
+        // residual is the glob from there on.
+        let Some(first) = next_bit(&cur, 0) else {
+            return After::Dead;
+        };
+        let mut single = vec![0u64; n];
+        set_bit(&mut single, first);
+        self.close(&mut single);
+        if single != cur {
+            return After::Mixed;
+        }
+        let toks = self.toks.get(first..).unwrap_or(&[]).to_vec();
+        let source: String = toks
+            .iter()
+            .map(|t| match t {
+                Tok::Lit(c) => *c,
+                Tok::One { .. } => '?',
+                Tok::Star { .. } => '*',
+            })
+            .collect();
+        After::Rest(Glob::from_toks(toks, self.case_insensitive, &source))
+    }
+
+    /// The order residuals are listed in (tokens, then case rule).
+    pub fn canonical_cmp(&self, other: &Glob) -> std::cmp::Ordering {
+        (&self.toks, self.case_insensitive).cmp(&(&other.toks, other.case_insensitive))
+    }
+
+    /// The literal characters every accepted string starts with (empty when the glob is
+    /// case-insensitive: its strings start with some casing of them).
+    pub fn literal_head(&self) -> String {
+        if self.case_insensitive {
+            return String::new();
+        }
+        self.toks
+            .iter()
+            .map_while(|t| match t {
+                Tok::Lit(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The characters the glob mentions (both cases when case-insensitive), plus `:` when
@@ -257,6 +325,55 @@ impl Glob {
             }
         }
     }
+}
+
+/// `Glob::pattern(pattern, ignore_case).matches(text)` without building the glob, for ASCII
+/// pattern and text (`None` otherwise): `*` any run, `?` one character, ASCII case folded
+/// when `ignore_case`. The encoder decides a statement's action and resource patterns
+/// against the question's concrete action or resource with it, before compiling anything:
+/// most statements of a large policy name other actions and resources.
+pub fn ascii_matches(pattern: &str, text: &str, ignore_case: bool) -> Option<bool> {
+    if !pattern.is_ascii() || !text.is_ascii() {
+        return None;
+    }
+    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    let (mut pi, mut ti) = (0usize, 0usize);
+    // The last `*` seen and the text position it is retried from.
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        match p.get(pi) {
+            Some(b'*') => {
+                star = Some((pi, ti));
+                pi += 1;
+            }
+            Some(&c)
+                if c == b'?' || c == t[ti] || (ignore_case && c.eq_ignore_ascii_case(&t[ti])) =>
+            {
+                pi += 1;
+                ti += 1;
+            }
+            _ => match star {
+                Some((sp, st)) => {
+                    pi = sp + 1;
+                    ti = st + 1;
+                    star = Some((sp, st + 1));
+                }
+                None => return Some(false),
+            },
+        }
+    }
+    Some(p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*'))
+}
+
+/// A glob after a fixed head (`Glob::after`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum After {
+    /// No string starting with the head matches.
+    Dead,
+    /// The strings `t` for which head + `t` matches are exactly this glob's.
+    Rest(Glob),
+    /// The rest is a union of several positions, not one glob.
+    Mixed,
 }
 
 impl fmt::Display for Glob {
@@ -310,6 +427,29 @@ mod tests {
 
     fn check(g: Glob, s: &str, expect: bool) {
         assert_eq!(g.matches(s), expect, "{g} on {s:?}");
+    }
+
+    proptest::proptest! {
+        /// The allocation-free ASCII matcher the encoder decides actions with agrees with
+        /// the glob it stands for.
+        #[test]
+        fn ascii_matcher_agrees_with_glob(
+            p in "[aAbB:*?]{0,8}",
+            t in "[aAbB:]{0,8}",
+            ignore_case in proptest::bool::ANY,
+        ) {
+            proptest::prop_assert_eq!(
+                ascii_matches(&p, &t, ignore_case),
+                Some(Glob::pattern(&p, ignore_case).matches(&t))
+            );
+        }
+    }
+
+    #[test]
+    fn ascii_matcher_declines_non_ascii() {
+        assert_eq!(ascii_matches("s3:*", "s3:Ä", true), None);
+        assert_eq!(ascii_matches("s3:get*", "S3:GetObject", true), Some(true));
+        assert_eq!(ascii_matches("s3:get?", "S3:GetObject", true), Some(false));
     }
 
     #[test]

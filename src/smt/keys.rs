@@ -9,6 +9,7 @@
 //! pass and both passes visit the same comparisons.
 
 use super::domain::{Domain, DomainBuilder};
+use super::exclusions::ExcludedPatterns;
 use super::glob::{Glob, Tok};
 use super::question::KeyShape;
 use super::term::{Cmp, Model, Sort, Term, VarId, Vars, FALSE, TRUE};
@@ -336,7 +337,7 @@ enum SlotShape {
     /// Present, none of `values`, matching none of `patterns` (`NoneOf`, `NoneLike`).
     PresentNoneOf {
         values: Arc<[String]>,
-        patterns: Arc<[String]>,
+        patterns: Arc<ExcludedPatterns>,
     },
     PublicIp,
     /// A string slot constrained to a glob (action/resource shapes).
@@ -415,6 +416,140 @@ pub fn is_multi_valued_key(key: &str) -> bool {
                 | "aws:resourceorgpaths"
                 | "aws:sourceorgpaths"
         )
+}
+
+/// Which excluded values and patterns of a `PresentNoneOf` slot some policy matcher may
+/// accept (by index: values in order, literals and prefixes of the `ExcludedPatterns`);
+/// only those become matchers of the domain.
+#[derive(Default)]
+struct Excluded {
+    values: Vec<usize>,
+    literals: Vec<usize>,
+    prefixes: Vec<usize>,
+    /// Whether some value, literal or prefix is left out.
+    drops_some: bool,
+}
+
+impl Excluded {
+    fn policy_may_accept(
+        values: &[String],
+        patterns: &ExcludedPatterns,
+        policy: &[Glob],
+    ) -> Excluded {
+        let kept_values: Vec<usize> = (0..values.len())
+            .filter(|&i| {
+                values
+                    .get(i)
+                    .is_some_and(|v| policy.iter().any(|g| g.matches(v)))
+            })
+            .collect();
+        let mut literals = Vec::new();
+        let mut prefixes = Vec::new();
+        for g in policy {
+            // Every string `g` accepts starts with its literal head: only the literals
+            // starting with it, and the prefixes compatible with it (one starts with the
+            // other), can meet `g`.
+            let head = g.literal_head();
+            let lits = patterns.literals();
+            literals.extend(
+                patterns
+                    .literals_starting_with(&head)
+                    .filter(|&i| lits.get(i).is_some_and(|l| g.matches(l))),
+            );
+            let heads = patterns.prefixes();
+            let compatible = patterns
+                .prefixes_starting_with(&head)
+                .chain(patterns.prefixes_of(&head));
+            prefixes.extend(compatible.filter(|&i| {
+                heads
+                    .get(i)
+                    .is_some_and(|(h, _)| g.matches_some_starting_with(h))
+            }));
+        }
+        literals.sort_unstable();
+        literals.dedup();
+        prefixes.sort_unstable();
+        prefixes.dedup();
+        let drops_some = kept_values.len() < values.len()
+            || literals.len() < patterns.literals().len()
+            || prefixes.len() < patterns.prefixes().len();
+        Excluded {
+            values: kept_values,
+            literals,
+            prefixes,
+            drops_some,
+        }
+    }
+
+    /// The matchers of what is kept: values, literals, other patterns, prefixes.
+    fn kept_matchers(&self, values: &[String], patterns: &ExcludedPatterns) -> Vec<Glob> {
+        let mut out: Vec<Glob> = Vec::new();
+        out.extend(
+            self.values
+                .iter()
+                .filter_map(|&i| values.get(i))
+                .map(|v| Glob::literal(v, false)),
+        );
+        out.extend(
+            self.literals
+                .iter()
+                .filter_map(|&i| patterns.literals().get(i))
+                .map(|v| Glob::literal(v, false)),
+        );
+        out.extend(patterns.others().iter().map(|p| Glob::pattern(p, false)));
+        out.extend(
+            self.prefixes
+                .iter()
+                .filter_map(|&i| patterns.prefixes().get(i))
+                .map(|(_, p)| Glob::pattern(p, false)),
+        );
+        out
+    }
+
+    /// Whether `rep` is a value, or matches a pattern, that was left out.
+    fn drops(&self, values: &[String], patterns: &ExcludedPatterns, rep: &str) -> bool {
+        let dropped = |kept: &[usize], i: usize| kept.binary_search(&i).is_err();
+        values
+            .iter()
+            .enumerate()
+            .any(|(i, v)| v == rep && dropped(&self.values, i))
+            || patterns
+                .literal_index(rep)
+                .is_some_and(|i| dropped(&self.literals, i))
+            || patterns
+                .prefixes_of(rep)
+                .any(|i| dropped(&self.prefixes, i))
+    }
+
+    /// The matchers of what was left out.
+    fn dropped_matchers(&self, values: &[String], patterns: &ExcludedPatterns) -> Vec<Glob> {
+        let dropped = |kept: &[usize], i: usize| kept.binary_search(&i).is_err();
+        let mut out: Vec<Glob> = Vec::new();
+        out.extend(
+            values
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| dropped(&self.values, *i))
+                .map(|(_, v)| Glob::literal(v, false)),
+        );
+        out.extend(
+            patterns
+                .literals()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| dropped(&self.literals, *i))
+                .map(|(_, v)| Glob::literal(v, false)),
+        );
+        out.extend(
+            patterns
+                .prefixes()
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| dropped(&self.prefixes, *i))
+                .map(|(_, (_, p))| Glob::pattern(p, false)),
+        );
+        out
+    }
 }
 
 /// The slots of one question and the variable table.
@@ -544,7 +679,7 @@ impl Slots {
             KeyShape::NoneOf(vs) => (
                 SlotShape::PresentNoneOf {
                     values: vs.clone(),
-                    patterns: Arc::from(Vec::new()),
+                    patterns: Arc::default(),
                 },
                 false,
             ),
@@ -673,39 +808,20 @@ impl Slots {
                 {
                     builder.guard(*m);
                 }
-                // Excluded values (`NoneOf`, e.g. every unique id of the export for an
-                // outsider's `aws:userid`): one no policy matcher accepts lies in a region
-                // of strings no policy tells apart, which holds other strings, so leaving
-                // it out changes no answer; only the witness must not pick it, which is
-                // checked below (then every value is excluded explicitly). The same holds
-                // for an excluded prefix (`NoneLike` pattern `OUR-ROLE-ID:*`) no policy
-                // matcher accepts any continuation of; other excluded patterns are always
-                // matchers.
-                let mut dropped: Vec<&String> = Vec::new();
-                let mut dropped_prefixes: Vec<(&str, &String)> = Vec::new();
+                // Excluded values and patterns (`NoneOf`, `NoneLike`: e.g. every unique id
+                // of the export for an outsider's `aws:userid`): one no policy matcher
+                // accepts lies in a region of strings no policy tells apart, which holds
+                // other strings, so leaving it out changes no answer; only the witness must
+                // not pick it, which is checked below (then every one is excluded
+                // explicitly). The same holds for an excluded prefix (`OUR-ROLE-ID:*`) no
+                // policy matcher accepts any continuation of; other excluded patterns are
+                // always matchers.
+                let mut excluded = Excluded::default();
                 if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
-                    let literal = |p: &&String| !p.contains(['*', '?']);
-                    for v in values.iter().chain(patterns.iter().filter(literal)) {
-                        let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
-                        if policy.iter().any(|g| g.matches(v)) {
-                            shape_matchers.push(builder.add(Glob::literal(v, false)));
-                        } else {
-                            dropped.push(v);
-                        }
-                    }
-                    for p in patterns.iter().filter(|p| !literal(p)) {
-                        let prefix = p
-                            .strip_suffix('*')
-                            .filter(|head| !head.contains(['*', '?']));
-                        let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
-                        match prefix {
-                            Some(head)
-                                if !policy.iter().any(|g| g.matches_some_starting_with(head)) =>
-                            {
-                                dropped_prefixes.push((head, p))
-                            }
-                            _ => shape_matchers.push(builder.add(Glob::pattern(p, false))),
-                        }
+                    let policy = builder.matchers().get(..policy_matchers).unwrap_or(&[]);
+                    excluded = Excluded::policy_may_accept(values, patterns, policy);
+                    for g in excluded.kept_matchers(values, patterns) {
+                        shape_matchers.push(builder.add(g));
                     }
                 }
                 let build = |b: DomainBuilder| {
@@ -713,28 +829,25 @@ impl Slots {
                         .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
                 };
                 // The builder is kept only when the domain may have to be built again.
-                let first = if dropped.is_empty() && dropped_prefixes.is_empty() {
-                    std::mem::take(&mut builder)
-                } else {
+                let first = if excluded.drops_some {
                     builder.clone()
+                } else {
+                    std::mem::take(&mut builder)
                 };
                 let mut domain = build(first)?;
-                let picks_dropped = (0..domain.len()).any(|r| {
-                    domain.representative(r).is_some_and(|rep| {
-                        dropped.iter().any(|d| d.as_str() == rep)
-                            || dropped_prefixes
-                                .iter()
-                                .any(|(head, _)| rep.starts_with(head))
-                    })
-                });
-                if picks_dropped {
-                    for v in dropped {
-                        shape_matchers.push(builder.add(Glob::literal(v, false)));
+                if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
+                    let picks_dropped = excluded.drops_some
+                        && (0..domain.len()).any(|r| {
+                            domain
+                                .representative(r)
+                                .is_some_and(|rep| excluded.drops(values, patterns, rep))
+                        });
+                    if picks_dropped {
+                        for g in excluded.dropped_matchers(values, patterns) {
+                            shape_matchers.push(builder.add(g));
+                        }
+                        domain = build(builder)?;
                     }
-                    for (_, p) in dropped_prefixes {
-                        shape_matchers.push(builder.add(Glob::pattern(p, false)));
-                    }
-                    domain = build(builder)?;
                 }
                 let n = domain.len();
                 if slot.multi {

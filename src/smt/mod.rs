@@ -13,6 +13,7 @@
 mod cache;
 pub mod domain;
 pub mod encode;
+pub mod exclusions;
 pub mod from_model;
 pub mod glob;
 pub mod keys;

@@ -8,6 +8,7 @@
 //! (timeout, unsupported construct) — never read as denied.
 
 use super::encode;
+use super::exclusions::ExcludedPatterns;
 use super::solver::{Solver, SolverError, DEFAULT_TIMEOUT};
 use super::z3_backend::Z3Backend;
 use crate::eval::{AuthzInputs, ContextValue, Gate, Request, RequestPrincipal, StatementRef};
@@ -43,13 +44,20 @@ pub enum KeyShape {
     /// Present, any value that matches none of these patterns (`*` any run of characters,
     /// `?` one character; case-sensitive; no policy variables): e.g. an outsider's
     /// `aws:userid`, never one of our unique ids nor `OUR-ROLE-ID:` with any session name
-    /// (`OUR-ROLE-ID:*`). Shared like `NoneOf`.
-    NoneLike(Arc<[String]>),
+    /// (`OUR-ROLE-ID:*`). Shared like `NoneOf`, and indexed (`KeyShape::none_like`).
+    NoneLike(Arc<ExcludedPatterns>),
     /// Present: a public (internet-routable) IPv4 or IPv6 address.
     PublicIp,
     /// A variable shared between hops of a chain: hops naming the same `name` see the same
     /// value. `inner` says what the value may be.
     Shared { name: String, inner: Box<KeyShape> },
+}
+
+impl KeyShape {
+    /// `NoneLike` over `patterns`.
+    pub fn none_like(patterns: Vec<String>) -> KeyShape {
+        KeyShape::NoneLike(Arc::new(ExcludedPatterns::new(patterns)))
+    }
 }
 
 /// Who makes the request.

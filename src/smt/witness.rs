@@ -111,13 +111,22 @@ fn excluded_value(q: &Question<'_>, req: &Request) -> Option<String> {
         for v in value.values() {
             let hit = match shape {
                 KeyShape::NoneOf(vs) => vs.iter().find(|x| *x == v),
-                KeyShape::NoneLike(ps) => ps.iter().find(|p| {
-                    // A prefix (`ID:*`, most of them) is checked without compiling it.
-                    match p.strip_suffix('*') {
-                        Some(head) if !head.contains(['*', '?']) => v.starts_with(head),
-                        _ => matches(p, v, like, Case::Sensitive),
-                    }
-                }),
+                // Literals and prefixes (`ID:*`, most of them) are looked up; the rest is
+                // read by eval's glob.
+                KeyShape::NoneLike(ps) => ps
+                    .literal_index(v)
+                    .and_then(|i| ps.literals().get(i))
+                    .or_else(|| {
+                        ps.prefixes_of(v)
+                            .next()
+                            .and_then(|i| ps.prefixes().get(i))
+                            .map(|(_, p)| p)
+                    })
+                    .or_else(|| {
+                        ps.others()
+                            .iter()
+                            .find(|p| matches(p, v, like, Case::Sensitive))
+                    }),
                 _ => None,
             };
             if let Some(x) = hit {

@@ -7,7 +7,7 @@
 //! **Example:** iam-vulnerable `privesc-ec2InstanceConnect`:
 //! `aws ec2-instance-connect send-ssh-public-key --instance-id i-... --instance-os-user ec2-user --ssh-public-key file://k.pub`.
 
-use super::{takeover_edges, Ctx, Found};
+use super::{takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ec2-instance-connect";
@@ -18,6 +18,6 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
     ];
     if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
-        takeover_edges(NAME, &[action], ctx.instance_roles(p), out);
+        takeover_edges_on(NAME, &[action], INSTANCE_ARNS, ctx.instance_roles(p), out);
     }
 }

@@ -8,7 +8,7 @@
 //! **Example:** `aws ec2 stop-instances --instance-ids i-1 && aws ec2 modify-instance-attribute
 //! --instance-id i-1 --attribute userData --value file://evil.b64 && aws ec2 start-instances ...`.
 
-use super::{may_all, takeover_edges, Ctx, Found};
+use super::{may_all, takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ec2-user-data";
@@ -20,6 +20,6 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         "ec2:StartInstances",
     ];
     if may_all(ctx, p, &calls) {
-        takeover_edges(NAME, &calls, ctx.instance_roles(p), out);
+        takeover_edges_on(NAME, &calls, INSTANCE_ARNS, ctx.instance_roles(p), out);
     }
 }

@@ -56,6 +56,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Step {
     pub action: String,
+    /// The resource's ARN, or a pattern (`*` wildcards, e.g. `INSTANCE_ARNS`) when the call
+    /// may act on any resource it matches.
     pub resource: String,
     /// Context the call carries by construction (e.g. `iam:PassedToService`).
     pub context: Vec<(String, String)>,
@@ -651,12 +653,29 @@ pub fn takeover_edges(
     roles: Vec<RoleId>,
     out: &mut Vec<Found>,
 ) {
+    takeover_edges_on(detector, calls, "*", roles, out);
+}
+
+/// The ARNs of EC2 instances, any region, account and id: what a call that acts on an
+/// instance is authorized on (`ssm:SendCommand`, `ssm:StartSession`,
+/// `ec2-instance-connect:SendSSHPublicKey`, `ec2:ModifyInstanceAttribute`, …).
+pub const INSTANCE_ARNS: &str = "arn:aws:ec2:*:*:instance/*";
+
+/// `takeover_edges` whose calls act on some resource matching `resource` (`*` wildcards):
+/// each step is asked for any resource the pattern matches.
+pub fn takeover_edges_on(
+    detector: &'static str,
+    calls: &[&str],
+    resource: &str,
+    roles: Vec<RoleId>,
+    out: &mut Vec<Found>,
+) {
     for rid in roles {
         out.push(Found {
             target: Node::Principal(PrincipalRef::Role(rid)),
             escalation: Escalation {
                 detector,
-                steps: calls.iter().map(|c| Step::new(c, "*")).collect(),
+                steps: calls.iter().map(|c| Step::new(c, resource)).collect(),
             },
         });
     }

@@ -8,7 +8,7 @@
 //! **Example:** iam-vulnerable `privesc-ssmSendCommand`, `privesc-ssmStartSession`:
 //! `aws ssm send-command --instance-ids i-... --document-name AWS-RunShellScript ...`.
 
-use super::{takeover_edges, Ctx, Found};
+use super::{takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ssm-command";
@@ -16,6 +16,6 @@ pub const NAME: &str = "ssm-command";
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let calls = ["ssm:SendCommand", "ssm:StartSession"];
     if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
-        takeover_edges(NAME, &[action], ctx.instance_roles(p), out);
+        takeover_edges_on(NAME, &[action], INSTANCE_ARNS, ctx.instance_roles(p), out);
     }
 }
