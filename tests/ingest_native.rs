@@ -331,7 +331,7 @@ fn every_model_item_has_a_source() {
         assert!(e.sources.get(ItemRef::Policy(id)).is_some());
         for s in 0..m.policies[i].document.statements.len() {
             let loc = e.sources.get(ItemRef::Statement(id, s)).unwrap();
-            assert!(m.root.join(&loc.file).is_file(), "{loc}");
+            assert!(m.root.join(&*loc.file).is_file(), "{loc}");
         }
     }
     for i in 0..m.buckets.len() {

@@ -400,14 +400,21 @@ impl<'m> ReadIndex<'m> {
         let Some(adm) = self.admissions.get(b.index()) else {
             return [false; READ_ACTIONS.len()];
         };
-        let names = adm.names(&reader.account, &reader.root, &reader.arn);
+        // Both sides are pure, so each is asked only when the other does not decide: a
+        // scan asks this for every (reached reader, candidate bucket) pair, and most are in
+        // another account than the bucket and not named by it.
+        let same_account = reader.account == adm.account;
+        let mut names_once: Option<bool> = None;
+        let mut names = || {
+            *names_once.get_or_insert_with(|| adm.names(&reader.account, &reader.root, &reader.arn))
+        };
         let mut out = [false; READ_ACTIONS.len()];
         for ((may, action), grant) in out.iter_mut().zip(READ_ACTIONS).zip(&reader.grants) {
-            let identity = grant.may_allow(read_target(action, &adm.arn, &adm.prefix));
-            *may = if reader.account == adm.account {
-                identity || names
+            let identity = || grant.may_allow(read_target(action, &adm.arn, &adm.prefix));
+            *may = if same_account {
+                identity() || names()
             } else {
-                identity && names
+                names() && identity()
             };
         }
         // Listing needs no key; an object read needs the KMS key too.

@@ -123,8 +123,10 @@ pub enum EdgeKind {
     InstanceProfile(InstanceProfileId),
     /// The function runs with its execution role.
     FunctionRole,
-    /// The internet reaches an instance (decided concretely by `network`).
-    Network(network::Reach),
+    /// The internet reaches an instance (decided concretely by `network`). Boxed: every
+    /// edge is as large as the largest kind, and the few network edges would otherwise
+    /// double the size of the many others (issue #7).
+    Network(Box<network::Reach>),
     /// The internet invokes a function URL with auth type `NONE`.
     FunctionUrl,
     /// Reads of the target bucket's data (`s3:GetObject`, `s3:ListBucket`).

@@ -23,59 +23,74 @@ use std::rc::Rc;
 /// A `*`/`?` wildcard pattern compiled for repeated matching. ASCII patterns and inputs
 /// take a byte-wise matcher; anything else falls back to the solver's glob automaton, so
 /// both always agree.
+///
+/// Memory (issue #7): the index holds hundreds of thousands of these, so the automaton (8
+/// bytes per character plus a copy of the text) is kept only for a non-ASCII pattern; an
+/// ASCII pattern builds it on the spot for the rare non-ASCII input. Lowercasing an ASCII
+/// pattern changes nothing for a case-insensitive automaton, which compares lowercase
+/// mappings on both sides.
 #[derive(Debug, Clone)]
 pub struct Wildcard {
-    /// The pattern, lowercased when matching is case-insensitive.
-    text: Vec<u8>,
+    /// The pattern, lowercased (ASCII letters) when matching is case-insensitive.
+    text: Box<str>,
     case_insensitive: bool,
     ascii: bool,
-    /// The automaton, for text the byte-wise matcher does not take (built on first use:
-    /// most patterns and texts are ASCII).
-    glob: std::sync::OnceLock<crate::smt::glob::Glob>,
-    /// The characters before the first wildcard.
-    literal_prefix: String,
+    /// The automaton of a non-ASCII pattern (built from the pattern as written).
+    glob: Option<Box<crate::smt::glob::Glob>>,
+    /// Length of the characters before the first wildcard (the whole pattern when none).
+    prefix_len: usize,
+    /// Those characters as written, kept only when lowercasing changed them.
+    prefix_as_written: Option<Box<str>>,
     has_wildcard: bool,
 }
 
 impl Wildcard {
     pub fn new(pattern: &str, case_insensitive: bool) -> Wildcard {
         let ascii = pattern.is_ascii();
-        let text = if case_insensitive {
-            pattern.to_ascii_lowercase().into_bytes()
+        let text: Box<str> = if case_insensitive {
+            pattern.to_ascii_lowercase().into_boxed_str()
         } else {
-            pattern.as_bytes().to_vec()
+            pattern.into()
         };
         let cut = pattern.find(['*', '?']).unwrap_or(pattern.len());
-        let glob = std::sync::OnceLock::new();
-        if !ascii {
-            let _ = glob.set(crate::smt::glob::Glob::pattern(pattern, case_insensitive));
-        }
+        // ASCII lowercasing keeps every byte where it was, so `cut` is a boundary of both.
+        let written = pattern.get(..cut).unwrap_or("");
+        let prefix_as_written =
+            (text.get(..cut) != Some(written)).then(|| Box::<str>::from(written));
         Wildcard {
             text,
             case_insensitive,
             ascii,
-            glob,
-            literal_prefix: pattern[..cut].to_string(),
+            glob: (!ascii)
+                .then(|| Box::new(crate::smt::glob::Glob::pattern(pattern, case_insensitive))),
+            prefix_len: cut,
+            prefix_as_written,
             has_wildcard: cut < pattern.len(),
         }
     }
 
     /// The characters before the first wildcard (the whole pattern when it has none).
     pub fn literal_prefix(&self) -> &str {
-        &self.literal_prefix
+        match &self.prefix_as_written {
+            Some(p) => p,
+            None => self.text.get(..self.prefix_len).unwrap_or(""),
+        }
     }
 
     pub fn has_wildcard(&self) -> bool {
         self.has_wildcard
     }
 
-    /// The pattern's automaton (an ASCII pattern's text is the pattern, lowercased when
-    /// matching ignores case, which such a glob reads the same).
-    fn glob(&self) -> &crate::smt::glob::Glob {
-        self.glob.get_or_init(|| {
-            let text = String::from_utf8_lossy(&self.text);
-            crate::smt::glob::Glob::pattern(&text, self.case_insensitive)
-        })
+    /// The solver's automaton for this pattern: kept for a non-ASCII pattern, built from
+    /// the (ASCII) text otherwise.
+    fn glob(&self) -> std::borrow::Cow<'_, crate::smt::glob::Glob> {
+        match &self.glob {
+            Some(g) => std::borrow::Cow::Borrowed(g),
+            None => std::borrow::Cow::Owned(crate::smt::glob::Glob::pattern(
+                &self.text,
+                self.case_insensitive,
+            )),
+        }
     }
 
     /// Whether the pattern matches `s` entirely.
@@ -109,7 +124,7 @@ impl Wildcard {
     /// Greedy matching with backtracking to the last `*`. With `prefix_only`, success is
     /// consuming all of `s` (any rest of the pattern can be met by a suffix).
     fn run(&self, s: &[u8], prefix_only: bool) -> bool {
-        let p = &self.text;
+        let p = self.text.as_bytes();
         let fold = |c: u8| {
             if self.case_insensitive {
                 c.to_ascii_lowercase()
@@ -258,14 +273,16 @@ impl ActionSet {
 struct CompiledStatement {
     allow: bool,
     actions: ActionSet,
-    resources: ResourceGrant,
+    /// Shared with every grant the statement is part of (issue #7: a principal has a grant
+    /// per action asked, and a managed policy is attached to thousands of principals).
+    resources: Rc<ResourceGrant>,
 }
 
 /// What the identity side of a node may allow for one action: the union of the resource
 /// sets of its allowing statements (empty: nothing).
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
-    pub parts: Vec<ResourceGrant>,
+    pub parts: Vec<Rc<ResourceGrant>>,
 }
 
 impl Grant {
@@ -309,7 +326,7 @@ impl<'m> PermissionIndex<'m> {
                     .map(|s| CompiledStatement {
                         allow: s.effect == Effect::Allow,
                         actions: ActionSet::compile(&s.action),
-                        resources: ResourceGrant::compile(s.resource.as_ref()),
+                        resources: Rc::new(ResourceGrant::compile(s.resource.as_ref())),
                     })
                     .collect()
             })
@@ -326,11 +343,11 @@ impl<'m> PermissionIndex<'m> {
             Collected::Present(id) => {
                 for s in self.doc(id).iter() {
                     if s.allow && s.actions.covers(action) {
-                        out.parts.push(s.resources.clone());
+                        out.parts.push(Rc::clone(&s.resources));
                     }
                 }
             }
-            Collected::Missing => out.parts.push(ResourceGrant::Everything),
+            Collected::Missing => out.parts.push(Rc::new(ResourceGrant::Everything)),
         }
     }
 
@@ -353,7 +370,7 @@ impl<'m> PermissionIndex<'m> {
             Node::Escalated {
                 gain: Gain::AnyAction,
                 ..
-            } => g.parts.push(ResourceGrant::Everything),
+            } => g.parts.push(Rc::new(ResourceGrant::Everything)),
             Node::Escalated {
                 principal,
                 gain: Gain::Group(gid),
@@ -451,7 +468,7 @@ impl BucketIndex {
     pub fn candidates(&self, grant: &Grant) -> Vec<BucketId> {
         let mut out = Vec::new();
         for part in &grant.parts {
-            match part {
+            match &**part {
                 ResourceGrant::Everything | ResourceGrant::Except { .. } => {
                     out.clear();
                     out.extend(self.all());
@@ -501,6 +518,23 @@ mod tests {
     }
 
     #[test]
+    fn literal_prefix_is_as_written() {
+        for (pattern, ci, prefix, wild) in [
+            ("S3:Get*", true, "S3:Get", true),
+            ("s3:get*", true, "s3:get", true),
+            ("arn:aws:s3:::b/*", false, "arn:aws:s3:::b/", true),
+            ("Ab?c", false, "Ab", true),
+            ("AB", true, "AB", false),
+            ("Été*", true, "Été", true),
+            ("", false, "", false),
+        ] {
+            let w = Wildcard::new(pattern, ci);
+            assert_eq!(w.literal_prefix(), prefix, "{pattern}");
+            assert_eq!(w.has_wildcard(), wild, "{pattern}");
+        }
+    }
+
+    #[test]
     fn wildcard_agrees_with_glob() {
         let patterns = [
             "*",
@@ -518,6 +552,9 @@ mod tests {
             "ab*cd*",
             "*:*",
             "x?*y",
+            "é*",
+            "S3:GÉT*",
+            "Ä?b",
         ];
         let inputs = [
             "",
@@ -537,6 +574,12 @@ mod tests {
             "xzy",
             "ba",
             "aab",
+            "é",
+            "s3:gétobject",
+            "S3:GÉTOBJECT",
+            "äab",
+            "ÄxB",
+            "aé",
         ];
         for p in patterns {
             for i in inputs {

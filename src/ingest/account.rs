@@ -334,7 +334,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
                 let n = Node::root(v, &list_rel);
                 let item = n.list_item("Buckets", i)?.unwrap_or(n);
                 b.claim("bucket", None, name_sym, &item)?;
-                SourceLoc::new(&list_rel, item.ptr())
+                SourceLoc::new(list_rel.as_str(), item.ptr())
             }
             _ => {
                 let rel = paths.bucket(&name, "get-bucket-policy");
@@ -514,8 +514,10 @@ fn load_kms(
             Read::Json(v) => {
                 let n = Node::root(&v, &policy_rel);
                 b.claim("KMS key", None, arn_sym, &n)?;
-                b.sources
-                    .insert(ItemRef::KmsKey(kid), SourceLoc::new(&policy_rel, ""));
+                b.sources.insert(
+                    ItemRef::KmsKey(kid),
+                    SourceLoc::new(policy_rel.as_str(), ""),
+                );
                 match s3::parse_policy_response(
                     b,
                     &n,
@@ -534,7 +536,7 @@ fn load_kms(
                 let dummy = serde_json::Value::Null;
                 b.claim("KMS key", None, arn_sym, &Node::root(&dummy, &list_rel))?;
                 b.sources
-                    .insert(ItemRef::KmsKey(kid), SourceLoc::new(&list_rel, ""));
+                    .insert(ItemRef::KmsKey(kid), SourceLoc::new(list_rel.as_str(), ""));
                 b.missing(
                     Some(account),
                     Some(region),
@@ -611,7 +613,7 @@ fn load_lambda(
         let fid = LambdaFunctionId(b.model.lambda_functions.len() as u32);
         b.sources.insert(
             ItemRef::LambdaFunction(fid),
-            SourceLoc::new(&rel, f.pointer.clone()),
+            SourceLoc::new(rel.as_str(), f.pointer.clone()),
         );
         let policy_rel = paths.function(region, &f.name, "get-policy");
         let policy = read_resource(

@@ -43,6 +43,8 @@ pub struct Builder {
     pub(crate) listings: Listings,
     /// The bytes of the file `read` is parsing, reused from file to file.
     read_buf: Vec<u8>,
+    /// The file name of the last source location, shared with the next ones in that file.
+    last_file: Option<std::sync::Arc<str>>,
 }
 
 /// Largest read buffer kept between files (bytes).
@@ -61,6 +63,20 @@ impl Builder {
             missing_seen: HashSet::new(),
             listings: Listings::default(),
             read_buf: Vec::new(),
+            last_file: None,
+        }
+    }
+
+    /// `file` as a shared name: the previous location's when it is the same file (items
+    /// of one file are recorded one after another).
+    fn shared_file(&mut self, file: &str) -> std::sync::Arc<str> {
+        match &self.last_file {
+            Some(last) if **last == *file => last.clone(),
+            _ => {
+                let name: std::sync::Arc<str> = file.into();
+                self.last_file = Some(name.clone());
+                name
+            }
         }
     }
 
@@ -287,20 +303,21 @@ impl Builder {
             account,
             document,
         });
+        let shared = self.shared_file(file);
         for (i, sp) in layout.statement_pointers.into_iter().enumerate() {
             let loc = if layout.embedded {
                 SourceLoc {
-                    file: file.to_string(),
+                    file: shared.clone(),
                     pointer: pointer.clone(),
                     inner: Some(sp),
                 }
             } else {
-                SourceLoc::new(file, format!("{pointer}{sp}"))
+                SourceLoc::new(shared.clone(), format!("{pointer}{sp}"))
             };
             self.sources.insert(ItemRef::Statement(id, i), loc);
         }
         self.sources
-            .insert(ItemRef::Policy(id), SourceLoc::new(file, pointer));
+            .insert(ItemRef::Policy(id), SourceLoc::new(shared, pointer));
         Ok(id)
     }
 
@@ -311,6 +328,7 @@ impl Builder {
 
     /// Records that `item` is at `pointer` in `file`.
     pub(crate) fn source_at(&mut self, item: ItemRef, file: &str, pointer: String) {
+        let file = self.shared_file(file);
         self.sources.insert(item, SourceLoc::new(file, pointer));
     }
 

@@ -5,6 +5,7 @@ use super::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// A model item that has a source location.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -55,14 +56,17 @@ pub enum ItemRef {
 /// and, for documents that arrive as JSON strings, the pointer inside the decoded string.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct SourceLoc {
-    pub file: String,
+    /// Shared by every location in the same file (issue #7: a GAAD holds tens of thousands
+    /// of items and statements, each with a location).
+    #[serde(serialize_with = "serialize_file")]
+    pub file: Arc<str>,
     pub pointer: String,
     /// Pointer inside an embedded (string-encoded) policy document.
     pub inner: Option<String>,
 }
 
 impl SourceLoc {
-    pub fn new(file: impl Into<String>, pointer: impl Into<String>) -> SourceLoc {
+    pub fn new(file: impl Into<Arc<str>>, pointer: impl Into<String>) -> SourceLoc {
         SourceLoc {
             file: file.into(),
             pointer: pointer.into(),
@@ -75,6 +79,10 @@ impl SourceLoc {
     pub fn cite(&self) -> String {
         self.to_string()
     }
+}
+
+fn serialize_file<S: serde::Serializer>(file: &Arc<str>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(file)
 }
 
 impl fmt::Display for SourceLoc {

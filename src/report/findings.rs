@@ -27,87 +27,213 @@
 //! object kept whole under `unmapped.leakpath`.
 
 use crate::rank::Severity;
-use crate::routes::finding::{Finding, HopWitness, SolverVerdict};
-use serde_json::{json, Map, Value};
+use crate::routes::finding::{Finding, FindingStatus, HopWitness, SolverVerdict};
+use serde_json::{json, Value};
 
-fn hop_witness_json(w: &HopWitness) -> Value {
-    let context: Map<String, Value> = w
-        .context
-        .iter()
-        .map(|(k, vs)| {
-            let v = match vs.as_slice() {
-                [one] => Value::String(one.clone()),
-                many => Value::Array(many.iter().cloned().map(Value::String).collect()),
-            };
-            (k.clone(), v)
-        })
-        .collect();
-    json!({
-        "principal": w.principal,
-        "action": w.action,
-        "resource": w.resource,
-        "context": context,
-    })
+/// The native line of one finding, as serde sees it: one definition behind both the `Value`
+/// (`native_json`) and the bytes written straight from it (`write_native_line`), so the two
+/// cannot drift. Field order is the order on the wire.
+#[derive(serde::Serialize)]
+struct NativeLine<'a> {
+    schema: &'static str,
+    id: String,
+    status: &'static str,
+    dataset: DatasetJson<'a>,
+    exposure: &'static str,
+    actor: &'a str,
+    route: Vec<RouteHopJson<'a>>,
+    actions: &'a [String],
+    witness: WitnessJson<'a>,
+    sensitivity: SensitivityJson<'a>,
+    risk: RiskJson<'a>,
+    solver: SolverJson,
+    alternatives: usize,
+    // Present only on suppressed findings: null values are not valid OCSF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<SuppressedJson<'a>>,
 }
 
-fn witness_json(f: &Finding) -> Value {
-    let hops = &f.witness.hops;
-    let Some(last) = hops.last() else {
-        return json!({});
-    };
-    let mut obj = match hop_witness_json(last) {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    };
-    if hops.len() > 1 {
-        obj.insert(
-            "hops".into(),
-            Value::Array(hops.iter().map(hop_witness_json).collect()),
-        );
+#[derive(serde::Serialize)]
+struct DatasetJson<'a> {
+    arn: &'a str,
+    account: &'a str,
+    kind: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct RouteHopJson<'a> {
+    from: &'a str,
+    to: &'a str,
+    via: &'a str,
+    policy: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct SensitivityJson<'a> {
+    label: &'a str,
+    confidence: f64,
+    evidence: &'a [String],
+}
+
+#[derive(serde::Serialize)]
+struct RiskJson<'a> {
+    score: u8,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity_override: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct SolverJson {
+    result: &'static str,
+    millis: u64,
+}
+
+#[derive(serde::Serialize)]
+struct SuppressedJson<'a> {
+    reason: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
+}
+
+/// A witness context value: one value as a string, any other count as an array.
+struct ContextValuesJson<'a>(&'a [String]);
+
+impl serde::Serialize for ContextValuesJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            [one] => s.serialize_str(one),
+            many => s.collect_seq(many),
+        }
     }
-    Value::Object(obj)
+}
+
+/// One hop's request; `hops` (every hop's request) follows the last hop's own fields when
+/// the route has more than one hop.
+struct HopWitnessJson<'a> {
+    hop: &'a HopWitness,
+    hops: Option<&'a [HopWitness]>,
+}
+
+impl serde::Serialize for HopWitnessJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let w = self.hop;
+        let mut m = s.serialize_map(Some(4 + usize::from(self.hops.is_some())))?;
+        m.serialize_entry("principal", &w.principal)?;
+        m.serialize_entry("action", &w.action)?;
+        m.serialize_entry("resource", &w.resource)?;
+        m.serialize_entry(
+            "context",
+            &ContextJson {
+                context: &w.context,
+            },
+        )?;
+        if let Some(hops) = self.hops {
+            let all: Vec<HopWitnessJson> = hops
+                .iter()
+                .map(|hop| HopWitnessJson { hop, hops: None })
+                .collect();
+            m.serialize_entry("hops", &all)?;
+        }
+        m.end()
+    }
+}
+
+struct ContextJson<'a> {
+    context: &'a std::collections::BTreeMap<String, Vec<String>>,
+}
+
+impl serde::Serialize for ContextJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(
+            self.context
+                .iter()
+                .map(|(k, vs)| (k, ContextValuesJson(vs))),
+        )
+    }
+}
+
+/// The route's witness: the request of the hop that reaches the data (with every hop's
+/// request under `hops` when there are several), or `{}` when no hop has one.
+struct WitnessJson<'a>(&'a [HopWitness]);
+
+impl serde::Serialize for WitnessJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0.last() {
+            None => s.serialize_map(Some(0))?.end(),
+            Some(hop) => HopWitnessJson {
+                hop,
+                hops: (self.0.len() > 1).then_some(self.0),
+            }
+            .serialize(s),
+        }
+    }
+}
+
+impl<'a> NativeLine<'a> {
+    fn of(f: &'a Finding, status: FindingStatus) -> NativeLine<'a> {
+        NativeLine {
+            schema: "leakpath.finding/v1",
+            id: f.stable_id(),
+            status: status.as_str(),
+            dataset: DatasetJson {
+                arn: &f.dataset.arn,
+                account: &f.dataset.account,
+                kind: &f.dataset.kind,
+            },
+            exposure: f.exposure.as_str(),
+            actor: &f.actor,
+            route: f
+                .route
+                .iter()
+                .map(|h| RouteHopJson {
+                    from: &h.from,
+                    to: &h.to,
+                    via: &h.via,
+                    policy: &h.policy,
+                })
+                .collect(),
+            actions: &f.actions,
+            witness: WitnessJson(&f.witness.hops),
+            sensitivity: SensitivityJson {
+                label: &f.sensitivity.label,
+                confidence: (f.sensitivity.confidence * 1000.0).round() / 1000.0,
+                evidence: &f.sensitivity.evidence,
+            },
+            risk: RiskJson {
+                score: f.risk.score,
+                severity: f.risk.severity.as_str(),
+                severity_override: f.triage.severity_override.as_deref(),
+            },
+            solver: SolverJson {
+                result: match f.solver.verdict {
+                    SolverVerdict::Sat => "sat",
+                    SolverVerdict::Unknown => "unknown",
+                },
+                millis: f.solver.millis,
+            },
+            alternatives: f.alternatives,
+            suppressed: f.triage.suppressed.as_ref().map(|s| SuppressedJson {
+                reason: &s.reason,
+                expires: s.expires.as_deref(),
+            }),
+        }
+    }
 }
 
 /// The native object of one finding.
 pub fn native_json(f: &Finding) -> Value {
-    let mut v = json!({
-        "schema": "leakpath.finding/v1",
-        "id": f.stable_id(),
-        "status": f.status.as_str(),
-        "dataset": {"arn": f.dataset.arn, "account": f.dataset.account, "kind": f.dataset.kind},
-        "exposure": f.exposure.as_str(),
-        "actor": f.actor,
-        "route": f.route.iter().map(|h| json!({
-            "from": h.from, "to": h.to, "via": h.via, "policy": h.policy,
-        })).collect::<Vec<_>>(),
-        "actions": f.actions,
-        "witness": witness_json(f),
-        "sensitivity": {
-            "label": f.sensitivity.label,
-            "confidence": (f.sensitivity.confidence * 1000.0).round() / 1000.0,
-            "evidence": f.sensitivity.evidence,
-        },
-        "risk": match &f.triage.severity_override {
-            None => json!({"score": f.risk.score, "severity": f.risk.severity.as_str()}),
-            Some(reason) => json!({"score": f.risk.score, "severity": f.risk.severity.as_str(),
-                                   "severity_override": reason}),
-        },
-        "solver": {
-            "result": match f.solver.verdict { SolverVerdict::Sat => "sat", SolverVerdict::Unknown => "unknown" },
-            "millis": f.solver.millis,
-        },
-        "alternatives": f.alternatives,
-    });
-    // Present only on suppressed findings: null values are not valid OCSF.
-    if let (Some(s), Some(obj)) = (&f.triage.suppressed, v.as_object_mut()) {
-        let mut sup = Map::new();
-        sup.insert("reason".into(), Value::String(s.reason.clone()));
-        if let Some(e) = &s.expires {
-            sup.insert("expires".into(), Value::String(e.clone()));
-        }
-        obj.insert("suppressed".into(), Value::Object(sup));
-    }
-    v
+    // Serializing these plain structs into a `Value` cannot fail (every map key is a string).
+    serde_json::to_value(NativeLine::of(f, f.status)).unwrap_or(Value::Null)
+}
+
+/// Appends the native line of `f` (as `native_json` with `status` in place of the
+/// finding's own, without its newline) to `out`, without building a `Value` first.
+pub fn write_native_line(f: &Finding, status: FindingStatus, out: &mut Vec<u8>) {
+    // Writing plain structs into a `Vec` cannot fail.
+    let _ = serde_json::to_writer(out, &NativeLine::of(f, status));
 }
 
 /// OCSF severity_id for a band: 1 informational … 5 critical.
@@ -240,7 +366,7 @@ pub enum LineFormat {
 
 /// Writes one line per current finding, then one per resolved route (given as its stored
 /// native object with `status` already `resolved`), in `format`. `time_ms` is the scan time
-/// stamped on OCSF lines.
+/// stamped on OCSF lines. Lines are serialized in parallel, in chunks whose order is kept.
 pub fn write_lines<'a>(
     findings: impl IntoIterator<Item = &'a Finding>,
     resolved: &[Value],
@@ -248,23 +374,43 @@ pub fn write_lines<'a>(
     time_ms: i64,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    let mut put = |v: &Value| -> std::io::Result<()> {
-        serde_json::to_writer(&mut *out, v)?;
-        out.write_all(b"\n")
+    use rayon::prelude::*;
+    // Enough lines per chunk that a chunk's buffer is worth a task, few enough that both
+    // workers stay busy.
+    const LINES_PER_CHUNK: usize = 64;
+    let findings: Vec<&Finding> = findings.into_iter().collect();
+    let put = |v: &Value, buf: &mut Vec<u8>| {
+        // Writing a `Value` into a `Vec` cannot fail.
+        let _ = serde_json::to_writer(&mut *buf, v);
+        buf.push(b'\n');
     };
-    for f in findings {
-        match format {
-            LineFormat::Native => put(&native_json(f))?,
-            LineFormat::Ocsf => put(&ocsf_json(f, time_ms))?,
-        }
+    let chunks: Vec<Vec<u8>> = findings
+        .par_chunks(LINES_PER_CHUNK)
+        .map(|chunk| {
+            let mut buf = Vec::with_capacity(chunk.len() * 2048);
+            for f in chunk {
+                match format {
+                    LineFormat::Native => {
+                        write_native_line(f, f.status, &mut buf);
+                        buf.push(b'\n');
+                    }
+                    LineFormat::Ocsf => put(&ocsf_json(f, time_ms), &mut buf),
+                }
+            }
+            buf
+        })
+        .collect();
+    for chunk in &chunks {
+        out.write_all(chunk)?;
     }
+    let mut buf = Vec::new();
     for v in resolved {
         match format {
-            LineFormat::Native => put(v)?,
-            LineFormat::Ocsf => put(&ocsf_from_native(v, time_ms))?,
+            LineFormat::Native => put(v, &mut buf),
+            LineFormat::Ocsf => put(&ocsf_from_native(v, time_ms), &mut buf),
         }
     }
-    Ok(())
+    out.write_all(&buf)
 }
 
 /// Example findings (a two-hop cross-account route with conditions, and a resolved
@@ -401,6 +547,82 @@ pub(crate) mod tests {
         assert_eq!(v["solver"]["result"], "sat");
         assert_eq!(v["sensitivity"]["confidence"], 0.912);
         assert_eq!(v["risk"]["severity"], "high");
+    }
+
+    /// The line written without a `Value` is the `Value`'s own text.
+    fn check_line(f: &Finding) {
+        let mut line = Vec::new();
+        write_native_line(f, f.status, &mut line);
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            native_json(f).to_string(),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn native_line_is_the_native_object() {
+        let mut many = examples();
+        let mut three_hops = many[0].clone();
+        three_hops.witness.hops.push(HopWitness::default());
+        three_hops.triage.severity_override = Some("accepted risk".into());
+        three_hops.sensitivity.confidence = f64::NAN;
+        many.push(three_hops);
+        let mut one_hop = many[0].clone();
+        one_hop.witness.hops.remove(0);
+        one_hop.witness.hops[0]
+            .context
+            .insert("aws:SourceVpce".into(), Vec::new());
+        one_hop.triage.suppressed = Some(crate::routes::finding::AppliedSuppression {
+            reason: "test".into(),
+            expires: None,
+        });
+        many.push(one_hop);
+        for f in &many {
+            check_line(f);
+        }
+        let v = native_json(&many[2]);
+        assert_eq!(v["risk"]["severity_override"], "accepted risk");
+        assert_eq!(v["sensitivity"]["confidence"], Value::Null);
+        assert_eq!(v["witness"]["hops"][2]["context"], json!({}));
+        let v = native_json(&many[3]);
+        assert_eq!(v["witness"]["context"]["aws:SourceVpce"], json!([]));
+        assert_eq!(v["suppressed"], json!({"reason": "test"}));
+        assert!(v["witness"].get("hops").is_none());
+        let v = native_json(&many[1]);
+        assert_eq!(v["witness"], json!({}));
+        assert_eq!(
+            v["suppressed"],
+            json!({"reason": "marketing assets are public by design", "expires": "2027-06-30"})
+        );
+        assert!(v["risk"].get("severity_override").is_none());
+    }
+
+    #[test]
+    fn lines_keep_their_order() {
+        let base = examples().remove(0);
+        let many: Vec<Finding> = (0..300)
+            .map(|i| {
+                let mut f = base.clone();
+                f.actor = format!("{i:012}");
+                f
+            })
+            .collect();
+        let mut out = Vec::new();
+        write_lines(
+            &many,
+            &[json!({"status": "resolved"})],
+            LineFormat::Native,
+            0,
+            &mut out,
+        )
+        .unwrap();
+        let lines: Vec<&str> = std::str::from_utf8(&out).unwrap().lines().collect();
+        assert_eq!(lines.len(), 301);
+        for (f, line) in many.iter().zip(&lines) {
+            assert_eq!(*line, native_json(f).to_string());
+        }
+        assert_eq!(lines[300], r#"{"status":"resolved"}"#);
     }
 
     #[test]

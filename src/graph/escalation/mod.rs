@@ -78,6 +78,8 @@ impl Step {
     }
 
     pub fn with(mut self, key: &str, value: &str) -> Step {
+        // Most steps carry one key: a first push would reserve room for four.
+        self.context.reserve_exact(1);
         self.context.push((key.to_string(), value.to_string()));
         self
     }
@@ -603,9 +605,15 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
             .collect();
         drop(seen);
         let from = g.node(Node::Principal(p));
-        for (f, keep) in found.into_iter().zip(keep) {
+        for (mut f, keep) in found.into_iter().zip(keep) {
             if !keep {
                 continue;
+            }
+            // Kept for the whole scan, one per edge (issue #7: tens of thousands): no spare
+            // capacity from the detectors' pushes.
+            f.escalation.steps.shrink_to_fit();
+            for step in &mut f.escalation.steps {
+                step.context.shrink_to_fit();
             }
             let via = f
                 .escalation
