@@ -351,14 +351,18 @@ fn usable_in(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex, holder: Hol
         .is_some_and(|a| a.held_by(holder).verdict != EdgeVerdict::Denied)
 }
 
+/// A node a class reaches: the node, the holder of its requests there, and the fewest
+/// hops from the class's actors.
+type ReachedNode = (NodeIndex, Holder, usize);
+
 /// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
 /// nearest first (ties in graph order), each with the holder of its requests there
 /// (`Holder`; a node reached both by an outsider's assumptions and through our compute
-/// appears once per holder).
+/// appears once per holder) and its distance.
 fn reach_by_class(
     an: &Analysis<'_>,
     actors: &[NodeIndex],
-) -> Vec<(ExposureClass, Vec<(NodeIndex, Holder)>)> {
+) -> Vec<(ExposureClass, Vec<ReachedNode>)> {
     let mut out = Vec::new();
     for class in [
         ExposureClass::Public,
@@ -375,7 +379,9 @@ fn reach_by_class(
         let mut seen: HashSet<(NodeIndex, Holder)> = starts.iter().copied().collect();
         let mut order = Vec::new();
         let mut frontier = starts;
+        let mut depth = 0;
         while !frontier.is_empty() {
+            depth += 1;
             let mut next = Vec::new();
             for (n, holder) in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
@@ -393,7 +399,7 @@ fn reach_by_class(
                     }
                 }
             }
-            order.extend(next.iter().copied());
+            order.extend(next.iter().map(|(n, holder)| (*n, *holder, depth)));
             frontier = next;
         }
         out.push((class, order));
@@ -497,12 +503,13 @@ pub fn analyze_for_scan<'a>(
     phase("outside reach");
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
     //     class reaches are tried nearest first until one object read is confirmed.
-    // (bucket, class) -> candidate reader nodes (and their holders), nearest first.
-    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<(NodeIndex, Holder)>> = BTreeMap::new();
+    // (bucket, class) -> candidate reader nodes (with their holders and distances),
+    // nearest first.
+    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>> = BTreeMap::new();
     let reached = reach_by_class(&an, &actors);
     let mut readers: Vec<NodeIndex> = reached
         .iter()
-        .flat_map(|(_, nodes)| nodes.iter().map(|(n, _)| *n))
+        .flat_map(|(_, nodes)| nodes.iter().map(|(n, _, _)| *n))
         .filter(|n| {
             matches!(
                 an.graph.graph[*n],
@@ -513,41 +520,110 @@ pub fn analyze_for_scan<'a>(
     readers.sort();
     readers.dedup();
     let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = reads_of_all(&an, &reads, &readers);
+    let account_of: HashMap<NodeIndex, String> = readers
+        .iter()
+        .filter_map(|n| match &an.graph.graph[*n] {
+            Node::Principal(p) | Node::Escalated { principal: p, .. } => {
+                Some((*n, crate::graph::principal_account(model, *p)))
+            }
+            _ => None,
+        })
+        .collect();
+    // Nodes whose reads also make egress routes (`search::egress_routes`).
+    let egress_capable: HashSet<NodeIndex> = an
+        .graph
+        .graph
+        .edge_indices()
+        .filter(|e| matches!(an.graph.graph[*e].kind, EdgeKind::Egress))
+        .filter_map(|e| an.graph.graph.edge_endpoints(e).map(|(from, _)| from))
+        .collect();
     for (class, nodes) in reached {
-        for (n, holder) in nodes {
+        for (n, holder, depth) in nodes {
             let Some(buckets) = reads_cache.get(&n) else {
                 continue;
             };
             for b in buckets.iter() {
-                wanted.entry((*b, class)).or_default().push((n, holder));
+                wanted
+                    .entry((*b, class))
+                    .or_default()
+                    .push((n, holder, depth));
             }
         }
     }
     // Keys with a confirmed read that lists but reads no object: only readers that may read
     // objects are tried further (the finding must show the object read if a route has one).
     let mut listed: HashSet<(BucketId, ExposureClass)> = HashSet::new();
+    // Per key and reader account, the distance of an `unknown` read on record when no
+    // principal of the account can read the bucket through a network path the export
+    // holds (`relaxed::held_reads_refuted`): a farther reader of that account can only add
+    // an unknown or denied route with more hops than the one on record, which ranks
+    // before it (`routes::best_finding`), so it is not tried. Readers that write outside
+    // are still tried: their reads are egress routes too.
+    let mut unknown_at: HashMap<((BucketId, ExposureClass), String), usize> = HashMap::new();
+    let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
     let mut round = 0;
     loop {
         let deepest = wanted.values().map(Vec::len).max().unwrap_or(0);
         if round >= deepest {
             break;
         }
-        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex, Holder)> = Vec::new();
+        let mut batch: Vec<(
+            (BucketId, ExposureClass),
+            EdgeIndex,
+            Holder,
+            NodeIndex,
+            usize,
+        )> = Vec::new();
         for (key, nodes) in &wanted {
-            if let Some((n, holder)) = nodes.get(round) {
+            if let Some((n, holder, depth)) = nodes.get(round) {
                 let node = &an.graph.graph[*n];
                 if listed.contains(key) && !reads.may_read_objects(node, key.0) {
                     continue;
                 }
+                let account = account_of.get(n).cloned().unwrap_or_default();
+                if !egress_capable.contains(n)
+                    && unknown_at
+                        .get(&(*key, account))
+                        .is_some_and(|at| *at < *depth)
+                {
+                    continue;
+                }
                 let e = memo.add_read(&mut an, *n, key.0);
-                batch.push((*key, e, *holder));
+                batch.push((*key, e, *holder, *n, *depth));
             }
         }
-        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, _)| *e).collect();
-        // A small round answers the next rounds' readers of its keys with it (each key's
-        // readers are tried in order anyway; a key covered meanwhile wastes its answers).
+        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, ..)| *e).collect();
         confirm(&mut an, &edges, &tally, &mut memo);
-        for (key, e, holder) in batch {
+        // Unknown reads: is every held path of the reader's account refuted?
+        let unknown: Vec<((BucketId, ExposureClass), String, usize)> = batch
+            .iter()
+            .filter(|(_, e, holder, ..)| {
+                an.answers
+                    .get(e)
+                    .is_some_and(|a| a.held_by(*holder).verdict == EdgeVerdict::Unknown)
+            })
+            .map(|(key, _, _, n, depth)| {
+                (*key, account_of.get(n).cloned().unwrap_or_default(), *depth)
+            })
+            .collect();
+        let mut ask: Vec<(BucketId, String)> = unknown
+            .iter()
+            .map(|(key, account, _)| (key.0, account.clone()))
+            .filter(|k| !relaxed_refuted.contains_key(k))
+            .collect();
+        ask.sort();
+        ask.dedup();
+        let ctx = &an.ctx;
+        relaxed_refuted.par_extend(ask.into_par_iter().map(|(b, account)| {
+            let refuted = super::relaxed::held_reads_refuted(ctx, b, &account);
+            ((b, account), refuted)
+        }));
+        for (key, account, depth) in unknown {
+            if relaxed_refuted.get(&(key.0, account.clone())) == Some(&true) {
+                unknown_at.entry((key, account)).or_insert(depth);
+            }
+        }
+        for (key, e, holder, ..) in batch {
             match read_coverage(&an, e, holder) {
                 Some(ReadCoverage::Objects) => {
                     wanted.remove(&key);
@@ -564,7 +640,14 @@ pub fn analyze_for_scan<'a>(
     }
 
     phase("reads of reached nodes");
-    egress_coverage(&mut an, &reads, &mut reads_cache, &tally, &mut memo);
+    egress_coverage(
+        &mut an,
+        &reads,
+        &mut reads_cache,
+        relaxed_refuted,
+        &tally,
+        &mut memo,
+    );
     phase("egress coverage");
     an.phases = phases;
     Ok(an)
@@ -664,6 +747,7 @@ fn egress_coverage(
     an: &mut Analysis<'_>,
     reads: &ReadIndex<'_>,
     reads_cache: &mut HashMap<NodeIndex, Vec<BucketId>>,
+    relaxed_refuted: HashMap<(BucketId, String), bool>,
     tally: &Tally<'_, '_>,
     memo: &mut Memo,
 ) {
@@ -685,7 +769,7 @@ fn egress_coverage(
             .collect(),
         egress_listed: HashSet::new(),
         settled: HashSet::new(),
-        relaxed_refuted: HashMap::new(),
+        relaxed_refuted,
     };
     let accounts: Vec<String> = egress_nodes
         .iter()
