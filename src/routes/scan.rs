@@ -194,7 +194,7 @@ fn answer_ahead(
         .copied()
         .filter(|j| !memo.has(graph, answers, *j) && seen.insert(*j))
         .filter(|j| match j {
-            Ahead::Edge(e) => question_key(graph, *e).map_or(true, |k| keys.insert(k)),
+            Ahead::Edge(e) => question_key(graph, *e).is_none_or(|k| keys.insert(k)),
             Ahead::Read(..) => true,
         })
         .collect();
@@ -354,6 +354,15 @@ fn usable_in(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex, holder: Hol
 /// A node a class reaches: the node, the holder of its requests there, and the fewest
 /// hops from the class's actors.
 type ReachedNode = (NodeIndex, Holder, usize);
+
+/// A read asked for a (bucket, class) key: the key, the edge, and the reader as reached.
+type KeyRead = (
+    (BucketId, ExposureClass),
+    EdgeIndex,
+    Holder,
+    NodeIndex,
+    usize,
+);
 
 /// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
 /// nearest first (ties in graph order), each with the holder of its requests there
@@ -567,13 +576,7 @@ pub fn analyze_for_scan<'a>(
         if round >= deepest {
             break;
         }
-        let mut batch: Vec<(
-            (BucketId, ExposureClass),
-            EdgeIndex,
-            Holder,
-            NodeIndex,
-            usize,
-        )> = Vec::new();
+        let mut batch: Vec<KeyRead> = Vec::new();
         for (key, nodes) in &wanted {
             if let Some((n, holder, depth)) = nodes.get(round) {
                 let node = &an.graph.graph[*n];
@@ -832,7 +835,7 @@ fn egress_coverage(
             let (n, egress) = egress_nodes[*i];
             let usable_ahead = |e: EdgeIndex| {
                 memo.known(&an.graph, &an.answers, e)
-                    .map_or(true, |a| a.verdict != EdgeVerdict::Denied)
+                    .is_none_or(|a| a.verdict != EdgeVerdict::Denied)
             };
             let into = escalations_into(an, n);
             if (!into.is_empty() && !into.iter().any(|e| usable_ahead(*e))) || !usable_ahead(egress)
