@@ -4,15 +4,20 @@
 //! read `*` times every bucket), almost none of which a route from outside can use. So:
 //!
 //! 1. **Outside reach**, breadth first from the outside actors: each level's candidate
-//!    edges are confirmed together (rayon); only the targets of edges that are not denied
-//!    are expanded, and a node's read edges are materialized (`graph::data::ReadIndex`)
-//!    when the node is reached.
+//!    edges (the four exposure classes' levels in step) are confirmed together (rayon),
+//!    the actors' own reads alongside; only the targets of edges that are not denied are
+//!    expanded, and a node's read edges are materialized (`graph::data::ReadIndex`) when
+//!    the node is reached.
 //! 2. **Egress coverage**: a bucket needs one inside principal that can read it and write
 //!    outside. Principals with an egress candidate are tried in order (plain principals
 //!    before escalated ones, then by graph order); a principal's egress edge is confirmed
 //!    only when it may read a bucket no earlier principal covered, and then only its reads
 //!    of uncovered buckets are asked. Every candidate pair is still tried until the bucket
-//!    is covered, so no egress route is missed.
+//!    is covered, so no egress route is missed. The questions of a window of principals
+//!    are answered ahead in parallel (`Memo`), then each principal is decided in order.
+//!
+//! How the work is scheduled never changes what is recorded: an answer computed ahead
+//! becomes an edge's answer only when the one-step-at-a-time logic asks for that edge.
 //!
 //! The confirmed edges then feed the same route search as `analyze` (`search`).
 
@@ -20,7 +25,8 @@ use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict, Holder};
 use super::context::RouteCtx;
 use super::finding::ExposureClass;
 use super::{Analysis, RouteError, RouteOptions};
-use crate::graph::{EdgeKind, Node};
+use crate::graph::data::ReadIndex;
+use crate::graph::{AccessGraph, Edge, EdgeKind, Node};
 use crate::model::{BucketId, Model, SourceMap};
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -34,23 +40,210 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct QuestionKey(NodeIndex, EdgeKind);
 
-fn question_key(an: &Analysis<'_>, e: EdgeIndex) -> Option<QuestionKey> {
-    let kind = &an.graph.graph[e].kind;
+fn question_key(graph: &AccessGraph, e: EdgeIndex) -> Option<QuestionKey> {
+    let kind = &graph.graph[e].kind;
     if !matches!(kind, EdgeKind::Escalation(_)) {
         return None;
     }
-    let (from, _) = an.graph.graph.edge_endpoints(e)?;
+    let (from, _) = graph.graph.edge_endpoints(e)?;
     Some(QuestionKey(from, kind.clone()))
 }
 
+/// Fewest questions worth one parallel batch: below it a phase answers ahead (`Ahead`) the
+/// questions its next steps may need, so that both cores stay busy instead of meeting at a
+/// barrier after every few edges.
+const AHEAD_BATCH: usize = 64;
+
+/// A question answered ahead of the step that decides whether it is needed: an edge of the
+/// graph, or a read (reader node, bucket) that is not an edge yet.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Ahead {
+    Edge(EdgeIndex),
+    Read(NodeIndex, BucketId),
+}
+
+/// Answers a scan keeps besides `Analysis::answers`.
+///
+/// Answers computed ahead (`answer_ahead`) wait here until the phase's own logic asks for
+/// the edge (`confirm_all` takes them); only then do they become the edge's answer. So a
+/// scan records exactly the answers it would record asking one step at a time, and its
+/// findings do not depend on how far ahead it answered: what is answered ahead and never
+/// asked for only costs time.
+#[derive(Default)]
+struct Memo {
+    /// The answer of each escalation question asked (`QuestionKey`).
+    shared: HashMap<QuestionKey, EdgeAnswer>,
+    /// Edges answered ahead (escalations are kept by `QuestionKey` instead).
+    edges: HashMap<EdgeIndex, EdgeAnswer>,
+    /// Escalation questions answered ahead.
+    keyed: HashMap<QuestionKey, EdgeAnswer>,
+    /// Reads answered ahead, by (reader node, bucket).
+    reads: HashMap<(NodeIndex, BucketId), EdgeAnswer>,
+    /// The read edges the scan added, by (reader node, bucket).
+    read_edges: HashMap<(NodeIndex, BucketId), EdgeIndex>,
+}
+
+impl Memo {
+    /// The answer computed ahead for edge `e`, removed from the memo.
+    fn take(&mut self, graph: &AccessGraph, e: EdgeIndex) -> Option<EdgeAnswer> {
+        if let Some(a) = self.edges.remove(&e) {
+            return Some(a);
+        }
+        if let Some(k) = question_key(graph, e) {
+            return self.keyed.remove(&k);
+        }
+        let (from, to) = graph.graph.edge_endpoints(e)?;
+        match (&graph.graph[e].kind, &graph.graph[to]) {
+            (EdgeKind::DataRead, Node::Bucket(b)) => self.reads.remove(&(from, *b)),
+            _ => None,
+        }
+    }
+
+    /// The answer edge `e` has or will have without another question (answered, or
+    /// answered ahead).
+    fn known<'m>(
+        &'m self,
+        graph: &AccessGraph,
+        answers: &'m HashMap<EdgeIndex, EdgeAnswer>,
+        e: EdgeIndex,
+    ) -> Option<&'m EdgeAnswer> {
+        if let Some(a) = answers.get(&e).or_else(|| self.edges.get(&e)) {
+            return Some(a);
+        }
+        let k = question_key(graph, e)?;
+        self.shared.get(&k).or_else(|| self.keyed.get(&k))
+    }
+
+    /// Whether `job` needs no question: answered, or answered ahead.
+    fn has(
+        &self,
+        graph: &AccessGraph,
+        answers: &HashMap<EdgeIndex, EdgeAnswer>,
+        job: Ahead,
+    ) -> bool {
+        match job {
+            Ahead::Edge(e) => self.known(graph, answers, e).is_some(),
+            Ahead::Read(n, b) => {
+                self.reads.contains_key(&(n, b))
+                    || self
+                        .read_edges
+                        .get(&(n, b))
+                        .is_some_and(|e| self.known(graph, answers, *e).is_some())
+            }
+        }
+    }
+
+    /// Adds the read edge from `reader` to bucket `b` (once) and notes it.
+    fn add_read(&mut self, an: &mut Analysis<'_>, reader: NodeIndex, b: BucketId) -> EdgeIndex {
+        let node = an.graph.graph[reader].clone();
+        let e = an.graph.add_edge(
+            node,
+            Node::Bucket(b),
+            EdgeKind::DataRead,
+            "s3:GetObject",
+            String::new(),
+        );
+        self.read_edges.insert((reader, b), e);
+        e
+    }
+}
+
+/// Counts the edges answered for the progress callback.
+struct Tally<'o, 'p> {
+    opts: &'o RouteOptions<'p>,
+    asked: AtomicUsize,
+}
+
+impl Tally<'_, '_> {
+    fn one_more(&self, total: usize) {
+        let n = self.asked.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(p) = self.opts.progress {
+            p(n, total.max(n));
+        }
+    }
+
+    fn so_far(&self) -> usize {
+        self.asked.load(Ordering::Relaxed)
+    }
+}
+
+/// The edge a read from `reader` to bucket `b` becomes (`Memo::add_read`), for asking it
+/// before it is one.
+fn read_edge() -> Edge {
+    Edge {
+        kind: EdgeKind::DataRead,
+        via: "s3:GetObject".to_string(),
+        evidence: String::new(),
+    }
+}
+
+/// Answers `jobs` in parallel into the memo (`Memo`), skipping what is answered or
+/// answered ahead already and escalations with the same questions as another job.
+fn answer_ahead(
+    ctx: &RouteCtx<'_>,
+    graph: &AccessGraph,
+    answers: &HashMap<EdgeIndex, EdgeAnswer>,
+    jobs: &[Ahead],
+    tally: &Tally<'_, '_>,
+    memo: &mut Memo,
+) {
+    let mut seen: HashSet<Ahead> = HashSet::new();
+    let mut keys: HashSet<QuestionKey> = HashSet::new();
+    let todo: Vec<Ahead> = jobs
+        .iter()
+        .copied()
+        .filter(|j| !memo.has(graph, answers, *j) && seen.insert(*j))
+        .filter(|j| match j {
+            Ahead::Edge(e) => question_key(graph, *e).is_none_or(|k| keys.insert(k)),
+            Ahead::Read(..) => true,
+        })
+        .collect();
+    if todo.is_empty() {
+        return;
+    }
+    let total = tally.so_far() + todo.len();
+    let read = read_edge();
+    let answered: Vec<(Ahead, EdgeAnswer)> = todo
+        .par_iter()
+        .filter_map(|job| {
+            let a = match *job {
+                Ahead::Edge(e) => {
+                    let (from, to) = graph.graph.edge_endpoints(e)?;
+                    confirm_edge(ctx, &graph.graph[from], &graph.graph[to], &graph.graph[e])
+                }
+                Ahead::Read(n, b) => confirm_edge(ctx, &graph.graph[n], &Node::Bucket(b), &read),
+            };
+            tally.one_more(total);
+            Some((*job, a))
+        })
+        .collect();
+    for (job, a) in answered {
+        match job {
+            Ahead::Edge(e) => match question_key(graph, e) {
+                Some(k) => {
+                    memo.keyed.insert(k, a);
+                }
+                None => {
+                    memo.edges.insert(e, a);
+                }
+            },
+            Ahead::Read(n, b) => {
+                memo.reads.insert((n, b), a);
+            }
+        }
+    }
+}
+
 /// Confirms `edges` (those not answered yet) in parallel and records the answers; edges
-/// that ask the same questions as one already answered (`QuestionKey`) share its answer.
+/// that ask the same questions as one already answered (`QuestionKey`) share its answer,
+/// and answers computed ahead (`Memo`) are taken instead of asked again.
 fn confirm_all(
-    an: &mut Analysis<'_>,
+    ctx: &RouteCtx<'_>,
+    graph: &AccessGraph,
+    answers: &mut HashMap<EdgeIndex, EdgeAnswer>,
     edges: &[EdgeIndex],
-    opts: &RouteOptions<'_>,
-    asked: &AtomicUsize,
-    shared: &mut HashMap<QuestionKey, EdgeAnswer>,
+    tally: &Tally<'_, '_>,
+    memo: &mut Memo,
 ) {
     let mut todo: Vec<EdgeIndex> = Vec::new();
     // Edges waiting for the answer of another edge with the same questions.
@@ -59,14 +252,14 @@ fn confirm_all(
         let mut seen = HashSet::new();
         let mut leaders: HashSet<QuestionKey> = HashSet::new();
         for e in edges.iter().copied() {
-            if an.answers.contains_key(&e) || !seen.insert(e) {
+            if answers.contains_key(&e) || !seen.insert(e) {
                 continue;
             }
-            match question_key(an, e) {
-                Some(k) if shared.contains_key(&k) => {
-                    let mut a = shared[&k].clone();
+            match question_key(graph, e) {
+                Some(k) if memo.shared.contains_key(&k) => {
+                    let mut a = memo.shared[&k].clone();
                     a.questions = 0; // asked once, for the edge that answered it
-                    an.answers.insert(e, a);
+                    answers.insert(e, a);
                 }
                 Some(k) if leaders.contains(&k) => followers.push((e, k)),
                 Some(k) => {
@@ -80,35 +273,39 @@ fn confirm_all(
     if todo.is_empty() && followers.is_empty() {
         return;
     }
-    let graph = &an.graph;
-    let ctx = &an.ctx;
-    let base = asked.load(Ordering::Relaxed);
-    let total = base + todo.len();
-    let answered: Vec<(EdgeIndex, EdgeAnswer)> = todo
-        .par_iter()
-        .filter_map(|e| {
-            let (from, to) = graph.graph.edge_endpoints(*e)?;
-            let a = confirm_edge(ctx, &graph.graph[from], &graph.graph[to], &graph.graph[*e]);
-            let n = asked.fetch_add(1, Ordering::Relaxed) + 1;
-            if let Some(p) = opts.progress {
-                p(n, total.max(n));
-            }
-            Some((*e, a))
-        })
-        .collect();
-    for (e, a) in answered {
-        if let Some(k) = question_key(an, e) {
-            shared.insert(k, a.clone());
+    let mut answered: Vec<(EdgeIndex, EdgeAnswer)> = Vec::new();
+    let mut ask: Vec<EdgeIndex> = Vec::new();
+    for e in todo {
+        match memo.take(graph, e) {
+            Some(a) => answered.push((e, a)),
+            None => ask.push(e),
         }
-        an.answers.insert(e, a);
+    }
+    let total = tally.so_far() + ask.len();
+    answered.par_extend(ask.par_iter().filter_map(|e| {
+        let (from, to) = graph.graph.edge_endpoints(*e)?;
+        let a = confirm_edge(ctx, &graph.graph[from], &graph.graph[to], &graph.graph[*e]);
+        tally.one_more(total);
+        Some((*e, a))
+    }));
+    for (e, a) in answered {
+        if let Some(k) = question_key(graph, e) {
+            memo.shared.insert(k, a.clone());
+        }
+        answers.insert(e, a);
     }
     for (e, k) in followers {
-        if let Some(a) = shared.get(&k) {
+        if let Some(a) = memo.shared.get(&k) {
             let mut a = a.clone();
             a.questions = 0;
-            an.answers.insert(e, a);
+            answers.insert(e, a);
         }
     }
+}
+
+/// `confirm_all` over the analysis.
+fn confirm(an: &mut Analysis<'_>, edges: &[EdgeIndex], tally: &Tally<'_, '_>, memo: &mut Memo) {
+    confirm_all(&an.ctx, &an.graph, &mut an.answers, edges, tally, memo);
 }
 
 /// What a confirmed read covers of its bucket.
@@ -145,19 +342,36 @@ fn read_coverage(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> Option<Read
 }
 
 fn usable(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> bool {
-    an.answers
+    usable_in(&an.answers, e, holder)
+}
+
+fn usable_in(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex, holder: Holder) -> bool {
+    answers
         .get(&e)
         .is_some_and(|a| a.held_by(holder).verdict != EdgeVerdict::Denied)
 }
 
+/// A node a class reaches: the node, the holder of its requests there, and the fewest
+/// hops from the class's actors.
+type ReachedNode = (NodeIndex, Holder, usize);
+
+/// A read asked for a (bucket, class) key: the key, the edge, and the reader as reached.
+type KeyRead = (
+    (BucketId, ExposureClass),
+    EdgeIndex,
+    Holder,
+    NodeIndex,
+    usize,
+);
+
 /// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
 /// nearest first (ties in graph order), each with the holder of its requests there
 /// (`Holder`; a node reached both by an outsider's assumptions and through our compute
-/// appears once per holder).
+/// appears once per holder) and its distance.
 fn reach_by_class(
     an: &Analysis<'_>,
     actors: &[NodeIndex],
-) -> Vec<(ExposureClass, Vec<(NodeIndex, Holder)>)> {
+) -> Vec<(ExposureClass, Vec<ReachedNode>)> {
     let mut out = Vec::new();
     for class in [
         ExposureClass::Public,
@@ -174,7 +388,9 @@ fn reach_by_class(
         let mut seen: HashSet<(NodeIndex, Holder)> = starts.iter().copied().collect();
         let mut order = Vec::new();
         let mut frontier = starts;
+        let mut depth = 0;
         while !frontier.is_empty() {
+            depth += 1;
             let mut next = Vec::new();
             for (n, holder) in &frontier {
                 let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
@@ -192,13 +408,21 @@ fn reach_by_class(
                     }
                 }
             }
-            order.extend(next.iter().copied());
+            order.extend(next.iter().map(|(n, holder)| (*n, *holder, depth)));
             frontier = next;
         }
         out.push((class, order));
     }
     out
 }
+
+/// The four exposure classes an outside actor starts, in the order a scan searches them.
+const OUTSIDE_CLASSES: [ExposureClass; 4] = [
+    ExposureClass::Public,
+    ExposureClass::CrossAccount,
+    ExposureClass::Federated,
+    ExposureClass::InternetCompute,
+];
 
 /// Builds the graph and confirms what a scan needs: every edge on a path from outside
 /// (breadth first), and egress routes until every bucket an egress-capable principal may
@@ -223,8 +447,11 @@ pub fn analyze_for_scan<'a>(
         answers: HashMap::new(),
         phases: Vec::new(),
     };
-    let asked = AtomicUsize::new(0);
-    let mut shared: HashMap<QuestionKey, EdgeAnswer> = HashMap::new();
+    let tally = Tally {
+        opts,
+        asked: AtomicUsize::new(0),
+    };
+    let mut memo = Memo::default();
 
     // 1. Outside reach, one level at a time, over every edge but reads (reads of accounts
     //    are their own: an outside account reads what names it).
@@ -241,113 +468,165 @@ pub fn analyze_for_scan<'a>(
             reads.add_reads(&mut an.graph, &node);
         }
     }
-    // Each exposure class is searched on its own: a node one class reached first must
-    // still be reachable for the others.
-    for class in [
-        ExposureClass::Public,
-        ExposureClass::CrossAccount,
-        ExposureClass::Federated,
-        ExposureClass::InternetCompute,
-    ] {
-        let starts: Vec<NodeIndex> = actors
+    // The actors' own reads open no further edge, so they are answered alongside the
+    // levels (rayon::join): they fill the cores while a level waits for its slowest edge.
+    let actor_reads: Vec<Ahead> = actors
+        .iter()
+        .flat_map(|a| an.graph.graph.edges(*a))
+        .filter(|e| matches!(e.weight().kind, EdgeKind::DataRead))
+        .map(|e| Ahead::Edge(e.id()))
+        .collect();
+    {
+        let Analysis {
+            ctx,
+            graph,
+            answers,
+            ..
+        } = &mut an;
+        let (ctx, graph) = (&*ctx, &*graph);
+        let mut read_memo = Memo::default();
+        let ((), ()) = rayon::join(
+            || outside_reach(ctx, graph, answers, &actors, &tally, &mut memo),
+            || {
+                answer_ahead(
+                    ctx,
+                    graph,
+                    &HashMap::new(),
+                    &actor_reads,
+                    &tally,
+                    &mut read_memo,
+                )
+            },
+        );
+        let read_edges: Vec<EdgeIndex> = actor_reads
             .iter()
-            .copied()
-            .filter(|a| super::search::class_of(&an.graph.graph[*a]) == Some(class))
+            .filter_map(|j| match j {
+                Ahead::Edge(e) => Some(*e),
+                Ahead::Read(..) => None,
+            })
             .collect();
-        let mut reached: HashSet<NodeIndex> = starts.iter().copied().collect();
-        let mut frontier = starts;
-        // No depth limit: role chains have none in AWS, and each node is reached once.
-        while !frontier.is_empty() {
-            let mut edges = Vec::new();
-            for n in &frontier {
-                for e in an.graph.graph.edges(*n) {
-                    let kind = &e.weight().kind;
-                    let is_actor_read =
-                        matches!(kind, EdgeKind::DataRead) && an.graph.graph[*n].is_outside_actor();
-                    // A node an earlier level reached is reached: another way in at a
-                    // greater depth would only be an alternative (an admin role reached from
-                    // outside has escalation edges to every user and role of its account).
-                    let reached_earlier = reached.contains(&e.target());
-                    if is_actor_read
-                        || (!matches!(kind, EdgeKind::Egress | EdgeKind::DataRead)
-                            && !reached_earlier)
-                    {
-                        edges.push(e.id());
-                    }
-                }
-            }
-            confirm_all(&mut an, &edges, opts, &asked, &mut shared);
-            let mut next = Vec::new();
-            for n in &frontier {
-                let mut outs: Vec<(NodeIndex, EdgeIndex)> = an
-                    .graph
-                    .graph
-                    .edges(*n)
-                    .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
-                    .map(|e| (e.target(), e.id()))
-                    .collect();
-                outs.sort();
-                // Reach is over-approximate here (every holder): the holder-exact reach
-                // of `reach_by_class` decides which reads are asked and when a dataset is
-                // covered.
-                for (t, e) in outs {
-                    if usable(&an, e, Holder::Zone) && reached.insert(t) {
-                        next.push(t);
-                    }
-                }
-            }
-            frontier = next;
-        }
+        memo.edges.extend(read_memo.edges);
+        confirm_all(ctx, graph, answers, &read_edges, &tally, &mut memo);
     }
 
     phase("outside reach");
     // 1b. Reads of the inside nodes reached: per exposure class and bucket, the nodes the
     //     class reaches are tried nearest first until one object read is confirmed.
-    // (bucket, class) -> candidate reader nodes (and their holders), nearest first.
-    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<(NodeIndex, Holder)>> = BTreeMap::new();
-    let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = HashMap::new();
-    for (class, nodes) in reach_by_class(&an, &actors) {
-        for (n, holder) in nodes {
-            let node = an.graph.graph[n].clone();
-            if !matches!(node, Node::Principal(_) | Node::Escalated { .. }) {
-                continue;
+    // (bucket, class) -> candidate reader nodes (with their holders and distances),
+    // nearest first.
+    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>> = BTreeMap::new();
+    let reached = reach_by_class(&an, &actors);
+    let mut readers: Vec<NodeIndex> = reached
+        .iter()
+        .flat_map(|(_, nodes)| nodes.iter().map(|(n, _, _)| *n))
+        .filter(|n| {
+            matches!(
+                an.graph.graph[*n],
+                Node::Principal(_) | Node::Escalated { .. }
+            )
+        })
+        .collect();
+    readers.sort();
+    readers.dedup();
+    let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = reads_of_all(&an, &reads, &readers);
+    let account_of: HashMap<NodeIndex, String> = readers
+        .iter()
+        .filter_map(|n| match &an.graph.graph[*n] {
+            Node::Principal(p) | Node::Escalated { principal: p, .. } => {
+                Some((*n, crate::graph::principal_account(model, *p)))
             }
-            let buckets = reads_cache
-                .entry(n)
-                .or_insert_with(|| reads.reads_of(&node));
+            _ => None,
+        })
+        .collect();
+    // Nodes whose reads also make egress routes (`search::egress_routes`).
+    let egress_capable: HashSet<NodeIndex> = an
+        .graph
+        .graph
+        .edge_indices()
+        .filter(|e| matches!(an.graph.graph[*e].kind, EdgeKind::Egress))
+        .filter_map(|e| an.graph.graph.edge_endpoints(e).map(|(from, _)| from))
+        .collect();
+    for (class, nodes) in reached {
+        for (n, holder, depth) in nodes {
+            let Some(buckets) = reads_cache.get(&n) else {
+                continue;
+            };
             for b in buckets.iter() {
-                wanted.entry((*b, class)).or_default().push((n, holder));
+                wanted
+                    .entry((*b, class))
+                    .or_default()
+                    .push((n, holder, depth));
             }
         }
     }
     // Keys with a confirmed read that lists but reads no object: only readers that may read
     // objects are tried further (the finding must show the object read if a route has one).
     let mut listed: HashSet<(BucketId, ExposureClass)> = HashSet::new();
+    // Per key and reader account, the distance of an `unknown` read on record when no
+    // principal of the account can read the bucket through a network path the export
+    // holds (`relaxed::held_reads_refuted`): a farther reader of that account can only add
+    // an unknown or denied route with more hops than the one on record, which ranks
+    // before it (`routes::best_finding`), so it is not tried. Readers that write outside
+    // are still tried: their reads are egress routes too.
+    let mut unknown_at: HashMap<((BucketId, ExposureClass), String), usize> = HashMap::new();
+    let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
     let mut round = 0;
     loop {
-        if round >= wanted.values().map(Vec::len).max().unwrap_or(0) {
+        let deepest = wanted.values().map(Vec::len).max().unwrap_or(0);
+        if round >= deepest {
             break;
         }
-        let mut batch: Vec<((BucketId, ExposureClass), EdgeIndex, Holder)> = Vec::new();
+        let mut batch: Vec<KeyRead> = Vec::new();
         for (key, nodes) in &wanted {
-            if let Some((n, holder)) = nodes.get(round) {
-                let node = an.graph.graph[*n].clone();
-                if listed.contains(key) && !reads.may_read_objects(&node, key.0) {
+            if let Some((n, holder, depth)) = nodes.get(round) {
+                let node = &an.graph.graph[*n];
+                if listed.contains(key) && !reads.may_read_objects(node, key.0) {
                     continue;
                 }
-                let e = an.graph.add_edge(
-                    node,
-                    Node::Bucket(key.0),
-                    EdgeKind::DataRead,
-                    "s3:GetObject",
-                    String::new(),
-                );
-                batch.push((*key, e, *holder));
+                let account = account_of.get(n).cloned().unwrap_or_default();
+                if !egress_capable.contains(n)
+                    && unknown_at
+                        .get(&(*key, account))
+                        .is_some_and(|at| *at < *depth)
+                {
+                    continue;
+                }
+                let e = memo.add_read(&mut an, *n, key.0);
+                batch.push((*key, e, *holder, *n, *depth));
             }
         }
-        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, _)| *e).collect();
-        confirm_all(&mut an, &edges, opts, &asked, &mut shared);
-        for (key, e, holder) in batch {
+        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, ..)| *e).collect();
+        confirm(&mut an, &edges, &tally, &mut memo);
+        // Unknown reads: is every held path of the reader's account refuted?
+        let unknown: Vec<((BucketId, ExposureClass), String, usize)> = batch
+            .iter()
+            .filter(|(_, e, holder, ..)| {
+                an.answers
+                    .get(e)
+                    .is_some_and(|a| a.held_by(*holder).verdict == EdgeVerdict::Unknown)
+            })
+            .map(|(key, _, _, n, depth)| {
+                (*key, account_of.get(n).cloned().unwrap_or_default(), *depth)
+            })
+            .collect();
+        let mut ask: Vec<(BucketId, String)> = unknown
+            .iter()
+            .map(|(key, account, _)| (key.0, account.clone()))
+            .filter(|k| !relaxed_refuted.contains_key(k))
+            .collect();
+        ask.sort();
+        ask.dedup();
+        let ctx = &an.ctx;
+        relaxed_refuted.par_extend(ask.into_par_iter().map(|(b, account)| {
+            let refuted = super::relaxed::held_reads_refuted(ctx, b, &account);
+            ((b, account), refuted)
+        }));
+        for (key, account, depth) in unknown {
+            if relaxed_refuted.get(&(key.0, account.clone())) == Some(&true) {
+                unknown_at.entry((key, account)).or_insert(depth);
+            }
+        }
+        for (key, e, holder, ..) in batch {
             match read_coverage(&an, e, holder) {
                 Some(ReadCoverage::Objects) => {
                     wanted.remove(&key);
@@ -359,10 +638,123 @@ pub fn analyze_for_scan<'a>(
             }
         }
         round += 1;
+        // Keys whose readers are all tried are done.
+        wanted.retain(|_, nodes| nodes.len() > round);
     }
 
     phase("reads of reached nodes");
-    // 2. Egress coverage.
+    egress_coverage(
+        &mut an,
+        &reads,
+        &mut reads_cache,
+        relaxed_refuted,
+        &tally,
+        &mut memo,
+    );
+    phase("egress coverage");
+    an.phases = phases;
+    Ok(an)
+}
+
+/// `ReadIndex::reads_of` for each of `nodes` (the index caches compiled grants in
+/// `RefCell`s: one thread).
+fn reads_of_all(
+    an: &Analysis<'_>,
+    reads: &ReadIndex<'_>,
+    nodes: &[NodeIndex],
+) -> HashMap<NodeIndex, Vec<BucketId>> {
+    nodes
+        .iter()
+        .map(|n| (*n, reads.reads_of(&an.graph.graph[*n])))
+        .collect()
+}
+
+/// Phase 1: breadth first from the outside actors over every edge but reads and egress,
+/// each exposure class on its own (a node one class reached first must still be reachable
+/// for the others), the classes' levels in step so that each level is one parallel batch.
+/// The actors' reads are left to the caller.
+fn outside_reach(
+    ctx: &RouteCtx<'_>,
+    graph: &AccessGraph,
+    answers: &mut HashMap<EdgeIndex, EdgeAnswer>,
+    actors: &[NodeIndex],
+    tally: &Tally<'_, '_>,
+    memo: &mut Memo,
+) {
+    // Per class: the nodes reached and the current level.
+    let mut classes: Vec<(HashSet<NodeIndex>, Vec<NodeIndex>)> = OUTSIDE_CLASSES
+        .iter()
+        .map(|class| {
+            let starts: Vec<NodeIndex> = actors
+                .iter()
+                .copied()
+                .filter(|a| super::search::class_of(&graph.graph[*a]) == Some(*class))
+                .collect();
+            (starts.iter().copied().collect(), starts)
+        })
+        .collect();
+    // No depth limit: role chains have none in AWS, and each node is reached once.
+    while classes.iter().any(|(_, frontier)| !frontier.is_empty()) {
+        let mut edges = Vec::new();
+        for (reached, frontier) in &classes {
+            for n in frontier {
+                for e in graph.graph.edges(*n) {
+                    // A node an earlier level reached is reached: another way in at a
+                    // greater depth would only be an alternative (an admin role reached
+                    // from outside has escalation edges to every user and role of its
+                    // account).
+                    if !matches!(e.weight().kind, EdgeKind::Egress | EdgeKind::DataRead)
+                        && !reached.contains(&e.target())
+                    {
+                        edges.push(e.id());
+                    }
+                }
+            }
+        }
+        confirm_all(ctx, graph, answers, &edges, tally, memo);
+        for (reached, frontier) in &mut classes {
+            let mut next = Vec::new();
+            for n in frontier.iter() {
+                let mut outs: Vec<(NodeIndex, EdgeIndex)> = graph
+                    .graph
+                    .edges(*n)
+                    .filter(|e| !matches!(e.weight().kind, EdgeKind::DataRead))
+                    .map(|e| (e.target(), e.id()))
+                    .collect();
+                outs.sort();
+                // Reach is over-approximate here (every holder): the holder-exact reach
+                // of `reach_by_class` decides which reads are asked and when a dataset is
+                // covered.
+                for (t, e) in outs {
+                    if usable_in(answers, e, Holder::Zone) && reached.insert(t) {
+                        next.push(t);
+                    }
+                }
+            }
+            *frontier = next;
+        }
+    }
+}
+
+/// Phase 2, egress coverage: a bucket needs one inside principal that can read it and
+/// write outside. Principals with an egress candidate are tried in order (plain before
+/// escalated, then graph order); a principal's egress is confirmed only when it may read
+/// a bucket no earlier principal covered, and then only its reads of uncovered buckets.
+///
+/// The principals are taken in windows: the questions a window's principals may need
+/// under the coverage at its start (their escalations in and egress, then the reads of
+/// those whose egress is usable) are answered ahead in two parallel batches, then each
+/// principal is decided in order exactly as one at a time would (`Memo`). Coverage only
+/// grows, so a principal needs no question its window did not answer.
+fn egress_coverage(
+    an: &mut Analysis<'_>,
+    reads: &ReadIndex<'_>,
+    reads_cache: &mut HashMap<NodeIndex, Vec<BucketId>>,
+    relaxed_refuted: HashMap<(BucketId, String), bool>,
+    tally: &Tally<'_, '_>,
+    memo: &mut Memo,
+) {
+    let model = an.ctx.model;
     let mut egress_nodes: Vec<(NodeIndex, EdgeIndex)> = an
         .graph
         .graph
@@ -374,76 +766,183 @@ pub fn analyze_for_scan<'a>(
         let node = &an.graph.graph[*n];
         (matches!(node, Node::Escalated { .. }), node.sort_key())
     });
-    let mut uncovered: HashSet<BucketId> = (0..model.buckets.len())
-        .map(|i| BucketId(i as u32))
-        .collect();
-    // Buckets an egress-capable principal was confirmed to list but not to read objects of.
-    let mut egress_listed: HashSet<BucketId> = HashSet::new();
-    // (bucket, reader account) pairs no further reader of the account needs to try: an
-    // `unknown` read is on record and no principal of the account can be allowed through a
-    // network path the export holds (`relaxed::held_reads_refuted`).
-    let mut settled: HashSet<(BucketId, String)> = HashSet::new();
-    let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
-    for (n, egress) in egress_nodes {
-        if uncovered.is_empty() {
-            break;
-        }
-        let node = an.graph.graph[n].clone();
-        let account = match &node {
+    let mut state = EgressState {
+        uncovered: (0..model.buckets.len())
+            .map(|i| BucketId(i as u32))
+            .collect(),
+        egress_listed: HashSet::new(),
+        settled: HashSet::new(),
+        relaxed_refuted,
+    };
+    let accounts: Vec<String> = egress_nodes
+        .iter()
+        .map(|(n, _)| match &an.graph.graph[*n] {
             Node::Principal(p) | Node::Escalated { principal: p, .. } => {
                 crate::graph::principal_account(model, *p)
             }
             _ => String::new(),
-        };
-        let wanted: Vec<BucketId> = reads
-            .reads_of(&node)
-            .into_iter()
-            .filter(|b| {
-                uncovered.contains(b)
-                    && !settled.contains(&(*b, account.clone()))
-                    && (!egress_listed.contains(b) || reads.may_read_objects(&node, *b))
-            })
-            .collect();
-        if wanted.is_empty() {
-            continue;
-        }
-        // An escalated node is entered through its principal's escalation.
-        if matches!(node, Node::Escalated { .. }) {
-            let into: Vec<EdgeIndex> = an
-                .graph
-                .graph
-                .edges_directed(n, petgraph::Direction::Incoming)
-                .filter(|e| matches!(e.weight().kind, EdgeKind::Escalation(_)))
-                .map(|e| e.id())
+        })
+        .collect();
+    let mut next = 0;
+    while next < egress_nodes.len() && !state.uncovered.is_empty() {
+        // The window: from `next`, principals with something to read, until their reads
+        // may fill a batch.
+        let mut end = next;
+        let mut window: Vec<(usize, Vec<BucketId>)> = Vec::new();
+        let mut reads_in_window = 0;
+        while end < egress_nodes.len() && reads_in_window < AHEAD_BATCH {
+            let block: Vec<NodeIndex> = egress_nodes
+                [end..(end + AHEAD_BATCH).min(egress_nodes.len())]
+                .iter()
+                .map(|(n, _)| *n)
+                .filter(|n| !reads_cache.contains_key(n))
                 .collect();
-            confirm_all(&mut an, &into, opts, &asked, &mut shared);
-            if !into.iter().any(|e| usable(&an, *e, Holder::Zone)) {
-                continue;
+            if !block.is_empty() {
+                let mut block: Vec<NodeIndex> = block;
+                block.sort();
+                block.dedup();
+                reads_cache.extend(reads_of_all(an, reads, &block));
+            }
+            while end < egress_nodes.len() && reads_in_window < AHEAD_BATCH {
+                let Some(&(n, _)) = egress_nodes.get(end) else {
+                    break;
+                };
+                let Some(buckets) = reads_cache.get(&n) else {
+                    break;
+                };
+                let want = state.wanted(reads, &an.graph.graph[n], buckets, &accounts[end]);
+                if !want.is_empty() {
+                    reads_in_window += want.len();
+                    window.push((end, want));
+                }
+                end += 1;
+                if end % AHEAD_BATCH == 0 {
+                    break;
+                }
             }
         }
-        confirm_all(&mut an, &[egress], opts, &asked, &mut shared);
-        if !usable(&an, egress, Holder::Zone) {
-            continue;
+        // Ahead, first the edges into the window's escalated principals and their egress.
+        let mut jobs: Vec<Ahead> = Vec::new();
+        for (i, _) in &window {
+            let (n, egress) = egress_nodes[*i];
+            jobs.extend(escalations_into(an, n).into_iter().map(Ahead::Edge));
+            jobs.push(Ahead::Edge(egress));
+        }
+        answer_ahead(&an.ctx, &an.graph, &an.answers, &jobs, tally, memo);
+        // Then the reads of those that can write outside.
+        let mut jobs: Vec<Ahead> = Vec::new();
+        for (i, want) in &window {
+            let (n, egress) = egress_nodes[*i];
+            let usable_ahead = |e: EdgeIndex| {
+                memo.known(&an.graph, &an.answers, e)
+                    .is_none_or(|a| a.verdict != EdgeVerdict::Denied)
+            };
+            let into = escalations_into(an, n);
+            if (!into.is_empty() && !into.iter().any(|e| usable_ahead(*e))) || !usable_ahead(egress)
+            {
+                continue;
+            }
+            jobs.extend(want.iter().map(|b| Ahead::Read(n, *b)));
+        }
+        answer_ahead(&an.ctx, &an.graph, &an.answers, &jobs, tally, memo);
+        // Each principal in order, as if alone.
+        for i in next..end {
+            if state.uncovered.is_empty() {
+                break;
+            }
+            let (n, egress) = egress_nodes[i];
+            let buckets = reads_cache.get(&n).cloned().unwrap_or_default();
+            state.cover(an, reads, n, egress, &buckets, &accounts[i], tally, memo);
+        }
+        next = end;
+    }
+}
+
+/// The escalation edges into an escalated node (none for a plain principal).
+fn escalations_into(an: &Analysis<'_>, n: NodeIndex) -> Vec<EdgeIndex> {
+    if !matches!(an.graph.graph[n], Node::Escalated { .. }) {
+        return Vec::new();
+    }
+    an.graph
+        .graph
+        .edges_directed(n, petgraph::Direction::Incoming)
+        .filter(|e| matches!(e.weight().kind, EdgeKind::Escalation(_)))
+        .map(|e| e.id())
+        .collect()
+}
+
+/// What egress coverage knows so far; every set only grows (`uncovered` only shrinks).
+struct EgressState {
+    uncovered: HashSet<BucketId>,
+    /// Buckets an egress-capable principal was confirmed to list but not to read objects of.
+    egress_listed: HashSet<BucketId>,
+    /// (bucket, reader account) pairs no further reader of the account needs to try: an
+    /// `unknown` read is on record and no principal of the account can be allowed through
+    /// a network path the export holds (`relaxed::held_reads_refuted`).
+    settled: HashSet<(BucketId, String)>,
+    relaxed_refuted: HashMap<(BucketId, String), bool>,
+}
+
+impl EgressState {
+    /// The buckets of `buckets` (what `node` may read) that `node` should try.
+    fn wanted(
+        &self,
+        reads: &ReadIndex<'_>,
+        node: &Node,
+        buckets: &[BucketId],
+        account: &str,
+    ) -> Vec<BucketId> {
+        buckets
+            .iter()
+            .copied()
+            .filter(|b| {
+                self.uncovered.contains(b)
+                    && !self.settled.contains(&(*b, account.to_string()))
+                    && (!self.egress_listed.contains(b) || reads.may_read_objects(node, *b))
+            })
+            .collect()
+    }
+
+    /// Tries principal `n` (egress edge `egress`, readable `buckets`).
+    #[allow(clippy::too_many_arguments)]
+    fn cover(
+        &mut self,
+        an: &mut Analysis<'_>,
+        reads: &ReadIndex<'_>,
+        n: NodeIndex,
+        egress: EdgeIndex,
+        buckets: &[BucketId],
+        account: &str,
+        tally: &Tally<'_, '_>,
+        memo: &mut Memo,
+    ) {
+        let wanted = self.wanted(reads, &an.graph.graph[n], buckets, account);
+        if wanted.is_empty() {
+            return;
+        }
+        // An escalated node is entered through its principal's escalation.
+        let into = escalations_into(an, n);
+        if !into.is_empty() {
+            confirm(an, &into, tally, memo);
+            if !into.iter().any(|e| usable(an, *e, Holder::Zone)) {
+                return;
+            }
+        }
+        confirm(an, &[egress], tally, memo);
+        if !usable(an, egress, Holder::Zone) {
+            return;
         }
         let read_edges: Vec<(BucketId, EdgeIndex)> = wanted
             .iter()
-            .map(|b| {
-                let e = an.graph.add_edge(
-                    node.clone(),
-                    Node::Bucket(*b),
-                    EdgeKind::DataRead,
-                    "s3:GetObject",
-                    String::new(),
-                );
-                (*b, e)
-            })
+            .map(|b| (*b, memo.add_read(an, n, *b)))
             .collect();
         let just_edges: Vec<EdgeIndex> = read_edges.iter().map(|(_, e)| *e).collect();
-        confirm_all(&mut an, &just_edges, opts, &asked, &mut shared);
+        confirm(an, &just_edges, tally, memo);
         let egress_allowed = an
             .answers
             .get(&egress)
             .is_some_and(|a| a.verdict == EdgeVerdict::Allowed);
+        let account = account.to_string();
         // Only an unknown read on a confirmed egress can settle a bucket for the account.
         let unknown_reads: Vec<BucketId> = read_edges
             .iter()
@@ -454,7 +953,7 @@ pub fn analyze_for_scan<'a>(
                     .is_some_and(|a| a.verdict == EdgeVerdict::Unknown)
             })
             .map(|(b, _)| *b)
-            .filter(|b| !relaxed_refuted.contains_key(&(*b, account.clone())))
+            .filter(|b| !self.relaxed_refuted.contains_key(&(*b, account.clone())))
             .collect();
         let ctx = &an.ctx;
         let refuted: Vec<(BucketId, bool)> = unknown_reads
@@ -462,7 +961,7 @@ pub fn analyze_for_scan<'a>(
             .map(|b| (*b, super::relaxed::held_reads_refuted(ctx, *b, &account)))
             .collect();
         for (b, r) in refuted {
-            relaxed_refuted.insert((b, account.clone()), r);
+            self.relaxed_refuted.insert((b, account.clone()), r);
         }
         for (b, e) in &read_edges {
             let unknown = an
@@ -471,27 +970,24 @@ pub fn analyze_for_scan<'a>(
                 .is_some_and(|a| a.verdict == EdgeVerdict::Unknown);
             if egress_allowed
                 && unknown
-                && relaxed_refuted.get(&(*b, account.clone())) == Some(&true)
+                && self.relaxed_refuted.get(&(*b, account.clone())) == Some(&true)
             {
-                settled.insert((*b, account.clone()));
+                self.settled.insert((*b, account.clone()));
             }
         }
         for (b, e) in read_edges {
             if !egress_allowed {
                 continue;
             }
-            match read_coverage(&an, e, Holder::Zone) {
+            match read_coverage(an, e, Holder::Zone) {
                 Some(ReadCoverage::Objects) => {
-                    uncovered.remove(&b);
+                    self.uncovered.remove(&b);
                 }
                 Some(ReadCoverage::ListsOnly) => {
-                    egress_listed.insert(b);
+                    self.egress_listed.insert(b);
                 }
                 Some(ReadCoverage::Prefix) | None => {}
             }
         }
     }
-    phase("egress coverage");
-    an.phases = phases;
-    Ok(an)
 }
