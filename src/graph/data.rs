@@ -211,9 +211,9 @@ struct Reader {
     arn: String,
     root: String,
     /// Identity grants of `READ_ACTIONS`, in order.
-    grants: [std::rc::Rc<super::permissions::Grant>; 3],
+    grants: [std::sync::Arc<super::permissions::Grant>; 3],
     /// The grant of `kms:Decrypt`, compiled when a bucket with a KMS gate is asked.
-    decrypt: std::cell::OnceCell<std::rc::Rc<super::permissions::Grant>>,
+    decrypt: std::sync::OnceLock<std::sync::Arc<super::permissions::Grant>>,
 }
 
 /// Who may read which bucket, precomputed from bucket policies and ACLs, with the compiled
@@ -389,7 +389,7 @@ impl<'m> ReadIndex<'m> {
             root: format!("arn:aws:iam::{account}:root"),
             account,
             grants: READ_ACTIONS.map(|a| self.perms.grant(n, a)),
-            decrypt: std::cell::OnceCell::new(),
+            decrypt: std::sync::OnceLock::new(),
         })
     }
 

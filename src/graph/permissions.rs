@@ -16,9 +16,8 @@ use super::patterns::ResourceTarget;
 use super::{Gain, Node};
 use crate::model::{BucketId, Collected, Model, PolicyId, PrincipalRef};
 use crate::policy::{ActionClause, Effect, ResourceClause};
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// A `*`/`?` wildcard pattern compiled for repeated matching. ASCII patterns and inputs
 /// take a byte-wise matcher; anything else falls back to the solver's glob automaton, so
@@ -275,14 +274,14 @@ struct CompiledStatement {
     actions: ActionSet,
     /// Shared with every grant the statement is part of (issue #7: a principal has a grant
     /// per action asked, and a managed policy is attached to thousands of principals).
-    resources: Rc<ResourceGrant>,
+    resources: Arc<ResourceGrant>,
 }
 
 /// What the identity side of a node may allow for one action: the union of the resource
 /// sets of its allowing statements (empty: nothing).
 #[derive(Debug, Clone, Default)]
 pub struct Grant {
-    pub parts: Vec<Rc<ResourceGrant>>,
+    pub parts: Vec<Arc<ResourceGrant>>,
 }
 
 impl Grant {
@@ -295,25 +294,31 @@ impl Grant {
     }
 }
 
+/// A cache's map (a panic while it was held left nothing half-written: entries are
+/// inserted whole).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Compiled identity policies of the model's principals, with grants cached per
-/// (node, action). Built for one graph build (single-threaded).
+/// (node, action). Shared by the scan's threads (`ReadIndex::reads_of` runs in parallel).
 pub struct PermissionIndex<'m> {
     model: &'m Model,
-    docs: RefCell<HashMap<PolicyId, Rc<Vec<CompiledStatement>>>>,
-    grants: RefCell<HashMap<(Node, String), Rc<Grant>>>,
+    docs: Mutex<HashMap<PolicyId, Arc<Vec<CompiledStatement>>>>,
+    grants: Mutex<HashMap<(Node, String), Arc<Grant>>>,
 }
 
 impl<'m> PermissionIndex<'m> {
     pub fn new(model: &'m Model) -> PermissionIndex<'m> {
         PermissionIndex {
             model,
-            docs: RefCell::new(HashMap::new()),
-            grants: RefCell::new(HashMap::new()),
+            docs: Mutex::new(HashMap::new()),
+            grants: Mutex::new(HashMap::new()),
         }
     }
 
-    fn doc(&self, id: PolicyId) -> Rc<Vec<CompiledStatement>> {
-        if let Some(d) = self.docs.borrow().get(&id) {
+    fn doc(&self, id: PolicyId) -> Arc<Vec<CompiledStatement>> {
+        if let Some(d) = lock(&self.docs).get(&id) {
             return d.clone();
         }
         let compiled: Vec<CompiledStatement> = self
@@ -326,13 +331,13 @@ impl<'m> PermissionIndex<'m> {
                     .map(|s| CompiledStatement {
                         allow: s.effect == Effect::Allow,
                         actions: ActionSet::compile(&s.action),
-                        resources: Rc::new(ResourceGrant::compile(s.resource.as_ref())),
+                        resources: Arc::new(ResourceGrant::compile(s.resource.as_ref())),
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let rc = Rc::new(compiled);
-        self.docs.borrow_mut().insert(id, rc.clone());
+        let rc = Arc::new(compiled);
+        lock(&self.docs).insert(id, rc.clone());
         rc
     }
 
@@ -343,11 +348,11 @@ impl<'m> PermissionIndex<'m> {
             Collected::Present(id) => {
                 for s in self.doc(id).iter() {
                     if s.allow && s.actions.covers(action) {
-                        out.parts.push(Rc::clone(&s.resources));
+                        out.parts.push(Arc::clone(&s.resources));
                     }
                 }
             }
-            Collected::Missing => out.parts.push(Rc::new(ResourceGrant::Everything)),
+            Collected::Missing => out.parts.push(Arc::new(ResourceGrant::Everything)),
         }
     }
 
@@ -359,9 +364,9 @@ impl<'m> PermissionIndex<'m> {
 
     /// What the identity side of `node` may allow for `action` (users, roles, escalated
     /// principals; empty for every other node).
-    pub fn grant(&self, node: &Node, action: &str) -> Rc<Grant> {
+    pub fn grant(&self, node: &Node, action: &str) -> Arc<Grant> {
         let key = (node.clone(), action.to_ascii_lowercase());
-        if let Some(g) = self.grants.borrow().get(&key) {
+        if let Some(g) = lock(&self.grants).get(&key) {
             return g.clone();
         }
         let mut g = Grant::default();
@@ -370,7 +375,7 @@ impl<'m> PermissionIndex<'m> {
             Node::Escalated {
                 gain: Gain::AnyAction,
                 ..
-            } => g.parts.push(Rc::new(ResourceGrant::Everything)),
+            } => g.parts.push(Arc::new(ResourceGrant::Everything)),
             Node::Escalated {
                 principal,
                 gain: Gain::Group(gid),
@@ -387,8 +392,8 @@ impl<'m> PermissionIndex<'m> {
             }
             _ => {}
         }
-        let rc = Rc::new(g);
-        self.grants.borrow_mut().insert(key, rc.clone());
+        let rc = Arc::new(g);
+        lock(&self.grants).insert(key, rc.clone());
         rc
     }
 

@@ -19,7 +19,7 @@ use super::permissions::{Grant, PermissionIndex};
 use super::{AccessGraph, EdgeKind, Node};
 use crate::model::{Collected, Model, PrincipalRef, RoleId, UserId};
 use crate::policy::PrincipalKind;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Whether any identity policy of `p` may allow `action` on `target` (a policy that was
 /// not collected may allow anything).
@@ -78,7 +78,7 @@ pub fn federated_action(provider: &str) -> &'static str {
 pub fn add_edges(model: &Model, perms: &PermissionIndex<'_>, g: &mut AccessGraph) {
     // Only principals whose identity policies may allow sts:AssumeRole at all can take an
     // edge that needs the caller's permission; their grants are compiled once.
-    let assumers: Vec<(PrincipalRef, &str, Rc<Grant>)> = all_principals(model)
+    let assumers: Vec<(PrincipalRef, &str, Arc<Grant>)> = all_principals(model)
         .into_iter()
         .filter_map(|(p, account)| {
             let grant = perms.grant(&Node::Principal(p), "sts:AssumeRole");

@@ -656,16 +656,17 @@ pub fn analyze_for_scan<'a>(
     Ok(an)
 }
 
-/// `ReadIndex::reads_of` for each of `nodes` (the index caches compiled grants in
-/// `RefCell`s: one thread).
+/// `ReadIndex::reads_of` for each of `nodes`, in parallel (the index is shared; its
+/// caches are behind locks).
 fn reads_of_all(
     an: &Analysis<'_>,
     reads: &ReadIndex<'_>,
     nodes: &[NodeIndex],
 ) -> HashMap<NodeIndex, Vec<BucketId>> {
+    let graph = &an.graph.graph;
     nodes
-        .iter()
-        .map(|n| (*n, reads.reads_of(&an.graph.graph[*n])))
+        .par_iter()
+        .map(|n| (*n, reads.reads_of(&graph[*n])))
         .collect()
 }
 
