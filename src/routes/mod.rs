@@ -235,9 +235,18 @@ pub fn find_routes_with_stats(
         .par_iter()
         .flat_map(|(_, paths)| group_findings(&an, paths))
         .collect();
-    // Anyone subsumes every other actor: a dataset readable by anyone gets no second
-    // finding for a narrower class that reads nothing more (either object read returns the
-    // same objects).
+    // The edge answers, the largest part of the analysis, are freed on another thread
+    // while the findings are filtered and sorted.
+    let answers = std::mem::take(&mut an.answers);
+    let ((), ()) = rayon::join(move || drop(answers), || subsume_and_sort(&mut findings));
+    stats.phases.push(("findings", lap.elapsed()));
+    Ok((findings, stats))
+}
+
+/// Anyone subsumes every other actor: a dataset readable by anyone gets no second finding
+/// for a narrower class that reads nothing more (either object read returns the same
+/// objects). Then findings are sorted by dataset, exposure, actor and route.
+fn subsume_and_sort(findings: &mut Vec<Finding>) {
     let public: Vec<(String, Vec<String>)> = findings
         .iter()
         .filter(|f| f.exposure == ExposureClass::Public && f.solver.verdict == SolverVerdict::Sat)
@@ -261,8 +270,6 @@ pub fn find_routes_with_stats(
             &b.route,
         ))
     });
-    stats.phases.push(("findings", lap.elapsed()));
-    Ok((findings, stats))
 }
 
 /// Whether dataset `outer` holds all of dataset `inner`: the same, its bucket, or a
