@@ -103,67 +103,15 @@ impl Wildcard {
     /// Whether the pattern matches some string that starts with `prefix`.
     pub fn matches_some_extension(&self, prefix: &str) -> bool {
         if !self.ascii || !prefix.is_ascii() {
-            let g = self.glob();
-            let n = g.words();
-            let mut cur = vec![0u64; n];
-            let mut next = vec![0u64; n];
-            g.start(&mut cur);
-            for c in prefix.chars() {
-                g.step(&cur, c, &mut next);
-                std::mem::swap(&mut cur, &mut next);
-                if crate::smt::glob::Glob::is_dead(&cur) {
-                    return false;
-                }
-            }
-            return true;
+            return self.glob().matches_some_starting_with(prefix);
         }
         self.run(prefix.as_bytes(), true)
     }
 
-    /// Greedy matching with backtracking to the last `*`. With `prefix_only`, success is
-    /// consuming all of `s` (any rest of the pattern can be met by a suffix).
+    /// The byte-wise run (`smt::glob::ascii_run`; the text is lowercased already when
+    /// matching ignores case).
     fn run(&self, s: &[u8], prefix_only: bool) -> bool {
-        let p = self.text.as_bytes();
-        let fold = |c: u8| {
-            if self.case_insensitive {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            }
-        };
-        let (mut pi, mut si) = (0usize, 0usize);
-        let mut star: Option<(usize, usize)> = None;
-        while si < s.len() {
-            match p.get(pi) {
-                Some(b'*') => {
-                    star = Some((pi, si));
-                    pi += 1;
-                }
-                Some(b'?') => {
-                    pi += 1;
-                    si += 1;
-                }
-                Some(&c) if c == fold(s[si]) => {
-                    pi += 1;
-                    si += 1;
-                }
-                _ => match star {
-                    Some((sp, ss)) => {
-                        pi = sp + 1;
-                        si = ss + 1;
-                        star = Some((sp, ss + 1));
-                    }
-                    None => return false,
-                },
-            }
-        }
-        if prefix_only {
-            return true;
-        }
-        while p.get(pi) == Some(&b'*') {
-            pi += 1;
-        }
-        pi == p.len()
+        crate::smt::glob::ascii_run(self.text.as_bytes(), s, self.case_insensitive, prefix_only)
     }
 }
 

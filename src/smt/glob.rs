@@ -336,19 +336,29 @@ pub fn ascii_matches(pattern: &str, text: &str, ignore_case: bool) -> Option<boo
     if !pattern.is_ascii() || !text.is_ascii() {
         return None;
     }
-    let (p, t) = (pattern.as_bytes(), text.as_bytes());
+    Some(ascii_run(
+        pattern.as_bytes(),
+        text.as_bytes(),
+        ignore_case,
+        false,
+    ))
+}
+
+/// The byte-wise glob run behind `ascii_matches` (and `graph::permissions::Wildcard`):
+/// greedy, backtracking to the last `*`. With `prefix_only`, success is reading all of
+/// `text` alive (some continuation of it may match: every rest of a pattern can be met).
+pub fn ascii_run(pattern: &[u8], text: &[u8], ignore_case: bool, prefix_only: bool) -> bool {
+    let (p, t) = (pattern, text);
     let (mut pi, mut ti) = (0usize, 0usize);
     // The last `*` seen and the text position it is retried from.
     let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
+    while let Some(&tc) = t.get(ti) {
         match p.get(pi) {
             Some(b'*') => {
                 star = Some((pi, ti));
                 pi += 1;
             }
-            Some(&c)
-                if c == b'?' || c == t[ti] || (ignore_case && c.eq_ignore_ascii_case(&t[ti])) =>
-            {
+            Some(&c) if c == b'?' || c == tc || (ignore_case && c.eq_ignore_ascii_case(&tc)) => {
                 pi += 1;
                 ti += 1;
             }
@@ -358,11 +368,11 @@ pub fn ascii_matches(pattern: &str, text: &str, ignore_case: bool) -> Option<boo
                     ti = st + 1;
                     star = Some((sp, st + 1));
                 }
-                None => return Some(false),
+                None => return false,
             },
         }
     }
-    Some(p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*'))
+    prefix_only || p.get(pi..).unwrap_or(&[]).iter().all(|&c| c == b'*')
 }
 
 /// A glob after a fixed head (`Glob::after`).
