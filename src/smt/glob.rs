@@ -197,95 +197,76 @@ impl Glob {
 
     /// Runs the glob on `s`.
     pub fn matches(&self, s: &str) -> bool {
-        // State sets live on the stack for globs of up to 255 tokens (every policy pattern
-        // in practice): the encoder matches concrete actions and resources against every
-        // statement's patterns, and two allocations per match were a tenth of a scan.
-        const STACK_WORDS: usize = 4;
-        let n = self.words();
-        if n <= STACK_WORDS {
-            let (mut a, mut b) = ([0u64; STACK_WORDS], [0u64; STACK_WORDS]);
-            return self.run(s, &mut a[..n], &mut b[..n]);
-        }
-        self.run(s, &mut vec![0u64; n], &mut vec![0u64; n])
-    }
-
-    /// `matches` with two state sets of `words()` words each.
-    fn run<'a>(&self, s: &str, mut cur: &'a mut [u64], mut next: &'a mut [u64]) -> bool {
-        self.start(cur);
-        for c in s.chars() {
-            self.step(cur, c, next);
-            std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(cur) {
-                return false;
-            }
-        }
-        self.accepts(cur)
+        self.read(s, |set| self.accepts(set)).unwrap_or(false)
     }
 
     /// Whether the glob matches some string that starts with `prefix`: some state is alive
     /// after reading it (every live state can still reach acceptance: a literal, `?` and `*`
     /// each take some character, or none).
     pub fn matches_some_starting_with(&self, prefix: &str) -> bool {
-        const STACK_WORDS: usize = 4;
-        let n = self.words();
-        if n <= STACK_WORDS {
-            let (mut a, mut b) = ([0u64; STACK_WORDS], [0u64; STACK_WORDS]);
-            return self.lives_after(prefix, &mut a[..n], &mut b[..n]);
-        }
-        self.lives_after(prefix, &mut vec![0u64; n], &mut vec![0u64; n])
-    }
-
-    /// `matches_some_starting_with` with two state sets of `words()` words each.
-    fn lives_after<'a>(
-        &self,
-        prefix: &str,
-        mut cur: &'a mut [u64],
-        mut next: &'a mut [u64],
-    ) -> bool {
-        self.start(cur);
-        for c in prefix.chars() {
-            self.step(cur, c, next);
-            std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(cur) {
-                return false;
-            }
-        }
-        true
+        self.read(prefix, |_| ()).is_some()
     }
 
     /// What the glob still needs of a string after reading `head` (its residual language).
     pub fn after(&self, head: &str) -> After {
-        let n = self.words();
-        let (mut cur, mut next) = (vec![0u64; n], vec![0u64; n]);
-        self.start(&mut cur);
-        for c in head.chars() {
-            self.step(&cur, c, &mut next);
-            std::mem::swap(&mut cur, &mut next);
-            if Glob::is_dead(&cur) {
+        self.read(head, |cur| {
+            // The states left are those reached from the first one by skipping stars: the
+            // residual is the glob from there on.
+            let Some(first) = next_bit(cur, 0) else {
                 return After::Dead;
+            };
+            let mut single = vec![0u64; cur.len()];
+            set_bit(&mut single, first);
+            self.close(&mut single);
+            if single != cur {
+                return After::Mixed;
+            }
+            let toks = self.toks.get(first..).unwrap_or(&[]).to_vec();
+            let source: String = toks
+                .iter()
+                .map(|t| match t {
+                    Tok::Lit(c) => *c,
+                    Tok::One { .. } => '?',
+                    Tok::Star { .. } => '*',
+                })
+                .collect();
+            After::Rest(Glob::from_toks(toks, self.case_insensitive, &source))
+        })
+        .unwrap_or(After::Dead)
+    }
+
+    /// Reads `s` from the start states and hands `done` the states left, or gives `None`
+    /// as soon as none is left. State sets live on the stack for globs of up to 255 tokens
+    /// (every policy pattern in practice): the encoder matches concrete actions and
+    /// resources against every statement's patterns, and two allocations per match were a
+    /// tenth of a scan.
+    fn read<R>(&self, s: &str, done: impl FnOnce(&[u64]) -> R) -> Option<R> {
+        const STACK_WORDS: usize = 4;
+        let n = self.words();
+        if n <= STACK_WORDS {
+            let (mut a, mut b) = ([0u64; STACK_WORDS], [0u64; STACK_WORDS]);
+            return self.read_into(s, &mut a[..n], &mut b[..n]).map(done);
+        }
+        self.read_into(s, &mut vec![0u64; n], &mut vec![0u64; n])
+            .map(done)
+    }
+
+    /// `read` with two state sets of `words()` words each; the states left are in one.
+    fn read_into<'a>(
+        &self,
+        s: &str,
+        mut cur: &'a mut [u64],
+        mut next: &'a mut [u64],
+    ) -> Option<&'a [u64]> {
+        self.start(cur);
+        for c in s.chars() {
+            self.step(cur, c, next);
+            std::mem::swap(&mut cur, &mut next);
+            if Glob::is_dead(cur) {
+                return None;
             }
         }
-        // The states left are those reached from the first one by skipping stars: the
-        // residual is the glob from there on.
-        let Some(first) = next_bit(&cur, 0) else {
-            return After::Dead;
-        };
-        let mut single = vec![0u64; n];
-        set_bit(&mut single, first);
-        self.close(&mut single);
-        if single != cur {
-            return After::Mixed;
-        }
-        let toks = self.toks.get(first..).unwrap_or(&[]).to_vec();
-        let source: String = toks
-            .iter()
-            .map(|t| match t {
-                Tok::Lit(c) => *c,
-                Tok::One { .. } => '?',
-                Tok::Star { .. } => '*',
-            })
-            .collect();
-        After::Rest(Glob::from_toks(toks, self.case_insensitive, &source))
+        Some(cur)
     }
 
     /// The order residuals are listed in (tokens, then case rule).

@@ -419,15 +419,13 @@ pub fn is_multi_valued_key(key: &str) -> bool {
 }
 
 /// Which excluded values and patterns of a `PresentNoneOf` slot some policy matcher may
-/// accept (by index: values in order, literals and prefixes of the `ExcludedPatterns`);
-/// only those become matchers of the domain.
+/// accept (by index, ascending: values in order, literals and prefixes of the
+/// `ExcludedPatterns`); only those become matchers of the domain.
 #[derive(Default)]
 struct Excluded {
     values: Vec<usize>,
     literals: Vec<usize>,
     prefixes: Vec<usize>,
-    /// Whether some value, literal or prefix is left out.
-    drops_some: bool,
 }
 
 impl Excluded {
@@ -436,12 +434,11 @@ impl Excluded {
         patterns: &ExcludedPatterns,
         policy: &[Glob],
     ) -> Excluded {
-        let kept_values: Vec<usize> = (0..values.len())
-            .filter(|&i| {
-                values
-                    .get(i)
-                    .is_some_and(|v| policy.iter().any(|g| g.matches(v)))
-            })
+        let values: Vec<usize> = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| policy.iter().any(|g| g.matches(v)))
+            .map(|(i, _)| i)
             .collect();
         let mut literals = Vec::new();
         let mut prefixes = Vec::new();
@@ -470,40 +467,18 @@ impl Excluded {
         literals.dedup();
         prefixes.sort_unstable();
         prefixes.dedup();
-        let drops_some = kept_values.len() < values.len()
-            || literals.len() < patterns.literals().len()
-            || prefixes.len() < patterns.prefixes().len();
         Excluded {
-            values: kept_values,
+            values,
             literals,
             prefixes,
-            drops_some,
         }
     }
 
-    /// The matchers of what is kept: values, literals, other patterns, prefixes.
-    fn kept_matchers(&self, values: &[String], patterns: &ExcludedPatterns) -> Vec<Glob> {
-        let mut out: Vec<Glob> = Vec::new();
-        out.extend(
-            self.values
-                .iter()
-                .filter_map(|&i| values.get(i))
-                .map(|v| Glob::literal(v, false)),
-        );
-        out.extend(
-            self.literals
-                .iter()
-                .filter_map(|&i| patterns.literals().get(i))
-                .map(|v| Glob::literal(v, false)),
-        );
-        out.extend(patterns.others().iter().map(|p| Glob::pattern(p, false)));
-        out.extend(
-            self.prefixes
-                .iter()
-                .filter_map(|&i| patterns.prefixes().get(i))
-                .map(|(_, p)| Glob::pattern(p, false)),
-        );
-        out
+    /// Whether some value, literal or prefix is left out.
+    fn drops_some(&self, values: &[String], patterns: &ExcludedPatterns) -> bool {
+        self.values.len() < values.len()
+            || self.literals.len() < patterns.literals().len()
+            || self.prefixes.len() < patterns.prefixes().len()
     }
 
     /// Whether `rep` is a value, or matches a pattern, that was left out.
@@ -521,34 +496,54 @@ impl Excluded {
                 .any(|i| dropped(&self.prefixes, i))
     }
 
-    /// The matchers of what was left out.
+    /// The matchers of what is kept: values, literals, other patterns, prefixes.
+    fn kept_matchers(&self, values: &[String], patterns: &ExcludedPatterns) -> Vec<Glob> {
+        self.matchers(values, patterns, patterns.others())
+    }
+
+    /// The matchers of what was left out (every other pattern is always kept).
     fn dropped_matchers(&self, values: &[String], patterns: &ExcludedPatterns) -> Vec<Glob> {
-        let dropped = |kept: &[usize], i: usize| kept.binary_search(&i).is_err();
-        let mut out: Vec<Glob> = Vec::new();
-        out.extend(
-            values
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| dropped(&self.values, *i))
-                .map(|(_, v)| Glob::literal(v, false)),
-        );
-        out.extend(
-            patterns
-                .literals()
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| dropped(&self.literals, *i))
-                .map(|(_, v)| Glob::literal(v, false)),
-        );
-        out.extend(
-            patterns
-                .prefixes()
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| dropped(&self.prefixes, *i))
-                .map(|(_, (_, p))| Glob::pattern(p, false)),
-        );
-        out
+        let left_out = |kept: &[usize], n: usize| -> Vec<usize> {
+            (0..n).filter(|i| kept.binary_search(i).is_err()).collect()
+        };
+        Excluded {
+            values: left_out(&self.values, values.len()),
+            literals: left_out(&self.literals, patterns.literals().len()),
+            prefixes: left_out(&self.prefixes, patterns.prefixes().len()),
+        }
+        .matchers(values, patterns, &[])
+    }
+
+    /// The matchers of the values and literals listed, then `others`, then the prefixes
+    /// listed.
+    fn matchers(
+        &self,
+        values: &[String],
+        patterns: &ExcludedPatterns,
+        others: &[String],
+    ) -> Vec<Glob> {
+        let literal = |v: &String| Glob::literal(v, false);
+        let pattern = |p: &String| Glob::pattern(p, false);
+        let values = self
+            .values
+            .iter()
+            .filter_map(|&i| values.get(i))
+            .map(literal);
+        let literals = self
+            .literals
+            .iter()
+            .filter_map(|&i| patterns.literals().get(i))
+            .map(literal);
+        let prefixes = self
+            .prefixes
+            .iter()
+            .filter_map(|&i| patterns.prefixes().get(i))
+            .map(|(_, p)| pattern(p));
+        values
+            .chain(literals)
+            .chain(others.iter().map(pattern))
+            .chain(prefixes)
+            .collect()
     }
 }
 
@@ -829,14 +824,20 @@ impl Slots {
                         .map_err(|e| Stop::Unknown(format!("key {name}: {e}")))
                 };
                 // The builder is kept only when the domain may have to be built again.
-                let first = if excluded.drops_some {
+                let drops_some = match &slot.shape {
+                    SlotShape::PresentNoneOf { values, patterns } => {
+                        excluded.drops_some(values, patterns)
+                    }
+                    _ => false,
+                };
+                let first = if drops_some {
                     builder.clone()
                 } else {
                     std::mem::take(&mut builder)
                 };
                 let mut domain = build(first)?;
                 if let SlotShape::PresentNoneOf { values, patterns } = &slot.shape {
-                    let picks_dropped = excluded.drops_some
+                    let picks_dropped = drops_some
                         && (0..domain.len()).any(|r| {
                             domain
                                 .representative(r)
