@@ -136,13 +136,15 @@ impl Memo {
     /// Adds the read edge from `reader` to bucket `b` (once) and notes it.
     fn add_read(&mut self, an: &mut Analysis<'_>, reader: NodeIndex, b: BucketId) -> EdgeIndex {
         let node = an.graph.graph[reader].clone();
-        let e = an.graph.add_edge(
-            node,
-            Node::Bucket(b),
-            EdgeKind::DataRead,
-            "s3:GetObject",
-            String::new(),
-        );
+        // The very edge a read answered ahead was asked as.
+        let Edge {
+            kind,
+            via,
+            evidence,
+        } = read_edge();
+        let e = an
+            .graph
+            .add_edge(node, Node::Bucket(b), kind, &via, evidence);
         self.read_edges.insert((reader, b), e);
         e
     }
