@@ -20,8 +20,10 @@ fn main() -> ExitCode {
     }
 }
 
-/// glibc gives each thread that allocates its own malloc arena (up to 8 per core) and keeps
-/// what it frees there. Measured on the 5,000-role scan (2 cores, rayon's 2 workers):
+/// Z3 allocates through glibc malloc, which gives each thread that allocates its own arena
+/// (up to 8 per core) and keeps
+/// what it frees there. Measured on the 5,000-role scan when all allocations went to glibc
+/// (2 cores, rayon's 2 workers):
 /// default 11.1 s CPU / 432 MB peak, 2 arenas 12.0 s / 400 MB, 1 arena 14.9 s / 376 MB
 /// (the workers then wait on one allocator lock). Two arenas keep most of the speed and
 /// give back the memory the extra arenas held. `MALLOC_ARENA_MAX` in the environment still
@@ -39,3 +41,8 @@ fn few_malloc_arenas() {
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn few_malloc_arenas() {}
+
+/// Rust's allocations go to mimalloc (see Cargo.toml for the measurement); Z3's, made in C,
+/// still go to glibc malloc, which `few_malloc_arenas` tunes.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
