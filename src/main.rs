@@ -21,13 +21,11 @@ fn main() -> ExitCode {
 }
 
 /// Z3 allocates through glibc malloc, which gives each thread that allocates its own arena
-/// (up to 8 per core) and keeps
-/// what it frees there. Measured on the 5,000-role scan when all allocations went to glibc
-/// (2 cores, rayon's 2 workers):
-/// default 11.1 s CPU / 432 MB peak, 2 arenas 12.0 s / 400 MB, 1 arena 14.9 s / 376 MB
-/// (the workers then wait on one allocator lock). Two arenas keep most of the speed and
-/// give back the memory the extra arenas held. `MALLOC_ARENA_MAX` in the environment still
-/// wins when set.
+/// (up to 8 per core) and keeps what it frees there. Measured on the 5,000-role scan when
+/// all allocations still went to glibc (2 cores, rayon's 2 workers): default 11.1 s CPU /
+/// 432 MB peak, 2 arenas 12.0 s / 400 MB, 1 arena 14.9 s / 376 MB (the workers then wait
+/// on one allocator lock). Two arenas keep most of the speed and give back the memory the
+/// extra arenas held. `MALLOC_ARENA_MAX` in the environment still wins when set.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn few_malloc_arenas() {
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
