@@ -1419,12 +1419,12 @@ fn may_add_version_read(doc: &crate::policy::PolicyDocument) -> bool {
     use crate::policy::Effect;
     doc.statements.iter().any(|s| {
         let (get, version) = (
-            action_matches(&s.action, OBJECT_READ),
-            action_matches(&s.action, VERSION_READ),
+            || action_matches(&s.action, OBJECT_READ),
+            || action_matches(&s.action, VERSION_READ),
         );
         match s.effect {
-            Effect::Allow => version && !get,
-            Effect::Deny => get && !version,
+            Effect::Allow => version() && !get(),
+            Effect::Deny => get() && !version(),
         }
     })
 }
@@ -1708,8 +1708,21 @@ pub(crate) fn network_alternatives<'c>(
     let mut through: Vec<(Vec<Question<'c>>, Option<bool>)> = Vec::new();
     let mut unheld = Vec::new();
     for (inputs, shape) in base {
-        for path in ctx.network_paths(inside, service, resource_region, &inputs) {
-            let (inputs, shape) = ctx.along_path(&path, inputs.clone(), shape.clone());
+        let paths = ctx.network_paths(inside, service, resource_region, &inputs);
+        let last = paths.len().saturating_sub(1);
+        // The last path takes the request itself; the others a copy (most questions have
+        // only the direct path).
+        let mut base = Some((inputs, shape));
+        for (i, path) in paths.into_iter().enumerate() {
+            let (inputs, shape) = match (i == last, &base) {
+                (true, _) => match base.take() {
+                    Some(b) => b,
+                    None => break,
+                },
+                (false, Some((inputs, shape))) => (inputs.clone(), shape.clone()),
+                (false, None) => break,
+            };
+            let (inputs, shape) = ctx.along_path(&path, inputs, shape);
             let q = vec![Question { inputs, shape }];
             match path {
                 NetworkPath::Direct => direct.push(q),

@@ -213,15 +213,8 @@ fn endpoint_service(service_name: &str) -> Option<&str> {
 /// Whether a policy conditions on (or names as a policy variable) any of `keys`
 /// (lowercase).
 pub fn doc_mentions_keys(doc: &PolicyDocument, keys: &[&str]) -> bool {
-    // Asked of every policy of every question a scan plans: values without a variable are
-    // passed over without allocating.
-    let variable = |s: &str| {
-        if !s.contains("${") {
-            return false;
-        }
-        let l = s.to_ascii_lowercase();
-        keys.iter().any(|k| l.contains(&format!("${{{k}}}")))
-    };
+    // Asked of every policy of every question a scan plans: nothing is allocated.
+    let variable = |s: &str| keys.iter().any(|k| names_variable(s, k, false));
     doc.statements.iter().any(|st| {
         st.conditions.iter().any(|c| {
             keys.iter().any(|k| c.key.eq_ignore_ascii_case(k))
@@ -231,6 +224,25 @@ pub fn doc_mentions_keys(doc: &PolicyDocument, keys: &[&str]) -> bool {
             .as_ref()
             .is_some_and(|r| r.patterns.iter().any(|p| variable(p)))
     })
+}
+
+/// Whether `s` holds the policy variable `${key}` (ASCII case ignored; `key` lowercase),
+/// or, with `prefix`, a variable whose name starts with `key`.
+fn names_variable(s: &str, key: &str, prefix: bool) -> bool {
+    let bytes = s.as_bytes();
+    let mut from = 0;
+    while let Some(at) = s.get(from..).and_then(|rest| rest.find("${")) {
+        let name = from + at + 2;
+        let rest = bytes.get(name..).unwrap_or_default();
+        if rest.len() >= key.len()
+            && rest[..key.len()].eq_ignore_ascii_case(key.as_bytes())
+            && (prefix || rest.get(key.len()) == Some(&b'}'))
+        {
+            return true;
+        }
+        from = name;
+    }
+    false
 }
 
 /// Every policy document of a question (the KMS key's policy aside: S3's call to KMS
@@ -849,7 +861,7 @@ impl<'a> RouteCtx<'a> {
         // matches either, so asking it would only repeat a refutation.
         let by_variable = docs.iter().any(|d| {
             d.statements.iter().any(|st| {
-                let var = |v: &String| v.to_ascii_lowercase().contains("${aws:sourcevpc");
+                let var = |v: &String| names_variable(v, "aws:sourcevpc", true);
                 st.conditions.iter().any(|c| c.values.iter().any(var))
                     || st
                         .resource
@@ -1317,6 +1329,23 @@ mod endpoint_tests {
             m.vpc_endpoints.push(e);
         }
         m
+    }
+
+    #[test]
+    fn policy_variables_are_found_by_name() {
+        let check = |s: &str, key: &str, prefix: bool, expect: bool| {
+            assert_eq!(names_variable(s, key, prefix), expect, "{s} {key} {prefix}");
+        };
+        check("${aws:SourceVpce}", "aws:sourcevpce", false, true);
+        check("x/${AWS:SOURCEVPC}/y", "aws:sourcevpc", false, true);
+        check("${aws:SourceVpce}", "aws:sourcevpc", false, false);
+        check("${aws:SourceVpce}", "aws:sourcevpc", true, true);
+        check("${aws:username}/${aws:SourceIp}", "aws:sourceip", false, true);
+        check("${aws:SourceIp", "aws:sourceip", false, false);
+        check("$aws:SourceIp}", "aws:sourceip", false, false);
+        check("${aws:Source", "aws:sourceip", true, false);
+        check("${${aws:SourceIp}", "aws:sourceip", false, true);
+        check("é${aws:sourceip}", "aws:sourceip", false, true);
     }
 
     fn check_mentions(text: &str, keys: &[&str], expect: bool) {
