@@ -1340,7 +1340,12 @@ mod endpoint_tests {
         check("x/${AWS:SOURCEVPC}/y", "aws:sourcevpc", false, true);
         check("${aws:SourceVpce}", "aws:sourcevpc", false, false);
         check("${aws:SourceVpce}", "aws:sourcevpc", true, true);
-        check("${aws:username}/${aws:SourceIp}", "aws:sourceip", false, true);
+        check(
+            "${aws:username}/${aws:SourceIp}",
+            "aws:sourceip",
+            false,
+            true,
+        );
         check("${aws:SourceIp", "aws:sourceip", false, false);
         check("$aws:SourceIp}", "aws:sourceip", false, false);
         check("${aws:Source", "aws:sourceip", true, false);
