@@ -139,6 +139,9 @@ impl Builder {
     /// Lists every folder of the export up front (in parallel, see `Listings::prefill`).
     pub(crate) fn prefill_listings(&mut self) {
         self.listings.prefill(&self.model.root);
+        let files = self.listings.files();
+        let root = self.model.root.clone();
+        std::thread::spawn(move || super::layout::read_ahead(&root, &files));
         // Most files are read once each; sized up front, the set never rehashes.
         self.consumed.reserve(self.listings.file_count());
     }

@@ -11,6 +11,9 @@ pub const MAX_FILES: usize = 1_000_000;
 /// Deepest folder nesting walked.
 pub const MAX_DIR_DEPTH: usize = 32;
 
+/// Folder listings read at once by `Listings::prefill`.
+const IO_THREADS: usize = 8;
+
 /// The layout found at a path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Detected {
@@ -281,14 +284,27 @@ impl Listings {
         let mut level = vec![String::new()];
         let mut seen = 0usize;
         let mut depth = 0usize;
+        // Listing folders waits on the disk when the export is not in the page cache, not
+        // on the CPU: more reads in flight than cores (measured on a 100-account export read
+        // cold: see ARCHITECTURE.md, "Loading").
+        let io_pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(IO_THREADS)
+            .build()
+            .ok();
         while !level.is_empty() && depth <= MAX_DIR_DEPTH && seen <= MAX_FILES {
-            let read: Vec<(String, Listing)> = level
-                .into_par_iter()
-                .map(|rel| {
-                    let l = Listing::read(root, &rel);
-                    (rel, l)
-                })
-                .collect();
+            let read_level = |level: Vec<String>| -> Vec<(String, Listing)> {
+                level
+                    .into_par_iter()
+                    .map(|rel| {
+                        let l = Listing::read(root, &rel);
+                        (rel, l)
+                    })
+                    .collect()
+            };
+            let read = match &io_pool {
+                Some(pool) => pool.install(|| read_level(level)),
+                None => read_level(level),
+            };
             let mut next = Vec::new();
             for (rel, listing) in read {
                 if let Ok(entries) = &listing.entries {
@@ -306,6 +322,26 @@ impl Listings {
             level = next;
             depth += 1;
         }
+    }
+
+    /// Every regular file the listings read so far hold, relative to the root, sorted.
+    pub(crate) fn files(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .by_dir
+            .iter()
+            .filter_map(|(dir, l)| Some((dir, l.entries.as_ref().ok()?)))
+            .flat_map(|(dir, entries)| {
+                entries.iter().filter(|e| e.is_file).map(move |e| {
+                    if dir.is_empty() {
+                        e.name.clone()
+                    } else {
+                        format!("{dir}/{}", e.name)
+                    }
+                })
+            })
+            .collect();
+        out.sort();
+        out
     }
 
     /// What `root.join(rel)` is, from its folder's listing (`None` when that listing
@@ -572,3 +608,29 @@ mod tests {
         check("s3-get-bucket-acl", false);
     }
 }
+
+/// Asks the kernel to start reading every file of `files` (relative to `root`) into the
+/// page cache, without waiting and without holding the data (`POSIX_FADV_WILLNEED`). Run
+/// on its own thread ahead of the loader, whose reads then find the files in memory: an
+/// export that is not in the page cache is otherwise read one small file at a time, each
+/// read waiting for the disk. Failures are ignored: the loader reads and reports every
+/// file itself.
+pub(crate) fn read_ahead(root: &Path, files: &[String]) {
+    for rel in files {
+        if let Ok(f) = std::fs::File::open(root.join(rel)) {
+            advise_will_need(&f);
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn advise_will_need(f: &std::fs::File) {
+    use std::os::fd::AsRawFd;
+    // SAFETY: posix_fadvise only reads its arguments; the descriptor is open for the call.
+    unsafe {
+        libc::posix_fadvise(f.as_raw_fd(), 0, 0, libc::POSIX_FADV_WILLNEED);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn advise_will_need(_: &std::fs::File) {}
