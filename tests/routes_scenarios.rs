@@ -224,6 +224,52 @@ fn escalation_by_run_command() {
         )],
     );
     check("escalation_ssm_command_documents_only", &[]);
+    // Documents only for commands, instances for sessions: the session is the takeover.
+    check(
+        "escalation_ssm_session_documents_command",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "ssm:StartSession", "s3:GetObject"],
+        )],
+    );
+}
+
+/// `codebuild:StartBuild` is authorized on the build project: a role that may do anything
+/// CodeBuild on one report group starts no build of the project running the builder role.
+#[test]
+fn escalation_by_start_build() {
+    check(
+        "escalation_codebuild_start_build",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "codebuild:StartBuild", "s3:GetObject"],
+        )],
+    );
+    check("escalation_codebuild_start_build_report_group", &[]);
+}
+
+/// `cloudformation:UpdateStack` is authorized on the stack: a stack set's administrator
+/// updates no stack running with the deployer role.
+#[test]
+fn escalation_by_stack_update() {
+    check(
+        "escalation_cloudformation_update_stack",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &[
+                "sts:AssumeRole",
+                "cloudformation:UpdateStack",
+                "s3:GetObject",
+            ],
+        )],
+    );
+    check("escalation_cloudformation_update_stack_stack_set", &[]);
 }
 
 /// A role that may rewrite another role's trust writes one naming itself and assumes the
