@@ -572,6 +572,28 @@ fn takeovers_ask_the_resource_aws_authorizes() {
         takeover_on(&[(presign, "arn:aws:sagemaker:*:*:notebook-instance/*")], sm, false),
         &["attacker -sagemaker-presigned-url[sagemaker:CreatePresignedNotebookInstanceUrl]-> target"],
     );
+    // Functions not collected: a grant on layers updates no function's code.
+    let update_code: &[&str] = &["lambda:UpdateFunctionCode"];
+    let lambda = "lambda.amazonaws.com";
+    check(
+        takeover_on(
+            &[(
+                update_code,
+                "arn:aws:lambda:us-east-1:111122223333:layer:shared",
+            )],
+            lambda,
+            false,
+        ),
+        &[],
+    );
+    check(
+        takeover_on(
+            &[(update_code, "arn:aws:lambda:us-east-1:*:function:app-*")],
+            lambda,
+            false,
+        ),
+        &["attacker -update-lambda-code[lambda:UpdateFunctionCode]-> target"],
+    );
     let update_stack: &[&str] = &["cloudformation:UpdateStack"];
     let cfn = "cloudformation.amazonaws.com";
     check(
