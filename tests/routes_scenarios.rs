@@ -224,6 +224,52 @@ fn escalation_by_run_command() {
         )],
     );
     check("escalation_ssm_command_documents_only", &[]);
+    // Documents only for commands, instances for sessions: the session is the takeover.
+    check(
+        "escalation_ssm_session_documents_command",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "ssm:StartSession", "s3:GetObject"],
+        )],
+    );
+}
+
+/// `codebuild:StartBuild` is authorized on the build project: a role that may do anything
+/// CodeBuild on one report group starts no build of the project running the builder role.
+#[test]
+fn escalation_by_start_build() {
+    check(
+        "escalation_codebuild_start_build",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &["sts:AssumeRole", "codebuild:StartBuild", "s3:GetObject"],
+        )],
+    );
+    check("escalation_codebuild_start_build_report_group", &[]);
+}
+
+/// `cloudformation:UpdateStack` is authorized on the stack: a stack set's administrator
+/// updates no stack running with the deployer role.
+#[test]
+fn escalation_by_stack_update() {
+    check(
+        "escalation_cloudformation_update_stack",
+        &[(
+            DATA,
+            "cross-account",
+            FOREIGN,
+            &[
+                "sts:AssumeRole",
+                "cloudformation:UpdateStack",
+                "s3:GetObject",
+            ],
+        )],
+    );
+    check("escalation_cloudformation_update_stack_stack_set", &[]);
 }
 
 /// A role that may rewrite another role's trust writes one naming itself and assumes the
@@ -302,6 +348,87 @@ fn vpc_endpoint_not_held_is_unknown() {
     assert_eq!(got.len(), 1, "{got:#?}");
     assert_eq!(got[0].exposure.as_str(), "internet-compute");
     assert_eq!(got[0].solver.verdict, SolverVerdict::Unknown);
+}
+
+/// Every finding of `fixture` as (dataset, class, actor, hops' `via`, verdict,
+/// alternatives), sorted.
+fn outcomes(fixture: &str) -> Vec<(String, String, String, Vec<String>, SolverVerdict, usize)> {
+    let mut out: Vec<_> = findings(fixture)
+        .into_iter()
+        .map(|f| {
+            (
+                f.dataset.arn.clone(),
+                f.exposure.as_str().to_string(),
+                f.actor.clone(),
+                f.route.iter().map(|h| h.via.clone()).collect::<Vec<_>>(),
+                f.solver.verdict,
+                f.alternatives,
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.0, &a.1, &a.2, &a.3).cmp(&(&b.0, &b.1, &b.2, &b.3)));
+    out
+}
+
+/// Readers of a bucket locked to an endpoint the export does not hold, nearest first per
+/// account (`scan`, reads of reached nodes): the partner reaches account A's near reader
+/// (unknown read; no principal of A reads through a held path) and, one assume further,
+/// A's far reader and account B's reader, whom the lock exempts for `shared/`. The far
+/// reader of A is not asked (it could only add an unknown route with more hops: the group
+/// counts one alternative fewer than if it were); B's reader, as far, is asked and allowed.
+/// In the twin A's far reader can write outside, so its read is asked all the same and
+/// makes an (unknown) egress route.
+#[test]
+fn unheld_endpoint_reads_are_not_asked_twice_per_account() {
+    let s = |v: &[&str]| -> Vec<String> { v.iter().map(|x| x.to_string()).collect() };
+    let partner = FOREIGN.to_string();
+    let near = s(&["sts:AssumeRole", "s3:GetObject"]);
+    let other = s(&["sts:AssumeRole", "sts:AssumeRole", "s3:GetObject"]);
+    let shared = format!("{DATA}/shared/");
+    let class = "cross-account".to_string();
+    assert_eq!(
+        outcomes("vpce_unheld_readers"),
+        vec![
+            (
+                DATA.into(),
+                class.clone(),
+                partner.clone(),
+                near.clone(),
+                SolverVerdict::Unknown,
+                0
+            ),
+            (
+                shared.clone(),
+                class.clone(),
+                partner.clone(),
+                other.clone(),
+                SolverVerdict::Sat,
+                1
+            ),
+        ]
+    );
+    assert_eq!(
+        outcomes("vpce_unheld_readers_far_writer"),
+        vec![
+            (
+                DATA.into(),
+                class.clone(),
+                partner.clone(),
+                near,
+                SolverVerdict::Unknown,
+                1
+            ),
+            (
+                DATA.into(),
+                "egress".into(),
+                "*".into(),
+                s(&["s3:PutObject", "s3:GetObject"]),
+                SolverVerdict::Unknown,
+                0
+            ),
+            (shared, class, partner, other, SolverVerdict::Sat, 2),
+        ]
+    );
 }
 
 /// An endpoint policy that admits only our account's buckets blocks egress only for

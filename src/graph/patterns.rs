@@ -11,12 +11,14 @@ use crate::policy::{
     PrincipalSet, ResourceClause, Statement,
 };
 
-/// What a resource request targets: one exact ARN, or any ARN with a given prefix (any
-/// object key of a bucket: `arn:aws:s3:::bucket/`).
+/// What a resource request targets: one exact ARN, any ARN with a given prefix (any
+/// object key of a bucket: `arn:aws:s3:::bucket/`), or any ARN a glob matches (`*` any
+/// run of characters, `?` one; any CodeBuild project: `arn:*:codebuild:*:*:project/*`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceTarget<'a> {
     Exact(&'a str),
     Prefix(&'a str),
+    Matching(&'a str),
 }
 
 /// Whether the glob `pattern` (policy variables widened to `*`) matches some string of
@@ -30,6 +32,7 @@ pub fn pattern_may_match(
     match target {
         ResourceTarget::Exact(s) => w.matches(s),
         ResourceTarget::Prefix(prefix) => w.matches_some_extension(prefix),
+        ResourceTarget::Matching(glob) => w.overlaps(glob),
     }
 }
 
@@ -46,7 +49,7 @@ pub fn action_matches(clause: &ActionClause, action: &str) -> bool {
 
 /// Whether a resource clause may cover some resource of `target`. Trust policies omit
 /// Resource: the statement applies to the role itself. `NotResource` excludes; for a
-/// prefix target it removes every resource only when it names `*`.
+/// prefix or glob target it removes every resource only when it names `*`.
 pub fn resource_may_match(clause: Option<&ResourceClause>, target: ResourceTarget<'_>) -> bool {
     ResourceGrant::compile(clause).may_match(target)
 }
@@ -82,7 +85,9 @@ pub fn doc_denies_outright(doc: &PolicyDocument, action: &str, target: ResourceT
                     .patterns
                     .iter()
                     .any(|p| !p.contains("${") && Wildcard::new(p, false).matches(x)),
-                (Some(r), ResourceTarget::Prefix(_)) => r.patterns.iter().any(|p| p == "*"),
+                (Some(r), ResourceTarget::Prefix(_) | ResourceTarget::Matching(_)) => {
+                    r.patterns.iter().any(|p| p == "*")
+                }
             }
     })
 }
@@ -191,6 +196,30 @@ mod tests {
             true,
         );
         check("arn:aws:s3:::b?", Exact("arn:aws:s3:::b"), false);
+        // Globs on both sides: some string matches both.
+        let instances = Matching("arn:aws:ec2:*:*:instance/*");
+        let projects = Matching("arn:aws:codebuild:*:*:project/*");
+        check("arn:aws:ec2:*:*:instance/*", instances, true);
+        check("arn:aws:ec2:us-east-1:1:instance/i-1", instances, true);
+        check("arn:aws:ssm:*:*:document/*", instances, false);
+        check("arn:aws:ssm:*::document/AWS-*", instances, false);
+        check("*", projects, true);
+        check("arn:aws:codebuild:us-east-1:1:project/ci-?", projects, true);
+        check(
+            "arn:aws:codebuild:us-east-1:1:report-group/r",
+            projects,
+            false,
+        );
+        // A glob's `*` crosses `:` and `/`: this one also matches
+        // `arn:aws:codebuild:r:a:report-group/x:y:project/z`.
+        check("arn:aws:codebuild:*:*:report-group/*", projects, true);
+        check("arn:aws:codebuild:${aws:username}", projects, true);
+        check("arn:aws:s3:::b?", Matching("arn:aws:s3:::b"), false);
+        check("a*", Matching("b*"), false);
+        check("*a", Matching("*b"), false);
+        check("*a*", Matching("*b*"), true);
+        check("a?c", Matching("*b*"), true);
+        check("a?c", Matching("a*d"), false);
     }
 
     #[test]

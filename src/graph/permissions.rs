@@ -108,11 +108,67 @@ impl Wildcard {
         self.run(prefix.as_bytes(), true)
     }
 
+    /// Whether the pattern and the glob `other` (`*`, `?`) match some string in common.
+    /// A non-ASCII pattern on either side answers `true`: over-approximate, as every
+    /// candidate question here must be.
+    pub fn overlaps(&self, other: &str) -> bool {
+        if !self.ascii || !other.is_ascii() {
+            return true;
+        }
+        globs_overlap(
+            self.text.as_bytes(),
+            other.as_bytes(),
+            self.case_insensitive,
+        )
+    }
+
     /// The byte-wise run (`smt::glob::ascii_run`; the text is lowercased already when
     /// matching ignores case).
     fn run(&self, s: &[u8], prefix_only: bool) -> bool {
         crate::smt::glob::ascii_run(self.text.as_bytes(), s, self.case_insensitive, prefix_only)
     }
+}
+
+/// Whether the ASCII globs `a` and `b` (`*` any run of bytes, `?` one byte) match some
+/// string in common: a walk over pairs of positions (the product of their automata), where
+/// a `*` may match nothing or absorb one byte the other side reads, and two single-byte
+/// items advance together when they can read the same byte.
+fn globs_overlap(a: &[u8], b: &[u8], ignore_case: bool) -> bool {
+    let width = b.len() + 1;
+    let mut seen = vec![false; (a.len() + 1) * width];
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some((i, j)) = todo.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if *slot {
+            continue;
+        }
+        *slot = true;
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        if x.is_none() && y.is_none() {
+            return true;
+        }
+        if x == Some(b'*') {
+            todo.push((i + 1, j));
+            if y.is_some_and(|c| c != b'*') {
+                todo.push((i, j + 1));
+            }
+        }
+        if y == Some(b'*') {
+            todo.push((i, j + 1));
+            if x.is_some_and(|c| c != b'*') {
+                todo.push((i + 1, j));
+            }
+        }
+        if let (Some(x), Some(y)) = (x, y) {
+            let same = x == y || (ignore_case && x.eq_ignore_ascii_case(&y));
+            if x != b'*' && y != b'*' && (x == b'?' || y == b'?' || same) {
+                todo.push((i + 1, j + 1));
+            }
+        }
+    }
+    false
 }
 
 /// Replaces policy variables (`${aws:username}`) by `*`: the variable may take any value.
@@ -181,10 +237,11 @@ impl ResourceGrant {
             ResourceGrant::Patterns(ps) => ps.iter().any(|w| match target {
                 ResourceTarget::Exact(s) => w.matches(s),
                 ResourceTarget::Prefix(p) => w.matches_some_extension(p),
+                ResourceTarget::Matching(g) => w.overlaps(g),
             }),
             ResourceGrant::Except { star, excluded } => match target {
                 ResourceTarget::Exact(s) => !excluded.iter().any(|w| w.matches(s)),
-                ResourceTarget::Prefix(_) => !star,
+                ResourceTarget::Prefix(_) | ResourceTarget::Matching(_) => !star,
             },
         }
     }
@@ -484,6 +541,43 @@ mod tests {
             let w = Wildcard::new(pattern, ci);
             assert_eq!(w.literal_prefix(), prefix, "{pattern}");
             assert_eq!(w.has_wildcard(), wild, "{pattern}");
+        }
+    }
+
+    /// `Wildcard::overlaps` finds a common string exactly when one exists: checked against
+    /// every string over the patterns' letters (and one other) up to the length of both
+    /// patterns together, which bounds the shortest common string.
+    #[test]
+    fn overlap_agrees_with_enumeration() {
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let alpha = ['a', 'b', 'A', '*', '?'];
+        let letters = ['a', 'b', 'A', 'z'];
+        let mut strings: Vec<String> = vec![String::new()];
+        let mut last = strings.clone();
+        for _ in 0..8 {
+            last = last
+                .iter()
+                .flat_map(|s| letters.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        for _ in 0..600 {
+            let mut glob = || -> String { (0..next() % 5).map(|_| alpha[next() % 5]).collect() };
+            let (a, b) = (glob(), glob());
+            for ci in [false, true] {
+                let (wa, wb) = (Wildcard::new(&a, ci), Wildcard::new(&b, ci));
+                let bound = a.len() + b.len();
+                let common = strings
+                    .iter()
+                    .any(|s| s.len() <= bound && wa.matches(s) && wb.matches(s));
+                assert_eq!(wa.overlaps(&b), common, "{a} & {b} (ignoring case: {ci})");
+            }
         }
     }
 

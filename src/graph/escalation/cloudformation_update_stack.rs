@@ -9,18 +9,24 @@
 //! **Example:** iam-vulnerable `privesc-CloudFormationUpdateStack`:
 //! `aws cloudformation update-stack --stack-name s --template-body file://evil.yaml`.
 
-use super::{may_all, takeover_edges, Ctx, Found};
+use super::{may_all, takeover_edges, Call, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "cloudformation-update-stack";
 
+/// Stacks: the Service Authorization Reference ("Actions, resources, and condition keys for
+/// AWS CloudFormation") lists resource type `stack`
+/// (`arn:${Partition}:cloudformation:${Region}:${Account}:stack/${StackName}/${Id}`) for
+/// `UpdateStack`, `CreateChangeSet` and `ExecuteChangeSet`, and no other.
+pub const STACK_ARNS: &str = "arn:aws:cloudformation:*:*:stack/*";
+
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     for calls in [
-        &["cloudformation:UpdateStack"][..],
+        &[("cloudformation:UpdateStack", STACK_ARNS)][..],
         &[
-            "cloudformation:CreateChangeSet",
-            "cloudformation:ExecuteChangeSet",
-        ],
+            ("cloudformation:CreateChangeSet", STACK_ARNS),
+            ("cloudformation:ExecuteChangeSet", STACK_ARNS),
+        ] as &[Call],
     ] {
         if may_all(ctx, p, calls) {
             let roles = ctx.roles_trusting_service(p, "cloudformation.amazonaws.com");

@@ -7,17 +7,20 @@
 //! **Example:** iam-vulnerable `privesc-ec2InstanceConnect`:
 //! `aws ec2-instance-connect send-ssh-public-key --instance-id i-... --instance-os-user ec2-user --ssh-public-key file://k.pub`.
 
-use super::{takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
+use super::{takeover_edges, Call, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ec2-instance-connect";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let calls = [
-        "ec2-instance-connect:SendSSHPublicKey",
-        "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+    let calls: [Call; 2] = [
+        ("ec2-instance-connect:SendSSHPublicKey", INSTANCE_ARNS),
+        (
+            "ec2-instance-connect:SendSerialConsoleSSHPublicKey",
+            INSTANCE_ARNS,
+        ),
     ];
-    if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
-        takeover_edges_on(NAME, &[action], INSTANCE_ARNS, ctx.instance_roles(p), out);
+    if let Some(call) = calls.into_iter().find(|(a, r)| ctx.may(p, a, r)) {
+        takeover_edges(NAME, &[call], ctx.instance_roles(p), out);
     }
 }

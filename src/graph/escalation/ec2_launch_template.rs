@@ -9,15 +9,22 @@
 //! **Example:** `aws ec2 create-launch-template-version --launch-template-id lt-1
 //! --launch-template-data file://evil.json && aws ec2 modify-launch-template --default-version 2 ...`.
 
-use super::{may_all, takeover_edges, Ctx, Found};
+use super::{may_all, takeover_edges, Call, Ctx, Found};
 use crate::model::{PrincipalRef, RoleId};
 
 pub const NAME: &str = "ec2-launch-template";
 
+/// Launch templates: the Service Authorization Reference ("Actions, resources, and
+/// condition keys for Amazon EC2") lists resource type `launch-template`
+/// (`arn:${Partition}:ec2:${Region}:${Account}:launch-template/${LaunchTemplateId}`) as
+/// required for `CreateLaunchTemplateVersion` and `ModifyLaunchTemplate` (the others it
+/// lists for the version's contents are only asked when the version names them).
+pub const LAUNCH_TEMPLATE_ARNS: &str = "arn:aws:ec2:*:*:launch-template/*";
+
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let calls = [
-        "ec2:CreateLaunchTemplateVersion",
-        "ec2:ModifyLaunchTemplate",
+    let calls: [Call; 2] = [
+        ("ec2:CreateLaunchTemplateVersion", LAUNCH_TEMPLATE_ARNS),
+        ("ec2:ModifyLaunchTemplate", LAUNCH_TEMPLATE_ARNS),
     ];
     if !may_all(ctx, p, &calls) {
         return;

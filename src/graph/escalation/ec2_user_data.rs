@@ -8,18 +8,18 @@
 //! **Example:** `aws ec2 stop-instances --instance-ids i-1 && aws ec2 modify-instance-attribute
 //! --instance-id i-1 --attribute userData --value file://evil.b64 && aws ec2 start-instances ...`.
 
-use super::{may_all, takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
+use super::{may_all, takeover_edges, Call, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ec2-user-data";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let calls = [
-        "ec2:StopInstances",
-        "ec2:ModifyInstanceAttribute",
-        "ec2:StartInstances",
+    let calls: [Call; 3] = [
+        ("ec2:StopInstances", INSTANCE_ARNS),
+        ("ec2:ModifyInstanceAttribute", INSTANCE_ARNS),
+        ("ec2:StartInstances", INSTANCE_ARNS),
     ];
     if may_all(ctx, p, &calls) {
-        takeover_edges_on(NAME, &calls, INSTANCE_ARNS, ctx.instance_roles(p), out);
+        takeover_edges(NAME, &calls, ctx.instance_roles(p), out);
     }
 }

@@ -207,8 +207,8 @@ impl CompiledStatement {
         self.resources.may_match(ResourceTarget::Prefix(""))
     }
 
-    fn covers(&self, arn: &str) -> bool {
-        self.resources.may_match(ResourceTarget::Exact(arn))
+    fn covers(&self, target: ResourceTarget<'_>) -> bool {
+        self.resources.may_match(target)
     }
 }
 
@@ -289,10 +289,15 @@ pub struct ActionGrant<'i> {
 impl ActionGrant<'_> {
     /// Whether the action may be allowed on `arn`.
     pub fn covers(&self, arn: &str) -> bool {
+        self.covers_target(ResourceTarget::Exact(arn))
+    }
+
+    /// Whether the action may be allowed on some resource of `target`.
+    pub fn covers_target(&self, target: ResourceTarget<'_>) -> bool {
         self.missing
             || self.index.docs_of(self.docs).any(|doc| {
                 self.index
-                    .doc_may_allow(doc, self.action, self.slot, Some(arn))
+                    .doc_may_allow(doc, self.action, self.slot, Some(target))
             })
     }
 }
@@ -378,23 +383,23 @@ impl<'m> PermissionSummaries<'m> {
         slots.iter().filter_map(|d| self.docs.get(*d as usize))
     }
 
-    /// Whether `doc` may allow `action` (slot `slot` of `ACTIONS`, if any) on `arn` (`None`:
-    /// on some resource).
+    /// Whether `doc` may allow `action` (slot `slot` of `ACTIONS`, if any) on some resource
+    /// of `target` (`None`: on some resource).
     fn doc_may_allow(
         &self,
         doc: &CompiledDoc,
         action: &str,
         slot: Option<usize>,
-        arn: Option<&str>,
+        target: Option<ResourceTarget<'_>>,
     ) -> bool {
-        match (slot, arn) {
+        match (slot, target) {
             (Some(i), None) => doc.any_resource.contains(i),
-            (Some(i), Some(arn)) => doc
+            (Some(i), Some(target)) => doc
                 .allows
                 .iter()
-                .any(|s| s.known.contains(i) && s.covers(arn)),
-            (None, arn) => self.model.policy(doc.policy).is_some_and(|pol| {
-                let target = arn.map_or(ResourceTarget::Prefix(""), ResourceTarget::Exact);
+                .any(|s| s.known.contains(i) && s.covers(target)),
+            (None, target) => self.model.policy(doc.policy).is_some_and(|pol| {
+                let target = target.unwrap_or(ResourceTarget::Prefix(""));
                 patterns::doc_may_allow(&pol.document, action, target)
             }),
         }
@@ -429,6 +434,12 @@ impl<'m> PermissionSummaries<'m> {
     /// Whether `p` may be allowed `action` on `arn`.
     pub fn may(&self, p: PrincipalRef, action: &str, arn: &str) -> bool {
         self.grant(p, action).is_some_and(|g| g.covers(arn))
+    }
+
+    /// Whether `p` may be allowed `action` on some resource the glob `pattern` matches.
+    pub fn may_matching(&self, p: PrincipalRef, action: &str, pattern: &str) -> bool {
+        self.grant(p, action)
+            .is_some_and(|g| g.covers_target(ResourceTarget::Matching(pattern)))
     }
 }
 
@@ -469,9 +480,15 @@ mod tests {
             vec![("iam:CreateAccessKey", text), ("s3:GetObject", text)]
         };
         for (a, r) in asks {
-            assert_eq!(summaries.may(u, a, r), expect, "{pattern}: {a} on {r}");
+            // A `text` with `*` is a glob of resources: "on some resource it matches".
+            let (may, target) = if r.contains('*') {
+                (summaries.may_matching(u, a, r), ResourceTarget::Matching(r))
+            } else {
+                (summaries.may(u, a, r), ResourceTarget::Exact(r))
+            };
+            assert_eq!(may, expect, "{pattern}: {a} on {r}");
             assert_eq!(
-                doc_may_allow(doc, a, ResourceTarget::Exact(r)),
+                doc_may_allow(doc, a, target),
                 expect,
                 "patterns.rs disagrees on {pattern}: {a} on {r}"
             );
@@ -495,6 +512,19 @@ mod tests {
     #[test]
     fn summaries_match_like_iam() {
         check("*", "", false, true);
+        check("*", "arn:aws:ec2:*:*:instance/*", false, true);
+        check(
+            "arn:aws:ec2:us-east-1:*:instance/i-1*",
+            "arn:aws:ec2:*:*:instance/*",
+            false,
+            true,
+        );
+        check(
+            "arn:aws:ssm:*:*:document/*",
+            "arn:aws:ec2:*:*:instance/*",
+            false,
+            false,
+        );
         check("*", "arn:aws:iam::1:user/a", false, true);
         check(
             "arn:aws:iam::*:user/*",

@@ -315,11 +315,14 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Whether `p`'s identity policies may allow `action` on `resource` (exact ARN, or any
-    /// resource when `resource` is `*`).
+    /// Whether `p`'s identity policies may allow `action` on `resource`: an exact ARN, any
+    /// resource when `resource` is `*`, or some resource a pattern (`*` wildcards, as
+    /// `Step::resource` holds them) matches.
     pub fn may(&self, p: PrincipalRef, action: &str, resource: &str) -> bool {
         if resource == "*" {
             self.index.may_any(p, action)
+        } else if resource.contains('*') {
+            self.index.may_matching(p, action, resource)
         } else {
             self.index.may(p, action, resource)
         }
@@ -644,29 +647,29 @@ pub fn escalated(p: PrincipalRef) -> Node {
     }
 }
 
-/// Pushes one edge per role to `out`: the principal takes over a resource that already
-/// runs with one of `roles` (a stack, build project, notebook, task, …), which the export
-/// does not list, through `calls` on any resource.
-pub fn takeover_edges(
-    detector: &'static str,
-    calls: &[&str],
-    roles: Vec<RoleId>,
-    out: &mut Vec<Found>,
-) {
-    takeover_edges_on(detector, calls, "*", roles, out);
+/// One call of a takeover and the resources AWS authorizes it on: the ARN pattern (`*`
+/// wildcards) of the resource type the Service Authorization Reference lists for the
+/// action (`INSTANCE_ARNS`, `arn:aws:codebuild:*:*:project/*`, …), or `*` for an action it
+/// lists no resource type for. Asking the call on `*` instead would count a grant on any
+/// other resource (SSM documents for `ssm:SendCommand`) as one on the taken-over resource,
+/// which AWS denies, and lets the solver's resource string range over every pattern of
+/// the policy.
+pub type Call = (&'static str, &'static str);
+
+/// Whether `p` may make every one of `calls` on some resource its pattern matches.
+pub fn may_all(ctx: &Ctx<'_>, p: PrincipalRef, calls: &[Call]) -> bool {
+    calls
+        .iter()
+        .all(|(action, resource)| ctx.may(p, action, resource))
 }
 
-/// The ARNs of EC2 instances, any region, account and id: what a call that acts on an
-/// instance is authorized on (`ssm:SendCommand`, `ssm:StartSession`,
-/// `ec2-instance-connect:SendSSHPublicKey`, `ec2:ModifyInstanceAttribute`, …).
-pub const INSTANCE_ARNS: &str = "arn:aws:ec2:*:*:instance/*";
-
-/// `takeover_edges` whose calls act on some resource matching `resource` (`*` wildcards):
-/// each step is asked for any resource the pattern matches.
-pub fn takeover_edges_on(
+/// Pushes one edge per role to `out`: the principal takes over a resource that already
+/// runs with one of `roles` (a stack, build project, notebook, task, instance, …), which
+/// the export does not list, through `calls`, each step asked on some resource its pattern
+/// matches.
+pub fn takeover_edges(
     detector: &'static str,
-    calls: &[&str],
-    resource: &str,
+    calls: &[Call],
     roles: Vec<RoleId>,
     out: &mut Vec<Found>,
 ) {
@@ -675,11 +678,19 @@ pub fn takeover_edges_on(
             target: Node::Principal(PrincipalRef::Role(rid)),
             escalation: Escalation {
                 detector,
-                steps: calls.iter().map(|c| Step::new(c, resource)).collect(),
+                steps: calls
+                    .iter()
+                    .map(|(action, resource)| Step::new(action, resource))
+                    .collect(),
             },
         });
     }
 }
+
+/// The ARNs of EC2 instances, any region, account and id: what a call that acts on an
+/// instance is authorized on (`ssm:SendCommand`, `ssm:StartSession`,
+/// `ec2-instance-connect:SendSSHPublicKey`, `ec2:ModifyInstanceAttribute`, …).
+pub const INSTANCE_ARNS: &str = "arn:aws:ec2:*:*:instance/*";
 
 /// Pushes `p`'s self-escalation through `action` (`iam:CreatePolicyVersion`,
 /// `iam:SetDefaultPolicyVersion`) on a customer-managed policy attached to it: the first
@@ -737,9 +748,4 @@ pub fn credential_takeovers(
             });
         }
     }
-}
-
-/// Whether `p` may make every one of `calls` (on some resource).
-pub fn may_all(ctx: &Ctx<'_>, p: PrincipalRef, calls: &[&str]) -> bool {
-    calls.iter().all(|c| ctx.may(p, c, "*"))
 }

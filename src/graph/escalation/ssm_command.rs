@@ -8,14 +8,19 @@
 //! **Example:** iam-vulnerable `privesc-ssmSendCommand`, `privesc-ssmStartSession`:
 //! `aws ssm send-command --instance-ids i-... --document-name AWS-RunShellScript ...`.
 
-use super::{takeover_edges_on, Ctx, Found, INSTANCE_ARNS};
+use super::{takeover_edges, Call, Ctx, Found, INSTANCE_ARNS};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "ssm-command";
 
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let calls = ["ssm:SendCommand", "ssm:StartSession"];
-    if let Some(action) = calls.into_iter().find(|a| ctx.may(p, a, "*")) {
-        takeover_edges_on(NAME, &[action], INSTANCE_ARNS, ctx.instance_roles(p), out);
+    // The first call `p` may make on an instance (not merely on a document: a principal
+    // allowed `ssm:SendCommand` only on documents may still open sessions on instances).
+    let calls: [Call; 2] = [
+        ("ssm:SendCommand", INSTANCE_ARNS),
+        ("ssm:StartSession", INSTANCE_ARNS),
+    ];
+    if let Some(call) = calls.into_iter().find(|(a, r)| ctx.may(p, a, r)) {
+        takeover_edges(NAME, &[call], ctx.instance_roles(p), out);
     }
 }

@@ -470,6 +470,156 @@ fn takeovers_of_existing_resources() {
     );
 }
 
+/// A user granted `(actions, resource)` pairs beside a role trusting `service`.
+fn takeover_on(grants: &[(&[&str], &str)], service: &str, profile: bool) -> Value {
+    let docs: Vec<Value> = grants.iter().map(|(a, r)| allow(a, r)).collect();
+    gaad(
+        vec![user("attacker", &docs, &[])],
+        vec![role("target", trust_service(service), &[], profile)],
+        vec![],
+        vec![],
+    )
+}
+
+/// Takeover calls are looked for on the resource type AWS authorizes them on: a grant on
+/// another type (or service) proposes nothing, and an alternative call granted on the
+/// right type is proposed even when the first call is granted elsewhere.
+#[test]
+fn takeovers_ask_the_resource_aws_authorizes() {
+    let report_group = "arn:aws:codebuild:us-east-1:111122223333:report-group/reports";
+    let projects = "arn:aws:codebuild:*:*:project/*";
+    let cb = "codebuild.amazonaws.com";
+    let start_build: &[&str] = &["codebuild:StartBuild"];
+    let start_batch: &[&str] = &["codebuild:StartBuildBatch"];
+    check(takeover_on(&[(start_build, report_group)], cb, false), &[]);
+    check(
+        takeover_on(
+            &[(
+                start_build,
+                "arn:aws:codebuild:us-east-1:111122223333:project/ci-*",
+            )],
+            cb,
+            false,
+        ),
+        &["attacker -codebuild-start-build[codebuild:StartBuild]-> target"],
+    );
+    check(
+        takeover_on(
+            &[(start_build, report_group), (start_batch, projects)],
+            cb,
+            false,
+        ),
+        &["attacker -codebuild-start-build[codebuild:StartBuildBatch]-> target"],
+    );
+    // Run Command on documents only, sessions on instances.
+    check(
+        takeover_on(
+            &[
+                (&["ssm:SendCommand"], "arn:aws:ssm:*:*:document/*"),
+                (&["ssm:StartSession"], "arn:aws:ec2:*:*:instance/*"),
+            ],
+            "ec2.amazonaws.com",
+            true,
+        ),
+        &["attacker -ssm-command[ssm:StartSession]-> target"],
+    );
+    let glue = "glue.amazonaws.com";
+    let update: &[&str] = &["glue:UpdateDevEndpoint"];
+    check(
+        takeover_on(
+            &[(update, "arn:aws:glue:us-east-1:111122223333:job/etl")],
+            glue,
+            false,
+        ),
+        &[],
+    );
+    check(
+        takeover_on(
+            &[(update, "arn:aws:glue:us-east-1:*:devEndpoint/*")],
+            glue,
+            false,
+        ),
+        &["attacker -update-glue-dev-endpoint[glue:UpdateDevEndpoint]-> target"],
+    );
+    let exec: &[&str] = &["ecs:ExecuteCommand"];
+    let tasks = "ecs-tasks.amazonaws.com";
+    check(
+        takeover_on(&[(exec, "arn:aws:ssm:*:*:document/*")], tasks, false),
+        &[],
+    );
+    check(
+        takeover_on(
+            &[(exec, "arn:aws:ecs:us-east-1:111122223333:cluster/prod")],
+            tasks,
+            false,
+        ),
+        &["attacker -ecs-execute-command[ecs:ExecuteCommand]-> target"],
+    );
+    let presign: &[&str] = &["sagemaker:CreatePresignedNotebookInstanceUrl"];
+    let sm = "sagemaker.amazonaws.com";
+    check(
+        takeover_on(
+            &[(
+                presign,
+                "arn:aws:sagemaker:us-east-1:111122223333:notebook-instance-lifecycle-config/x",
+            )],
+            sm,
+            false,
+        ),
+        &[],
+    );
+    check(
+        takeover_on(&[(presign, "arn:aws:sagemaker:*:*:notebook-instance/*")], sm, false),
+        &["attacker -sagemaker-presigned-url[sagemaker:CreatePresignedNotebookInstanceUrl]-> target"],
+    );
+    // Functions not collected: a grant on layers updates no function's code.
+    let update_code: &[&str] = &["lambda:UpdateFunctionCode"];
+    let lambda = "lambda.amazonaws.com";
+    check(
+        takeover_on(
+            &[(
+                update_code,
+                "arn:aws:lambda:us-east-1:111122223333:layer:shared",
+            )],
+            lambda,
+            false,
+        ),
+        &[],
+    );
+    check(
+        takeover_on(
+            &[(update_code, "arn:aws:lambda:us-east-1:*:function:app-*")],
+            lambda,
+            false,
+        ),
+        &["attacker -update-lambda-code[lambda:UpdateFunctionCode]-> target"],
+    );
+    let update_stack: &[&str] = &["cloudformation:UpdateStack"];
+    let cfn = "cloudformation.amazonaws.com";
+    check(
+        takeover_on(
+            &[(
+                update_stack,
+                "arn:aws:cloudformation:us-east-1:111122223333:stackset/s:1",
+            )],
+            cfn,
+            false,
+        ),
+        &[],
+    );
+    check(
+        takeover_on(
+            &[(
+                update_stack,
+                "arn:aws:cloudformation:us-east-1:111122223333:stack/app/*",
+            )],
+            cfn,
+            false,
+        ),
+        &["attacker -cloudformation-update-stack[cloudformation:UpdateStack]-> target"],
+    );
+}
+
 #[test]
 fn pass_role_launchers() {
     fn pass<'a>(calls: &[&'a str]) -> Vec<&'a str> {

@@ -6,15 +6,22 @@
 //! **Example:** iam-vulnerable `privesc19-UpdateExistingGlueDevEndpoint`:
 //! `aws glue update-dev-endpoint --endpoint-name e --public-key file://key.pub`.
 
-use super::{takeover_edges, Ctx, Found};
+use super::{may_all, takeover_edges, Call, Ctx, Found};
 use crate::model::PrincipalRef;
 
 pub const NAME: &str = "update-glue-dev-endpoint";
 
+/// Development endpoints: the Service Authorization Reference ("Actions, resources, and
+/// condition keys for AWS Glue") lists resource type `devendpoint` for `UpdateDevEndpoint`,
+/// whose ARN is `arn:${Partition}:glue:${Region}:${Account}:devEndpoint/${DevEndpointName}`
+/// (AWS Glue Developer Guide, "Specifying AWS Glue resource ARNs"; resource ARNs match
+/// case-sensitively, so the pattern keeps `devEndpoint`).
+pub const DEV_ENDPOINT_ARNS: &str = "arn:aws:glue:*:*:devEndpoint/*";
+
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
-    let action = "glue:UpdateDevEndpoint";
-    if ctx.may(p, action, "*") {
+    let calls: [Call; 1] = [("glue:UpdateDevEndpoint", DEV_ENDPOINT_ARNS)];
+    if may_all(ctx, p, &calls) {
         let roles = ctx.roles_trusting_service(p, "glue.amazonaws.com");
-        takeover_edges(NAME, &[action], roles, out);
+        takeover_edges(NAME, &calls, roles, out);
     }
 }

@@ -13,6 +13,12 @@ use crate::model::PrincipalRef;
 
 pub const NAME: &str = "update-lambda-code";
 
+/// Functions: the Service Authorization Reference ("Actions, resources, and condition keys
+/// for AWS Lambda") lists resource type `function`
+/// (`arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}`, a version or
+/// alias after one more `:`) for `UpdateFunctionCode`.
+pub const FUNCTION_ARNS: &str = "arn:aws:lambda:*:*:function:*";
+
 pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
     let m = ctx.model;
     let account = ctx.account(p);
@@ -20,13 +26,17 @@ pub fn detect(ctx: &Ctx<'_>, p: PrincipalRef, out: &mut Vec<Found>) {
         return;
     };
     if m.lambda_functions.is_empty() {
-        // Functions were not collected: any role Lambda may assume could be behind one.
+        // Functions were not collected: any role Lambda may assume could be behind one, for
+        // a principal that may update some function.
+        if !ctx.may(p, "lambda:UpdateFunctionCode", FUNCTION_ARNS) {
+            return;
+        }
         for rid in ctx.roles_trusting_service(p, "lambda.amazonaws.com") {
             out.push(Found {
                 target: Node::Principal(PrincipalRef::Role(rid)),
                 escalation: Escalation {
                     detector: NAME,
-                    steps: vec![Step::new("lambda:UpdateFunctionCode", "*")],
+                    steps: vec![Step::new("lambda:UpdateFunctionCode", FUNCTION_ARNS)],
                 },
             });
         }
