@@ -286,7 +286,7 @@ impl Listings {
         let mut depth = 0usize;
         // Listing folders waits on the disk when the export is not in the page cache, not
         // on the CPU: more reads in flight than cores (measured on a 100-account export read
-        // cold: see ARCHITECTURE.md, "Loading").
+        // cold: see ARCHITECTURE.md, `src/ingest/`).
         let io_pool = rayon::ThreadPoolBuilder::new()
             .num_threads(IO_THREADS)
             .build()
