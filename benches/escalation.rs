@@ -8,6 +8,10 @@
 //! iteration times the detectors on a fresh copy of it. One run is reported first with the
 //! number of escalation edges it added.
 
+/// The binary's allocator (`src/main.rs`), so the stages are timed as `leakpath` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use leakpath::graph::permissions::PermissionIndex;
 use leakpath::graph::{escalation, principals, AccessGraph, ZoneOfTrust};

@@ -10,6 +10,10 @@
 //! existing export instead of generating one; `LEAKPATH_LOAD_BENCH_SMALL=1` generates a
 //! 1/10 export for a quick run.
 
+/// The binary's allocator (`src/main.rs`), so the stages are timed as `leakpath` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use leakpath::synth::{self, SynthConfig};
 use std::path::{Path, PathBuf};

@@ -4,6 +4,10 @@
 //! timing, each input's counters (nodes, candidate and confirmed edges, solver questions,
 //! findings) and the process's peak memory are printed once.
 
+/// The binary's allocator (`src/main.rs`), so the stages are timed as `leakpath` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use leakpath::ingest::{load_export, LoadedExport};
 use leakpath::routes::{find_routes_with_stats, RouteOptions};

@@ -14,6 +14,10 @@
 //! printed with the answer counts (targets: median <= 1 ms, p99 <= 20 ms; the per-question
 //! timeout is 2 s → Unknown). Set `LEAKPATH_SOLVER_BENCH_SMALL=1` for a 1/10 synth export.
 
+/// The binary's allocator (`src/main.rs`), so the stages are timed as `leakpath` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use leakpath::eval::{AuthzInputs, IdentityInputs, PolicyRef, ResourcePolicyMode, S3Inputs};
 use leakpath::ingest::load_export;

@@ -28,6 +28,10 @@
 //! inputs have as many users and customer policies as roles and 2/5 as many buckets; org-100
 //! is 100 accounts, 10,000 roles, 2,000 users, 3,000 policies, 2,000 buckets).
 
+/// The binary's allocator (`src/main.rs`), so the stages are timed as `leakpath` runs them.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, SamplingMode};
 use leakpath::classify::{classify_dataset_with, ClassifyOptions, Sample, SensitivityModel};
 use leakpath::ingest::{load_export, LoadedExport};

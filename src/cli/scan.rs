@@ -310,13 +310,23 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .chars()
         .take(10)
         .collect();
-    for f in &mut findings {
-        for note in rank::triage(f, &export.model.settings, &today) {
-            eprintln!("leakpath: warning: {note}");
-        }
+    // Each finding on its own (a stable id is a SHA-256 each), in parallel; the notes are
+    // printed in the findings' order.
+    let notes: Vec<Vec<String>> = findings
+        .par_iter_mut()
+        .map(|f| rank::triage(f, &export.model.settings, &today))
+        .collect();
+    for note in notes.iter().flatten() {
+        eprintln!("leakpath: warning: {note}");
     }
-    // Highest risk first, then by stable id; each id hashed once, not once per comparison.
-    findings.sort_by_cached_key(|f| (std::cmp::Reverse(f.risk.score), f.stable_id()));
+    // Highest risk first, then by stable id; each id hashed once (in parallel), not once
+    // per comparison.
+    let mut keyed: Vec<_> = findings
+        .into_par_iter()
+        .map(|f| ((std::cmp::Reverse(f.risk.score), f.stable_id()), f))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut findings: Vec<_> = keyed.into_iter().map(|(_, f)| f).collect();
     timer.done("classify and rank", String::new);
 
     // History: new / open / resolved.
