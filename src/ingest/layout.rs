@@ -588,27 +588,6 @@ impl AccountPaths {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn check(name: &str, expect: bool) {
-        assert_eq!(is_region_name(name), expect, "{name}");
-    }
-
-    #[test]
-    fn region_names() {
-        check("us-east-1", true);
-        check("us-gov-west-1", true);
-        check("ap-southeast-2", true);
-        check("il-central-1", true);
-        check("us-east", false);
-        check("US-east-1", false);
-        check("iam", false);
-        check("s3-get-bucket-acl", false);
-    }
-}
-
 /// Asks the kernel to start reading every file of `files` (relative to `root`) into the
 /// page cache, without waiting and without holding the data (`POSIX_FADV_WILLNEED`). Run
 /// on its own thread ahead of the loader, whose reads then find the files in memory: an
@@ -634,3 +613,24 @@ fn advise_will_need(f: &std::fs::File) {
 
 #[cfg(not(target_os = "linux"))]
 fn advise_will_need(_: &std::fs::File) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, expect: bool) {
+        assert_eq!(is_region_name(name), expect, "{name}");
+    }
+
+    #[test]
+    fn region_names() {
+        check("us-east-1", true);
+        check("us-gov-west-1", true);
+        check("ap-southeast-2", true);
+        check("il-central-1", true);
+        check("us-east", false);
+        check("US-east-1", false);
+        check("iam", false);
+        check("s3-get-bucket-acl", false);
+    }
+}
