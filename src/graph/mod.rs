@@ -133,8 +133,11 @@ pub enum EdgeKind {
     DataRead,
     /// Writes to storage in an account outside the zone (`s3:PutObject`).
     Egress,
-    /// A privilege escalation: every step must be allowed to the source principal.
-    Escalation(escalation::Escalation),
+    /// A privilege escalation: every step must be allowed to the source principal. Shared:
+    /// the same escalation (a detector's steps into one target) is found from many
+    /// principals (issue #7: 257,000 edges, far fewer distinct escalations, on a one-account
+    /// 5,000-role export).
+    Escalation(std::sync::Arc<escalation::Escalation>),
 }
 
 /// One edge: its meaning and the evidence the builder already knows (for edges decided

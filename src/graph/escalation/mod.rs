@@ -592,6 +592,9 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
         .par_iter()
         .map(|(p, _)| (*p, detect_all(&ctx, *p)))
         .collect();
+    // One copy of each distinct escalation, shared by every edge that takes it.
+    let mut shared: HashSet<std::sync::Arc<Escalation>, std::hash::BuildHasherDefault<Fnv>> =
+        HashSet::default();
     for (p, found) in found {
         if found.is_empty() {
             continue;
@@ -626,11 +629,19 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                 .collect::<Vec<_>>()
                 .join("+");
             let to = g.node(f.target);
+            let escalation = match shared.get(&f.escalation) {
+                Some(e) => std::sync::Arc::clone(e),
+                None => {
+                    let e = std::sync::Arc::new(f.escalation);
+                    shared.insert(std::sync::Arc::clone(&e));
+                    e
+                }
+            };
             g.graph.add_edge(
                 from,
                 to,
                 Edge {
-                    kind: EdgeKind::Escalation(f.escalation),
+                    kind: EdgeKind::Escalation(escalation),
                     via,
                     evidence: String::new(),
                 },
