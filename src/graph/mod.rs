@@ -147,7 +147,8 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// `via` of the route hop: `sts:AssumeRole`, `s3:GetObject`, `network:tcp/22`, …
     /// (refined with the confirmed actions by `routes`).
-    pub via: String,
+    /// Shared text: the many escalation edges of one kind carry the same `via`.
+    pub via: std::sync::Arc<str>,
     /// Evidence for edges decided here (`file#pointer`), empty when a policy question
     /// decides the edge.
     pub evidence: String,
@@ -218,7 +219,7 @@ impl AccessGraph {
                     b,
                     Edge {
                         kind,
-                        via: via.to_string(),
+                        via: via.into(),
                         evidence,
                     },
                 );

@@ -229,7 +229,7 @@ mod tests {
             .filter_map(|e| {
                 let (a, _) = g.graph.edge_endpoints(e)?;
                 match &g.graph[a] {
-                    Node::Federated(p) => Some((p.clone(), g.graph[e].via.clone())),
+                    Node::Federated(p) => Some((p.clone(), g.graph[e].via.to_string())),
                     _ => None,
                 }
             })

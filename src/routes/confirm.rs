@@ -572,7 +572,7 @@ pub fn edge_plan<'c>(
         EdgeKind::Network(reach) => {
             let mut w = HopWitness {
                 principal: reach.source_ip.to_string(),
-                action: edge.via.clone(),
+                action: edge.via.to_string(),
                 resource: crate::graph::node_name(ctx.model, to),
                 context: Default::default(),
             };

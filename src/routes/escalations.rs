@@ -147,7 +147,7 @@ fn path_to(
         path.push(RouteHop {
             from: node_name(model, &g.graph[a]),
             to: node_name(model, &g.graph[b]),
-            via: edge.via.clone(),
+            via: edge.via.to_string(),
             policy: an
                 .answers
                 .get(&e)

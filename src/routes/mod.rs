@@ -591,8 +591,8 @@ pub fn hops_of(an: &Analysis<'_>, p: &RoutePath, answers: &[Option<&EdgeAnswer>]
                 .actions
                 .first()
                 .cloned()
-                .unwrap_or_else(|| edge.via.clone()),
-            _ => edge.via.clone(),
+                .unwrap_or_else(|| edge.via.to_string()),
+            _ => edge.via.to_string(),
         };
         let policy = answer
             .and_then(|a| a.cites.first().cloned())

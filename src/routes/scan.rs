@@ -174,7 +174,7 @@ impl Tally<'_, '_> {
 fn read_edge() -> Edge {
     Edge {
         kind: EdgeKind::DataRead,
-        via: "s3:GetObject".to_string(),
+        via: "s3:GetObject".into(),
         evidence: String::new(),
     }
 }

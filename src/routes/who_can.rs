@@ -201,7 +201,7 @@ fn entries(an: &Analysis<'_>, action: &str, resource: &str) -> Vec<WhoCanEntry> 
                     Some(RouteHop {
                         from: node_name(model, &g.graph[a]),
                         to: node_name(model, &g.graph[b]),
-                        via: g.graph[*e].via.clone(),
+                        via: g.graph[*e].via.to_string(),
                         policy: an
                             .answers
                             .get(e)

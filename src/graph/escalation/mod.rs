@@ -595,6 +595,8 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
     // One copy of each distinct escalation, shared by every edge that takes it.
     let mut shared: HashSet<std::sync::Arc<Escalation>, std::hash::BuildHasherDefault<Fnv>> =
         HashSet::default();
+    let mut shared_via: HashSet<std::sync::Arc<str>, std::hash::BuildHasherDefault<Fnv>> =
+        HashSet::default();
     for (p, found) in found {
         if found.is_empty() {
             continue;
@@ -629,6 +631,14 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                 .collect::<Vec<_>>()
                 .join("+");
             let to = g.node(f.target);
+            let via = match shared_via.get(via.as_str()) {
+                Some(v) => std::sync::Arc::clone(v),
+                None => {
+                    let v: std::sync::Arc<str> = via.into();
+                    shared_via.insert(std::sync::Arc::clone(&v));
+                    v
+                }
+            };
             let escalation = match shared.get(&f.escalation) {
                 Some(e) => std::sync::Arc::clone(e),
                 None => {
