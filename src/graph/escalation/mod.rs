@@ -631,22 +631,8 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
                 .collect::<Vec<_>>()
                 .join("+");
             let to = g.node(f.target);
-            let via = match shared_via.get(via.as_str()) {
-                Some(v) => std::sync::Arc::clone(v),
-                None => {
-                    let v: std::sync::Arc<str> = via.into();
-                    shared_via.insert(std::sync::Arc::clone(&v));
-                    v
-                }
-            };
-            let escalation = match shared.get(&f.escalation) {
-                Some(e) => std::sync::Arc::clone(e),
-                None => {
-                    let e = std::sync::Arc::new(f.escalation);
-                    shared.insert(std::sync::Arc::clone(&e));
-                    e
-                }
-            };
+            let via = shared_copy(&mut shared_via, via);
+            let escalation = shared_copy(&mut shared, f.escalation);
             g.graph.add_edge(
                 from,
                 to,
@@ -658,6 +644,22 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
             );
         }
     }
+}
+
+/// The copy of `value` in `set`, added when it is not there yet: one allocation per
+/// distinct value, however many edges hold it.
+fn shared_copy<T, V, S>(set: &mut HashSet<std::sync::Arc<T>, S>, value: V) -> std::sync::Arc<T>
+where
+    T: ?Sized + std::hash::Hash + Eq,
+    V: std::borrow::Borrow<T> + Into<std::sync::Arc<T>>,
+    S: std::hash::BuildHasher,
+{
+    if let Some(shared) = set.get(value.borrow()) {
+        return std::sync::Arc::clone(shared);
+    }
+    let shared: std::sync::Arc<T> = value.into();
+    set.insert(std::sync::Arc::clone(&shared));
+    shared
 }
 
 /// The `Node::Escalated` target of a self-escalation.
