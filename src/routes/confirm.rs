@@ -1708,20 +1708,8 @@ pub(crate) fn network_alternatives<'c>(
     let mut through: Vec<(Vec<Question<'c>>, Option<bool>)> = Vec::new();
     let mut unheld = Vec::new();
     for (inputs, shape) in base {
-        let paths = ctx.network_paths(inside, service, resource_region, &inputs);
-        let last = paths.len().saturating_sub(1);
-        // The last path takes the request itself; the others a copy (most questions have
-        // only the direct path).
-        let mut base = Some((inputs, shape));
-        for (i, path) in paths.into_iter().enumerate() {
-            let (inputs, shape) = match (i == last, &base) {
-                (true, _) => match base.take() {
-                    Some(b) => b,
-                    None => break,
-                },
-                (false, Some((inputs, shape))) => (inputs.clone(), shape.clone()),
-                (false, None) => break,
-            };
+        let mut paths = ctx.network_paths(inside, service, resource_region, &inputs);
+        let mut place = |path: NetworkPath, inputs, shape| {
             let (inputs, shape) = ctx.along_path(&path, inputs, shape);
             let q = vec![Question { inputs, shape }];
             match path {
@@ -1733,6 +1721,15 @@ pub(crate) fn network_alternatives<'c>(
                 NetworkPath::Foreign => through.push((q, None)),
                 NetworkPath::Unheld { .. } => unheld.push(q),
             }
+        };
+        // The last path takes the request itself, the others a copy (most questions have
+        // only the direct path).
+        let last = paths.pop();
+        for path in paths {
+            place(path, inputs.clone(), shape.clone());
+        }
+        if let Some(path) = last {
+            place(path, inputs, shape);
         }
     }
     let unknown_from = direct.len() + through.len();
