@@ -586,6 +586,11 @@ pub fn analyze_for_scan<'a>(
             .iter()
             .filter_map(|(key, nodes)| nodes.get(round).map(|(n, ..)| (*n, key.0)))
             .filter(|pair| !objects_refuted.contains_key(pair))
+            // Only a bucket with a KMS key (`RouteCtx::bucket_inputs`) has a KMS leg.
+            .filter(|(_, b)| {
+                an.ctx.aws_managed_keys.contains_key(&b.index())
+                    || model.bucket_kms_key(*b).is_some()
+            })
             .filter(|(n, b)| reads.may_read_objects(&an.graph.graph[*n], *b))
             .collect();
         check.sort();
