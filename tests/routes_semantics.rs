@@ -725,3 +725,26 @@ fn chain_of_six_roles() {
         )],
     );
 }
+
+/// S3 User Guide, "Using server-side encryption with AWS KMS keys": reading an SSE-KMS
+/// object needs `kms:Decrypt` on its key, which S3 calls as the requester; the key policy
+/// delegates to IAM. IAM User Guide, `aws:CalledVia`: present only when a service calls
+/// with forward access sessions. The role's own `kms:Decrypt` conditioned on another
+/// service (Image Builder) holds for none of its reads: the refutation per role and key
+/// (`routes::kms_leg`) leaves a listing only, as the full question does. Granted outright,
+/// or through Athena, which forwards the role's S3 reads (`aws:CalledVia` = Athena), the
+/// objects are read: the refutation must cover the forwarded request too.
+#[test]
+fn kms_leg_refuted_per_role_and_key() {
+    check(
+        "net_kms_called_via_other_service",
+        &[(
+            DATA,
+            "internet-compute",
+            "internet",
+            &["network:tcp/443", "ec2:InstanceProfile", "s3:ListBucket"],
+        )],
+    );
+    check("net_kms_direct_decrypt", &[INSTANCE]);
+    check("net_kms_called_via_athena", &[INSTANCE]);
+}

@@ -214,6 +214,13 @@ fn ask(group: &QuestionGroup<'_>, holder: Holder) -> Asked {
         denied: String::new(),
         questions: 0,
     };
+    if group.alternatives.is_empty() {
+        // Only an object read whose KMS leg is refuted is planned with no request to ask
+        // (`plan_read`).
+        out.denied =
+            "the KMS leg is refuted for this requester and key (kms:Decrypt cannot be allowed)"
+                .into();
+    }
     for (i, chain) in group.alternatives.iter().enumerate() {
         let zone = group
             .zone_paths
@@ -1379,9 +1386,58 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
-        groups.push(s3_request_group(ctx, from, region, base, action));
+        let mut group = s3_request_group(ctx, from, region, base, action);
+        // An object read whose KMS leg is refuted for this requester and key is denied
+        // whatever else it carries (`kms_leg`): its group stays, with nothing to ask, so
+        // the group indices (`EdgeAnswer::chosen`) and the actions an unknown answer names
+        // (the first group's) do not move. With something not collected it is asked.
+        if object
+            && incomplete.is_none()
+            && inputs_have_kms(&group)
+            && super::kms_leg::refutes_group(ctx, &group)
+        {
+            group.alternatives.clear();
+            group.unknown_from = 0;
+            group.zone_paths.clear();
+        }
+        groups.push(group);
     }
     EdgePlan::Ask { groups, incomplete }
+}
+
+/// Whether every object read of `from` on bucket `b` is refuted by its KMS leg alone
+/// (`kms_leg`), everything it needs collected: a confirmed read of it can then only list
+/// (`s3:ListBucket`). `false` whenever `plan_read` would ask an object read.
+pub(crate) fn object_reads_refuted(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    b: crate::model::BucketId,
+) -> bool {
+    let EdgePlan::Ask {
+        groups,
+        incomplete: None,
+    } = plan_read(
+        ctx,
+        from,
+        &Node::Bucket(b),
+        &crate::graph::data::OBJECT_READS,
+    )
+    else {
+        return false;
+    };
+    groups
+        .iter()
+        .any(|g| g.actions.iter().any(|a| a == OBJECT_READ))
+        && groups.iter().all(|g| g.alternatives.is_empty())
+}
+
+/// Whether some question of `group` carries a KMS key (an SSE-KMS object read).
+fn inputs_have_kms(group: &QuestionGroup<'_>) -> bool {
+    group
+        .alternatives
+        .iter()
+        .flatten()
+        .any(|q| q.inputs.kms.is_some())
 }
 
 /// The object read asked only as a fallback, last (`READ_ACTIONS` order):

@@ -90,6 +90,9 @@ pub struct RouteCtx<'a> {
     /// account" leaves it out there: a grant only that account can use is cross-account,
     /// not public.
     pub outside_actor_accounts: HashMap<PolicyId, Vec<String>>,
+    /// The KMS legs refuted per requester and key (`kms_leg`), shared by every bucket
+    /// under the key.
+    pub kms_legs: super::kms_leg::KmsLegCache,
 }
 
 /// Keys AWS sets only on requests an AWS service makes on behalf of a resource (or, for the
@@ -372,6 +375,7 @@ impl<'a> RouteCtx<'a> {
             allow_all: parse_policy_text(ALLOW_ALL).unwrap_or_else(|_| empty()),
             outside_bucket_policy: parse_policy_text(OUTSIDE_BUCKET).unwrap_or_else(|_| empty()),
             now,
+            kms_legs: Default::default(),
         }
     }
 

@@ -23,6 +23,7 @@ pub mod confirm;
 pub mod context;
 pub mod escalations;
 pub mod finding;
+pub mod kms_leg;
 pub mod relaxed;
 pub mod scan;
 pub mod search;
@@ -220,6 +221,7 @@ pub fn find_routes_with_stats(
             EdgeVerdict::Denied => {}
         }
     }
+    stats.solver_questions += an.ctx.kms_legs.questions();
     let mut groups: Vec<((NodeIndex, ExposureClass), Vec<RoutePath>)> =
         search::outside_routes(&an.graph, &an.answers, opts.max_hops.max(1))
             .into_iter()

@@ -572,17 +572,47 @@ pub fn analyze_for_scan<'a>(
     // are still tried: their reads are egress routes too.
     let mut unknown_at: HashMap<((BucketId, ExposureClass), String), usize> = HashMap::new();
     let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
+    // (reader, bucket) -> every object read refuted by its KMS leg.
+    let mut objects_refuted: HashMap<(NodeIndex, BucketId), bool> = HashMap::new();
     let mut round = 0;
     loop {
         let deepest = wanted.values().map(Vec::len).max().unwrap_or(0);
         if round >= deepest {
             break;
         }
+        // Readers that may read objects: is every object read refuted by its KMS leg
+        // (`confirm::object_reads_refuted`)? Asked in parallel, once per pair.
+        let mut check: Vec<(NodeIndex, BucketId)> = wanted
+            .iter()
+            .filter_map(|(key, nodes)| nodes.get(round).map(|(n, ..)| (*n, key.0)))
+            .filter(|pair| !objects_refuted.contains_key(pair))
+            // Only a bucket with a KMS key (`RouteCtx::bucket_inputs`) has a KMS leg.
+            .filter(|(_, b)| {
+                an.ctx.aws_managed_keys.contains_key(&b.index())
+                    || model.bucket_kms_key(*b).is_some()
+            })
+            .filter(|(n, b)| reads.may_read_objects(&an.graph.graph[*n], *b))
+            .collect();
+        check.sort();
+        check.dedup();
+        {
+            let (ctx, graph) = (&an.ctx, &an.graph);
+            objects_refuted.par_extend(check.into_par_iter().map(|(n, b)| {
+                let refuted = super::confirm::object_reads_refuted(ctx, &graph.graph[n], b);
+                ((n, b), refuted)
+            }));
+        }
         let mut batch: Vec<KeyRead> = Vec::new();
         for (key, nodes) in &wanted {
             if let Some((n, holder, depth)) = nodes.get(round) {
                 let node = &an.graph.graph[*n];
-                if listed.contains(key) && !reads.may_read_objects(node, key.0) {
+                // A reader whose object reads are all refuted by their KMS legs can add
+                // only a listing: nothing when the key is listed already or when it may
+                // not list at all.
+                let refuted = objects_refuted.get(&(*n, key.0)) == Some(&true);
+                if (listed.contains(key) && !reads.may_read_objects(node, key.0))
+                    || (refuted && (listed.contains(key) || !may_list(&reads, node, key.0)))
+                {
                     continue;
                 }
                 let account = account_of.get(n).cloned().unwrap_or_default();
@@ -737,6 +767,15 @@ fn outside_reach(
             *frontier = next;
         }
     }
+}
+
+/// Whether principal node `n` may be allowed a listing (a read that is not an object read)
+/// of bucket `b` (candidate, as `ReadIndex::read_candidates` over-approximates).
+fn may_list(reads: &ReadIndex<'_>, n: &Node, b: BucketId) -> bool {
+    crate::graph::data::READ_ACTIONS
+        .iter()
+        .zip(reads.read_candidates(n, b))
+        .any(|(action, may)| may && !crate::graph::data::is_object_read(action))
 }
 
 /// Phase 2, egress coverage: a bucket needs one inside principal that can read it and

@@ -1,0 +1,200 @@
+//! Refutes the KMS leg of a principal's object reads once per KMS key: when no request a
+//! read question of the principal can carry lets it use the key, none of its object reads
+//! of a bucket encrypted under that key can be allowed, and `confirm::plan_read` leaves
+//! them out (the read edge is then decided by `s3:ListBucket` alone).
+//!
+//! Why this is sound. An object read of an SSE-KMS bucket is allowed only when its KMS
+//! leg is (`smt::encode`, `encode_kms_leg`: the decrypt S3 makes on the reader's behalf,
+//! a conjunct of the question). That leg is one authorization decision of
+//! `kms:Decrypt` on the key ARN, by the reader's principal, with the reader's identity
+//! inputs, the key policy (required) and the key account's RCPs; its context is the main
+//! request's with `aws:ViaAWSService` = true, `aws:ResourceAccount` = the key's account,
+//! `kms:CallerAccount` = the principal's account, `kms:ViaService` defaulted and the
+//! network keys removed. None of these depends on the bucket beyond its key (the default
+//! `kms:ViaService` names the bucket's region, and is left free here). The refutation
+//! question is that decision as a one-hop question with every other key free (`Free`:
+//! any value or absent), except the `aws:CalledVia*` keys, which are copied from the read
+//! question at hand: they are what tells a principal's own request (absent) from the one
+//! Athena forwards for it (`athena.amazonaws.com`), and a grant conditioned on another
+//! service's name is exactly what this refutes. Every request the leg of that read
+//! question ranges over is one this question ranges over, so when this one is denied
+//! (unsatisfiable) so is that leg, and so the read. The answer is cached per identity
+//! inputs (the very policy documents, boundary, session policies and SCPs), key, key
+//! policy, key RCPs, KMS action, principal and `aws:CalledVia*` shapes, and shared across
+//! every bucket under the key. Anything but `Denied` (allowed, unknown, an error) refutes
+//! nothing.
+
+use super::confirm::QuestionGroup;
+use super::context::{RouteCtx, CALLED_VIA_KEYS};
+use crate::eval::{
+    AuthzInputs, ContextValue, IdentityInputs, OrgPolicies, PolicyRef, RequestPrincipal,
+    ResourcePolicyMode,
+};
+use crate::smt::question::{
+    check_chain, Answer, KeyShape, PrincipalShape, Question, RequestShape, StrShape,
+};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// What a refutation is asked for: the identity inputs, the key (ARN, account, policy,
+/// RCPs), the KMS action, the request principal and the shapes of the `aws:CalledVia*`
+/// keys (`Debug` text). Policies are named by the address of their document, which the
+/// model owns for the whole scan: two inputs with the same addresses are the same inputs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct LegKey {
+    identity: Vec<usize>,
+    key_arn: String,
+    key_account: String,
+    key_policy: String,
+    /// The key policy document: the label alone is not known to be unique across AWS
+    /// managed keys.
+    key_policy_doc: usize,
+    rcps: Vec<usize>,
+    kms_action: &'static str,
+    principal: String,
+    called_via: String,
+}
+
+/// The refutations of a scan, shared by its threads: one answer per `LegKey`, asked once.
+#[derive(Default)]
+pub struct KmsLegCache {
+    answers: Mutex<HashMap<LegKey, Arc<OnceLock<bool>>>>,
+    /// Solver questions the refutations asked.
+    questions: AtomicUsize,
+}
+
+impl KmsLegCache {
+    /// Solver questions the refutations asked so far.
+    pub fn questions(&self) -> usize {
+        self.questions.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether every alternative of `group` (an object read) is denied by the KMS
+/// leg of one of its hops alone. `false` when some alternative has no KMS leg, or a leg
+/// the refutation does not cover (a principal other than one IAM identity, an action
+/// matched by a pattern).
+pub(crate) fn refutes_group(ctx: &RouteCtx<'_>, group: &QuestionGroup<'_>) -> bool {
+    !group.alternatives.is_empty()
+        && group
+            .alternatives
+            .iter()
+            .all(|chain| chain.iter().any(|hop| refutes_hop(ctx, hop)))
+}
+
+/// Whether the KMS leg of `hop` is refuted (cached).
+fn refutes_hop(ctx: &RouteCtx<'_>, hop: &Question<'_>) -> bool {
+    let Some(key) = &hop.inputs.kms else {
+        return false;
+    };
+    let StrShape::Exact(action) = &hop.shape.action else {
+        return false;
+    };
+    let Some(kms_action) = crate::eval::kms::kms_action_for(action) else {
+        return false;
+    };
+    let PrincipalShape::Exact(principal @ RequestPrincipal::Aws(aws)) = &hop.shape.principal else {
+        return false;
+    };
+    // The `aws:CalledVia*` keys as the leg reads them: listed in the shape, or not (then
+    // derived or `other_keys`, as the refutation question resolves them too, `Free` at
+    // worst).
+    let listed: Vec<(&str, Option<&KeyShape>)> = CALLED_VIA_KEYS
+        .iter()
+        .map(|k| (*k, hop.shape.context.get(&k.to_ascii_lowercase())))
+        .collect();
+    let cache_key = LegKey {
+        identity: identity_fingerprint(&hop.inputs.identity),
+        key_arn: key.key_arn.clone(),
+        key_account: key.key_account.clone(),
+        key_policy: key.key_policy.label.to_string(),
+        key_policy_doc: std::ptr::from_ref(key.key_policy.doc) as usize,
+        rcps: org_fingerprint(key.rcps.as_ref()),
+        kms_action,
+        principal: format!("{principal:?}"),
+        called_via: format!("{listed:?}"),
+    };
+    let cell = {
+        let Ok(mut answers) = ctx.kms_legs.answers.lock() else {
+            return false;
+        };
+        answers.entry(cache_key).or_default().clone()
+    };
+    *cell.get_or_init(|| {
+        let inputs = AuthzInputs {
+            identity: hop.inputs.identity.clone(),
+            resource_account: key.key_account.clone(),
+            resource_policy: Some(key.key_policy),
+            resource_policy_mode: ResourcePolicyMode::Required,
+            rcps: key.rcps.clone(),
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        };
+        let fixed = |v: &str| KeyShape::Fixed(ContextValue::Single(v.to_string()));
+        let mut shape = RequestShape::new(
+            PrincipalShape::Exact(principal.clone()),
+            StrShape::Exact(kms_action.to_string()),
+            StrShape::Exact(key.key_arn.clone()),
+        )
+        .with_key("aws:ViaAWSService", fixed("true"))
+        .with_key("aws:ResourceAccount", fixed(&key.key_account))
+        .with_key("kms:CallerAccount", fixed(&aws.account));
+        for k in [
+            "aws:SourceIp",
+            "aws:SourceVpc",
+            "aws:SourceVpce",
+            "aws:VpcSourceIp",
+        ] {
+            shape = shape.with_key(k, KeyShape::Absent);
+        }
+        for (k, s) in &listed {
+            if let Some(s) = s {
+                shape = shape.with_key(k, (*s).clone());
+            }
+        }
+        ctx.kms_legs.questions.fetch_add(1, Ordering::Relaxed);
+        let answer = check_chain(&[Question { inputs, shape }]);
+        matches!(answer, Ok(Answer::Denied(_)))
+    })
+}
+
+/// The address of a policy document (see `LegKey`).
+fn doc_address(p: &PolicyRef<'_>) -> usize {
+    std::ptr::from_ref(p.doc) as usize
+}
+
+/// Organization policies as addresses, levels separated (`usize::MAX`), `None` and the
+/// management account told apart from every list of levels.
+fn org_fingerprint(org: Option<&OrgPolicies<'_>>) -> Vec<usize> {
+    let Some(org) = org else {
+        return vec![0];
+    };
+    let mut out = vec![1, usize::from(org.management_account)];
+    for level in &org.levels {
+        out.push(usize::MAX);
+        out.extend(level.iter().map(doc_address));
+    }
+    out
+}
+
+/// Identity inputs as addresses: every policy, the boundary, the session policies and the
+/// SCPs, each part prefixed by its length or presence so no two inputs share a fingerprint.
+fn identity_fingerprint(identity: &IdentityInputs<'_>) -> Vec<usize> {
+    let IdentityInputs::Known(ip) = identity else {
+        return vec![0];
+    };
+    let mut out = vec![1, ip.policies.len()];
+    out.extend(ip.policies.iter().map(doc_address));
+    out.push(ip.permissions_boundary.as_ref().map_or(0, doc_address));
+    match &ip.session_policies {
+        None => out.push(usize::MAX),
+        Some(s) => {
+            out.push(s.len());
+            out.extend(s.iter().map(doc_address));
+        }
+    }
+    out.extend(org_fingerprint(ip.scps.as_ref()));
+    out
+}
