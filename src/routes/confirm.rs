@@ -206,7 +206,10 @@ struct Asked {
 /// For an outsider-held requester (`Holder::Outsider`) the alternatives through our gateway
 /// endpoints are skipped and those through our interface endpoints, like unheld ones, can
 /// only make the answer unknown.
-fn ask(group: &QuestionGroup<'_>, holder: Holder) -> Asked {
+///
+/// With `held_refuted` the alternatives before `unknown_from` (every held network path)
+/// are known denied (`relaxed::held_reads_refuted`) and not asked.
+fn ask(group: &QuestionGroup<'_>, holder: Holder, held_refuted: bool) -> Asked {
     let mut out = Asked {
         answer: None,
         chosen: None,
@@ -233,7 +236,7 @@ fn ask(group: &QuestionGroup<'_>, holder: Holder) -> Asked {
             (Holder::Outsider, Some(false)) => (false, true),
             _ => (false, unknown_only),
         };
-        if skip {
+        if skip || (held_refuted && i < group.unknown_from) {
             continue;
         }
         out.questions += chain.len();
@@ -439,6 +442,9 @@ pub fn confirm_edge<'c>(
     } else {
         None
     };
+    // No held network path reads the bucket for the reader's account (`relaxed`): only the
+    // unheld ones are asked, and for either holder alike.
+    let held_refuted = is_read && held_reads_refuted(ctx, from, to);
     let mut out = answer_groups(
         ctx,
         &mut groups,
@@ -446,12 +452,17 @@ pub fn confirm_edge<'c>(
         incomplete,
         started,
         Holder::Zone,
+        held_refuted,
     );
     // A role's session may be held by an outsider (`Holder`): when this answer may rest on
     // one of our endpoints, the outsider's answer is asked too.
     let role = matches!(from, Node::Principal(PrincipalRef::Role(_)));
     let rests_on_zone = |g: &QuestionGroup<'_>| !g.zone_paths.is_empty();
-    if role && out.verdict != EdgeVerdict::Denied && groups.iter().any(rests_on_zone) {
+    if role
+        && !held_refuted
+        && out.verdict != EdgeVerdict::Denied
+        && groups.iter().any(rests_on_zone)
+    {
         let outside = answer_groups(
             ctx,
             &mut groups,
@@ -459,6 +470,7 @@ pub fn confirm_edge<'c>(
             incomplete,
             started,
             Holder::Outsider,
+            false,
         );
         out.questions += outside.questions;
         if (outside.verdict, &outside.chosen, &outside.actions)
@@ -470,9 +482,24 @@ pub fn confirm_edge<'c>(
     out
 }
 
+/// Whether read edge `from` -> `to` is of a (bucket, reader account) pair the scan found
+/// no held network path can read (`relaxed::HeldReadsRefuted`).
+fn held_reads_refuted(ctx: &RouteCtx<'_>, from: &Node, to: &Node) -> bool {
+    let (Node::Principal(p) | Node::Escalated { principal: p, .. }, Node::Bucket(b)) = (from, to)
+    else {
+        return false;
+    };
+    let account = crate::graph::principal_account(ctx.model, *p);
+    ctx.held_reads_refuted.contains(*b, &account)
+}
+
 /// The answer of a plan's groups for requests held by `holder`. A data read's version
 /// read (`version_read`) is planned and asked last, only when no other object read was
 /// allowed, and once (a second holder's pass finds it among the groups).
+///
+/// With `held_refuted` (no held network path can allow any group, `relaxed`), the held
+/// alternatives are not asked, and the first `unknown` group is the answer: no later
+/// group can be allowed, and the first unknown one is what the full pass returns too.
 fn answer_groups<'c>(
     ctx: &RouteCtx<'_>,
     groups: &mut Vec<QuestionGroup<'c>>,
@@ -480,6 +507,7 @@ fn answer_groups<'c>(
     incomplete: Option<&'static str>,
     started: Instant,
     holder: Holder,
+    held_refuted: bool,
 ) -> EdgeAnswer {
     let mut merged: Option<EdgeAnswer> = None;
     let mut unknown: Option<EdgeAnswer> = None;
@@ -499,7 +527,7 @@ fn answer_groups<'c>(
         let Some(group) = groups.get(gi) else { break };
         let a = finish(
             ctx,
-            ask(group, holder),
+            ask(group, holder, held_refuted),
             group.actions.clone(),
             started,
             incomplete,
@@ -522,6 +550,9 @@ fn answer_groups<'c>(
             EdgeVerdict::Unknown => {
                 if unknown.is_none() {
                     unknown = Some(a)
+                }
+                if held_refuted {
+                    break;
                 }
             }
             EdgeVerdict::Denied => {
@@ -835,7 +866,7 @@ fn answer_escalation(
     let mut decided = Vec::new();
     let mut picks = Vec::new();
     for step in &steps {
-        let a = ask(step, holder);
+        let a = ask(step, holder, false);
         asked.questions += a.questions;
         let action = step.actions.join("+");
         match (a.answer, a.chosen, a.unknown) {

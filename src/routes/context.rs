@@ -27,7 +27,8 @@ use crate::policy::PolicyDocument;
 use crate::smt::exclusions::ExcludedPatterns;
 use crate::smt::from_model::UNUSABLE_KEY_LABEL;
 use crate::smt::question::{KeyShape, PrincipalShape, RequestShape, StrShape};
-use std::collections::HashMap;
+use rayon::prelude::*;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Everything questions borrow from: the model, labels, and the synthetic documents.
@@ -93,6 +94,12 @@ pub struct RouteCtx<'a> {
     /// The KMS legs refuted per requester and key (`kms_leg`), shared by every bucket
     /// under the key.
     pub kms_legs: super::kms_leg::KmsLegCache,
+    /// The (bucket, reader account) pairs no held network path can read (`relaxed`).
+    pub held_reads_refuted: super::relaxed::HeldReadsRefuted,
+    /// The addresses of the model's policy documents that name no network key
+    /// (`network_quiet`): `network_paths` skips them, as they can change none of its
+    /// choices. The model owns them for the scan, so an address here is only ever theirs.
+    quiet_docs: HashSet<usize>,
 }
 
 /// Keys AWS sets only on requests an AWS service makes on behalf of a resource (or, for the
@@ -227,6 +234,28 @@ pub fn doc_mentions_keys(doc: &PolicyDocument, keys: &[&str]) -> bool {
             .as_ref()
             .is_some_and(|r| r.patterns.iter().any(|p| variable(p)))
     })
+}
+
+/// Whether a policy document names no network key: no condition on (and no policy
+/// variable of) `VPC_KEYS` or `aws:SourceIp`, and no variable whose name starts with
+/// `aws:SourceVpc`. Such a document adds nothing to any of `RouteCtx::network_paths`'s
+/// tests (each looks for one of these keys in the question's documents).
+fn network_quiet(doc: &PolicyDocument) -> bool {
+    let prefixed = |v: &String| names_variable(v, "aws:sourcevpc", true);
+    !doc_mentions_keys(doc, &VPC_KEYS)
+        && !doc_mentions_keys(doc, &["aws:sourceip"])
+        && !doc.statements.iter().any(|st| {
+            st.conditions.iter().any(|c| c.values.iter().any(prefixed))
+                || st
+                    .resource
+                    .as_ref()
+                    .is_some_and(|r| r.patterns.iter().any(prefixed))
+        })
+}
+
+/// The address of a policy document, as `RouteCtx::quiet_docs` holds it.
+fn doc_address(doc: &PolicyDocument) -> usize {
+    std::ptr::from_ref(doc) as usize
 }
 
 /// Whether `s` holds the policy variable `${key}` (ASCII case ignored; `key` lowercase),
@@ -376,6 +405,13 @@ impl<'a> RouteCtx<'a> {
             outside_bucket_policy: parse_policy_text(OUTSIDE_BUCKET).unwrap_or_else(|_| empty()),
             now,
             kms_legs: Default::default(),
+            held_reads_refuted: Default::default(),
+            quiet_docs: model
+                .policies
+                .par_iter()
+                .filter(|p| network_quiet(&p.document))
+                .map(|p| doc_address(&p.document))
+                .collect(),
         }
     }
 
@@ -851,7 +887,10 @@ impl<'a> RouteCtx<'a> {
         inputs: &AuthzInputs<'_>,
     ) -> Vec<NetworkPath> {
         let mut out = vec![NetworkPath::Direct];
-        let docs = input_docs(inputs);
+        // Asked of every question a scan plans, and a principal's policies are mostly
+        // large managed ones that name no network key: those are left out by address.
+        let mut docs = input_docs(inputs);
+        docs.retain(|d| !self.quiet_docs.contains(&doc_address(d)));
         let mentioned = docs.iter().any(|d| {
             doc_mentions_keys(d, &VPC_KEYS) || (!inside && doc_mentions_keys(d, &["aws:sourceip"]))
         });

@@ -23,6 +23,35 @@ use crate::graph::data::{is_object_read, READ_ACTIONS};
 use crate::model::BucketId;
 use crate::smt::question::StrShape;
 use crate::smt::question::{check, Answer, KeyShape, PrincipalShape, Question, RequestShape};
+use std::collections::{HashMap, HashSet};
+use std::sync::RwLock;
+
+/// The (bucket, reader account) pairs a scan found `held_reads_refuted`, shared by its
+/// threads. A read of such a bucket by a principal of such an account can be at best
+/// `unknown`, so `confirm` asks it only through the endpoints the export does not hold,
+/// and stops at its first `unknown` action group: every question it leaves out is one the
+/// relaxed question already answered `denied`. Recorded between batches; a read answered
+/// before its pair was recorded asked those questions and got the same verdict.
+#[derive(Default)]
+pub struct HeldReadsRefuted {
+    pairs: RwLock<HashMap<BucketId, HashSet<String>>>,
+}
+
+impl HeldReadsRefuted {
+    /// Records that `held_reads_refuted(b, account)` was `true`.
+    pub fn record(&self, b: BucketId, account: &str) {
+        if let Ok(mut pairs) = self.pairs.write() {
+            pairs.entry(b).or_default().insert(account.to_string());
+        }
+    }
+
+    /// Whether `held_reads_refuted(b, account)` was recorded `true`.
+    pub fn contains(&self, b: BucketId, account: &str) -> bool {
+        self.pairs
+            .read()
+            .is_ok_and(|pairs| pairs.get(&b).is_some_and(|a| a.contains(account)))
+    }
+}
 
 /// Whether no principal of `account` can read bucket `b` (any of `READ_ACTIONS`:
 /// `s3:GetObject` or `s3:GetObjectVersion` on any key, `s3:ListBucket`) through a network
