@@ -953,9 +953,20 @@ fn decide_case(
         Ok(parts)
     };
     // Collect pass, build, encode pass.
-    let encoded = run(&mut slots)
-        .and_then(|_| slots.build(opts.domain_limit))
-        .and_then(|_| run(&mut slots));
+    let collected = match run(&mut slots) {
+        Ok(p) => p,
+        Err(Stop::Unknown(why)) => return Ok(Answer::Unknown(why)),
+    };
+    // A part already false in the collect pass (no statement can allow, a concrete deny)
+    // is false in the encode pass too: its constants come from concrete facts alone, the
+    // encode pass visits the same comparisons (`keys`), and the folding constructors keep
+    // a constant of a term whose children keep theirs. So the case is denied whatever the
+    // slots hold, and neither the domains nor the solver are needed.
+    if let Some(i) = collected.iter().position(|p| p.term == FALSE) {
+        return Ok(Answer::Denied(why_from_core(&collected, &[i])));
+    }
+    drop(collected);
+    let encoded = slots.build(opts.domain_limit).and_then(|_| run(&mut slots));
     let mut parts = match encoded {
         Ok(p) => p,
         Err(Stop::Unknown(why)) => return Ok(Answer::Unknown(why)),
