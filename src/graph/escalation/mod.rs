@@ -586,11 +586,13 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
     use rayon::prelude::*;
     let ctx = Ctx::new(model, g);
     // Detectors only read: principals are independent, and the order of the results (hence
-    // of the edges) does not depend on the threads.
-    let found: Vec<(PrincipalRef, Vec<Found>)> = ctx
+    // of the edges) does not depend on the threads. Each principal's findings are also
+    // deduplicated, trimmed and named (`via`) on its thread: only interning and adding the
+    // edges is sequential.
+    let found: Vec<(PrincipalRef, Vec<(Found, String)>)> = ctx
         .principals
         .par_iter()
-        .map(|(p, _)| (*p, detect_all(&ctx, *p)))
+        .map(|(p, _)| (*p, edges_of(*p, detect_all(&ctx, *p))))
         .collect();
     // One copy of each distinct escalation, shared by every edge that takes it.
     let mut shared: HashSet<std::sync::Arc<Escalation>, std::hash::BuildHasherDefault<Fnv>> =
@@ -601,35 +603,8 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
         if found.is_empty() {
             continue;
         }
-        // `AccessGraph::add_edge` looks for an equal edge among all of the source's edges,
-        // which is quadratic for a principal with thousands of candidates. Escalation edges
-        // are only ever equal to escalation edges from the same principal, all added here,
-        // so duplicates are found in a set of this principal's findings instead.
-        let mut seen: HashSet<(&Node, &Escalation), std::hash::BuildHasherDefault<Fnv>> =
-            HashSet::default();
-        let keep: Vec<bool> = found
-            .iter()
-            .map(|f| f.target != Node::Principal(p) && seen.insert((&f.target, &f.escalation)))
-            .collect();
-        drop(seen);
         let from = g.node(Node::Principal(p));
-        for (mut f, keep) in found.into_iter().zip(keep) {
-            if !keep {
-                continue;
-            }
-            // Kept for the whole scan, one per edge (issue #7: tens of thousands): no spare
-            // capacity from the detectors' pushes.
-            f.escalation.steps.shrink_to_fit();
-            for step in &mut f.escalation.steps {
-                step.context.shrink_to_fit();
-            }
-            let via = f
-                .escalation
-                .steps
-                .iter()
-                .map(|s| s.action.as_str())
-                .collect::<Vec<_>>()
-                .join("+");
+        for (f, via) in found {
             let to = g.node(f.target);
             let via = shared_copy(&mut shared_via, via);
             let escalation = shared_copy(&mut shared, f.escalation);
@@ -644,6 +619,42 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
             );
         }
     }
+}
+
+/// The escalation edges principal `p`'s findings make, each with its `via` text: none to
+/// `p` itself, one per distinct (target, escalation). `AccessGraph::add_edge` looks for an
+/// equal edge among all of the source's edges, which is quadratic for a principal with
+/// thousands of candidates; escalation edges are only ever equal to escalation edges from
+/// the same principal, all added by `add_edges`, so duplicates are found here instead.
+fn edges_of(p: PrincipalRef, found: Vec<Found>) -> Vec<(Found, String)> {
+    let mut seen: HashSet<(&Node, &Escalation), std::hash::BuildHasherDefault<Fnv>> =
+        HashSet::default();
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| f.target != Node::Principal(p) && seen.insert((&f.target, &f.escalation)))
+        .collect();
+    drop(seen);
+    found
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, keep)| *keep)
+        .map(|(mut f, _)| {
+            // Kept for the whole scan, one per edge (issue #7: tens of thousands): no spare
+            // capacity from the detectors' pushes.
+            f.escalation.steps.shrink_to_fit();
+            for step in &mut f.escalation.steps {
+                step.context.shrink_to_fit();
+            }
+            let via = f
+                .escalation
+                .steps
+                .iter()
+                .map(|s| s.action.as_str())
+                .collect::<Vec<_>>()
+                .join("+");
+            (f, via)
+        })
+        .collect()
 }
 
 /// The copy of `value` in `set`, added when it is not there yet: one allocation per
