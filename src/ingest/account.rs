@@ -108,7 +108,53 @@ pub fn load_account(
     from_folder: bool,
 ) -> Result<(), IngestError> {
     b.account_mut(account).exported = true;
-    load_iam(b, paths, account, gaad, from_folder)?;
+    // The account's S3 and regional files are parsed on the pool while IAM loads (its
+    // authorization details are the largest file, parsed on this thread); each waits for
+    // its loader's `read`, so what is reported, and in which order, does not change.
+    let ahead = parse_ahead_files(b, paths);
+    let root = b.model.root.clone();
+    let (parsed, iam) = rayon::join(
+        || super::builder::parse_ahead(&root, &ahead),
+        || load_iam(b, paths, account, gaad, from_folder),
+    );
+    iam?;
+    b.keep_parsed(parsed);
+    let loaded = load_rest(b, paths, account, regions);
+    b.discard_parsed();
+    loaded
+}
+
+/// The files of a native account folder worth parsing ahead: the AWS CLI outputs of its
+/// S3 and regional services (`get-…`, `list-…`, `describe-….json`), not its data samples.
+fn parse_ahead_files(b: &Builder, paths: &AccountPaths) -> Vec<String> {
+    let AccountPaths::Native { prefix } = paths else {
+        return Vec::new();
+    };
+    let services = ["s3/", "s3control/", "kms/", "ec2/", "lambda/"];
+    b.listings
+        .files_under(prefix.trim_end_matches('/'))
+        .into_iter()
+        .filter(|f| {
+            let Some(rest) = f.strip_prefix(prefix.as_str()) else {
+                return false;
+            };
+            let name = rest.rsplit('/').next().unwrap_or_default();
+            services.iter().any(|s| rest.starts_with(s))
+                && name.ends_with(".json")
+                && ["get-", "list-", "describe-"]
+                    .iter()
+                    .any(|p| name.starts_with(p))
+        })
+        .collect()
+}
+
+/// `load_account` after IAM: S3, then each region's KMS, EC2/VPC and Lambda.
+fn load_rest(
+    b: &mut Builder,
+    paths: &AccountPaths,
+    account: &str,
+    regions: &[String],
+) -> Result<(), IngestError> {
     load_s3(b, paths, account)?;
     for region in regions {
         load_kms(b, paths, account, region)?;

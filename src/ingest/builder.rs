@@ -45,6 +45,10 @@ pub struct Builder {
     read_buf: Vec<u8>,
     /// The file name of the last source location, shared with the next ones in that file.
     last_file: Option<std::sync::Arc<str>>,
+    /// Files parsed ahead, on other threads (`parse_ahead`), waiting for `read` to take
+    /// them: what `read` would have found, error included. A file `read` never asks for
+    /// is dropped with its error (`discard_parsed`), so parsing ahead changes no outcome.
+    parsed: HashMap<String, Result<FileContent, IngestError>>,
 }
 
 /// Largest read buffer kept between files (bytes).
@@ -64,6 +68,7 @@ impl Builder {
             listings: Listings::default(),
             read_buf: Vec::new(),
             last_file: None,
+            parsed: HashMap::new(),
         }
     }
 
@@ -90,12 +95,18 @@ impl Builder {
             return Ok(Read::Absent);
         }
         self.consumed.insert(rel.to_string());
-        read_file_into(&self.model.root.join(rel), rel, &mut self.read_buf)?;
-        let content = parse_json_bytes(&self.read_buf, rel);
-        if self.read_buf.capacity() > KEPT_READ_BUFFER_BYTES {
-            // A large file's buffer is not kept for the small ones that follow.
-            self.read_buf = Vec::new();
-        }
+        let content = match self.parsed.remove(rel) {
+            Some(parsed) => parsed,
+            None => {
+                read_file_into(&self.model.root.join(rel), rel, &mut self.read_buf)?;
+                let content = parse_json_bytes(&self.read_buf, rel);
+                if self.read_buf.capacity() > KEPT_READ_BUFFER_BYTES {
+                    // A large file's buffer is not kept for the small ones that follow.
+                    self.read_buf = Vec::new();
+                }
+                content
+            }
+        };
         match content? {
             FileContent::Empty => {
                 self.note_empty(rel);
@@ -103,6 +114,19 @@ impl Builder {
             }
             FileContent::Json(v) => Ok(Read::Json(v)),
         }
+    }
+
+    /// Keeps files parsed ahead (`parse_ahead`) for `read` to take.
+    pub(crate) fn keep_parsed(
+        &mut self,
+        parsed: HashMap<String, Result<FileContent, IngestError>>,
+    ) {
+        self.parsed.extend(parsed);
+    }
+
+    /// Drops the files parsed ahead that `read` did not take, errors included.
+    pub(crate) fn discard_parsed(&mut self) {
+        self.parsed = HashMap::new();
     }
 
     /// Reads `rel`'s bytes unparsed (`None` when there is no such file), remembering it was
@@ -405,4 +429,22 @@ mod tests {
         b.missing(Some("1"), None, None, "x.json", "unknown");
         assert_eq!(b.coverage.missing.len(), 1);
     }
+}
+
+/// Reads and parses `files` (relative to `root`) on the thread pool, each as `read` would:
+/// the content or the error, by path. Nothing is reported here; `read` reports when a
+/// loader asks for the file.
+pub(crate) fn parse_ahead(
+    root: &std::path::Path,
+    files: &[String],
+) -> HashMap<String, Result<FileContent, IngestError>> {
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|rel| {
+            let parsed = read_file_bytes(&root.join(rel), rel)
+                .and_then(|bytes| parse_json_bytes(&bytes, rel));
+            (rel.clone(), parsed)
+        })
+        .collect()
 }

@@ -344,6 +344,22 @@ impl Listings {
         out
     }
 
+    /// Every regular file the listings read so far hold in folders whose path starts with
+    /// `prefix` (relative to the root, unsorted).
+    pub(crate) fn files_under(&self, prefix: &str) -> Vec<String> {
+        self.by_dir
+            .iter()
+            .filter(|(dir, _)| dir.starts_with(prefix))
+            .filter_map(|(dir, l)| Some((dir, l.entries.as_ref().ok()?)))
+            .flat_map(|(dir, entries)| {
+                entries
+                    .iter()
+                    .filter(|e| e.is_file)
+                    .map(move |e| format!("{dir}/{}", e.name))
+            })
+            .collect()
+    }
+
     /// What `root.join(rel)` is, from its folder's listing (`None` when that listing
     /// failed: the caller asks the file system).
     fn kind(&mut self, root: &Path, rel: &str) -> Option<Option<Entry>> {
