@@ -44,7 +44,6 @@
 //! not use the refutation when something the question needs was not collected (the bucket
 //! policy or ACL, an identity policy).
 
-use super::confirm::QuestionGroup;
 use super::kms_leg::{doc_address, org_fingerprint};
 use crate::eval::request::AwsPrincipalKind;
 use crate::eval::{AuthzInputs, IdentityInputs, IdentityPolicies, RequestPrincipal};
@@ -100,27 +99,24 @@ impl BucketGrantCache {
     }
 }
 
-/// Whether every alternative of `group` (one read action of a bucket) has a hop that only
-/// the bucket's grants could allow and they do not (see the module documentation). `false`
-/// when some alternative has no such hop, or the group has none.
-pub(crate) fn refutes_group(cache: &BucketGrantCache, group: &QuestionGroup<'_>) -> bool {
-    !group.alternatives.is_empty()
-        && group
-            .alternatives
-            .iter()
-            .all(|chain| chain.iter().any(|hop| refutes_hop(cache, hop)))
-}
-
-/// Whether hop `hop` is a read by a user or role session whose identity policies cannot
-/// allow it, and the bucket grants it to no such principal of its account (cached).
-fn refutes_hop(cache: &BucketGrantCache, hop: &Question<'_>) -> bool {
-    let StrShape::Exact(action) = &hop.shape.action else {
+/// Whether the read question `inputs`, `shape` (a hop) is by a user or role session
+/// whose identity policies cannot allow it, and the bucket grants it to no user or role
+/// session of its account (cached). The answer depends on nothing the network path or a
+/// service forwarding the request changes (the endpoint policy, the network keys,
+/// `aws:ViaAWSService`, `aws:CalledVia*`, `aws:SourceIp`, the KMS leg): every question
+/// `confirm` derives from it along a network path or through Athena is refuted with it.
+pub(crate) fn refutes(
+    cache: &BucketGrantCache,
+    inputs: &AuthzInputs<'_>,
+    shape: &RequestShape,
+) -> bool {
+    let StrShape::Exact(action) = &shape.action else {
         return false;
     };
     if !READ_ACTIONS.contains(&action.as_str()) {
         return false;
     }
-    let PrincipalShape::Exact(RequestPrincipal::Aws(principal)) = &hop.shape.principal else {
+    let PrincipalShape::Exact(RequestPrincipal::Aws(principal)) = &shape.principal else {
         return false;
     };
     if !matches!(
@@ -129,10 +125,10 @@ fn refutes_hop(cache: &BucketGrantCache, hop: &Question<'_>) -> bool {
     ) {
         return false;
     }
-    let IdentityInputs::Known(identity) = &hop.inputs.identity else {
+    let IdentityInputs::Known(identity) = &inputs.identity else {
         return false;
     };
-    let target = match &hop.shape.resource {
+    let target = match &shape.resource {
         StrShape::Exact(arn) => ResourceTarget::Exact(arn),
         StrShape::Matching(glob) => match glob.strip_suffix('*') {
             Some(prefix) if !prefix.contains(['*', '?']) => ResourceTarget::Prefix(prefix),
@@ -146,15 +142,15 @@ fn refutes_hop(cache: &BucketGrantCache, hop: &Question<'_>) -> bool {
     {
         return false;
     }
-    let bound: Vec<_> = BOUND_KEYS.iter().map(|k| (*k, hop.shape.key(k))).collect();
+    let bound: Vec<_> = BOUND_KEYS.iter().map(|k| (*k, shape.key(k))).collect();
     let key = GrantKey {
-        resource_account: hop.inputs.resource_account.clone(),
-        resource_policy: hop.inputs.resource_policy.as_ref().map(doc_address),
-        resource_policy_mode: format!("{:?}", hop.inputs.resource_policy_mode),
-        rcps: org_fingerprint(hop.inputs.rcps.as_ref()),
-        s3: format!("{:?}", hop.inputs.s3),
+        resource_account: inputs.resource_account.clone(),
+        resource_policy: inputs.resource_policy.as_ref().map(doc_address),
+        resource_policy_mode: format!("{:?}", inputs.resource_policy_mode),
+        rcps: org_fingerprint(inputs.rcps.as_ref()),
+        s3: format!("{:?}", inputs.s3),
         action: action.clone(),
-        resource: format!("{:?}", hop.shape.resource),
+        resource: format!("{:?}", shape.resource),
         account: principal.account.clone(),
         canonical_user: principal.canonical_user.clone(),
         bound: format!("{bound:?}"),
@@ -166,28 +162,32 @@ fn refutes_hop(cache: &BucketGrantCache, hop: &Question<'_>) -> bool {
         answers.entry(key).or_default().clone()
     };
     *cell.get_or_init(|| {
-        let inputs = AuthzInputs {
+        let relaxed = AuthzInputs {
             identity: IdentityInputs::Known(IdentityPolicies::default()),
-            resource_account: hop.inputs.resource_account.clone(),
-            resource_policy: hop.inputs.resource_policy,
-            resource_policy_mode: hop.inputs.resource_policy_mode,
-            rcps: hop.inputs.rcps.clone(),
+            resource_account: inputs.resource_account.clone(),
+            resource_policy: inputs.resource_policy,
+            resource_policy_mode: inputs.resource_policy_mode,
+            rcps: inputs.rcps.clone(),
             vpc_endpoint_policy: None,
-            s3: hop.inputs.s3.clone(),
+            s3: inputs.s3.clone(),
             kms: None,
         };
-        let mut shape = RequestShape::new(
+        let mut relaxed_shape = RequestShape::new(
             PrincipalShape::AnyIdentityOfAccount {
                 account: principal.account.clone(),
                 canonical_user: principal.canonical_user.clone(),
             },
-            hop.shape.action.clone(),
-            hop.shape.resource.clone(),
+            shape.action.clone(),
+            shape.resource.clone(),
         );
         for (k, s) in bound {
-            shape = shape.with_key(k, s.clone());
+            relaxed_shape = relaxed_shape.with_key(k, s.clone());
         }
         cache.questions.fetch_add(1, Ordering::Relaxed);
-        matches!(check(&Question { inputs, shape }), Ok(Answer::Denied(_)))
+        let q = Question {
+            inputs: relaxed,
+            shape: relaxed_shape,
+        };
+        matches!(check(&q), Ok(Answer::Denied(_)))
     })
 }

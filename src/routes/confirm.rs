@@ -1422,26 +1422,43 @@ fn plan_read<'c>(
         {
             continue;
         }
-        let base = ctx
+        let base: Vec<(AuthzInputs<'c>, RequestShape)> = ctx
             .shapes(from, action, resource)
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
-        let mut group = s3_request_group(ctx, from, region, base, action);
         // A read only the bucket's grants could allow, which they grant no principal of
         // the reader's account (`bucket_grant`), or an object read whose KMS leg is refuted
         // for this requester and key (`kms_leg`), is denied whatever else it carries: its
         // group stays, with nothing to ask, so the group indices (`EdgeAnswer::chosen`)
         // and the actions an unknown answer names (the first group's) do not move. With
-        // something not collected it is asked.
-        let refuted = incomplete.is_none()
-            && ((grant_refutes
-                && !bucket.acl.is_missing()
-                && super::bucket_grant::refutes_group(&ctx.bucket_grants, &group))
-                || (object
-                    && inputs_have_kms(&group)
-                    && super::kms_leg::refutes_group(ctx, &group)));
-        if refuted {
+        // something not collected it is asked. The bucket's refutation is asked of the
+        // direct requests (`base`), before the network paths and Athena's forwarded
+        // requests are built: each of those has an S3 request that is one of `base` with
+        // other network keys, an endpoint policy or the forwarded-request keys, none of
+        // which the refutation reads (`bucket_grant::refutes`).
+        let grant_refuted = grant_refutes
+            && incomplete.is_none()
+            && !bucket.acl.is_missing()
+            && !base.is_empty()
+            && base.iter().all(|(inputs, shape)| {
+                super::bucket_grant::refutes(&ctx.bucket_grants, inputs, shape)
+            });
+        if grant_refuted {
+            groups.push(QuestionGroup {
+                actions: vec![action.to_string()],
+                alternatives: Vec::new(),
+                unknown_from: 0,
+                zone_paths: Vec::new(),
+            });
+            continue;
+        }
+        let mut group = s3_request_group(ctx, from, region, base, action);
+        if object
+            && incomplete.is_none()
+            && inputs_have_kms(&group)
+            && super::kms_leg::refutes_group(ctx, &group)
+        {
             group.alternatives.clear();
             group.unknown_from = 0;
             group.zone_paths.clear();
