@@ -748,3 +748,21 @@ fn kms_leg_refuted_per_role_and_key() {
     check("net_kms_direct_decrypt", &[INSTANCE]);
     check("net_kms_called_via_athena", &[INSTANCE]);
 }
+
+/// IAM User Guide, "Policy evaluation logic": in the same account a principal reads when its
+/// identity side or a grant to the principal itself allows; S3 User Guide, bucket policy
+/// examples: `aws:PrincipalOrgID` restricts a grant to `*` to an organization. The bucket
+/// grants the reads to organization principals over TLS; the role's identity policies grant
+/// no S3 read. Under another organization's id the refutation per bucket, account and
+/// action (`routes::bucket_grant`) denies the role's reads without asking them, as the full
+/// questions do; under ours the role reads. A role granting itself the read reads under
+/// either (its identity can allow it: the refutation does not apply), and so does one
+/// whose only own grant is `kms:Decrypt` on an SSE-KMS bucket under ours (the refutation
+/// leaves the KMS leg out: it would deny a role with no identity grant of its own).
+#[test]
+fn bucket_grant_refuted_per_account() {
+    check("grant_org_other", &[]);
+    check("grant_org_ours", &[INSTANCE]);
+    check("grant_org_other_identity_reads", &[INSTANCE]);
+    check("grant_org_ours_kms", &[INSTANCE]);
+}

@@ -475,3 +475,42 @@ fn anonymous_callers_carry_userid_anonymous() {
         "denied",
     );
 }
+
+/// `AnyIdentityOfAccount` ranges over the users and role sessions of an account, never its
+/// root user, which has every identity permission of its account (IAM User Guide, "AWS
+/// account root user"): with no identity policy and no bucket grant only the root user
+/// reads, so "any identity" of the account is denied where "any principal" is allowed.
+/// A grant to one role lets a session of it read, carrying the account's canonical id.
+#[test]
+fn identities_of_an_account_leave_out_its_root_user() {
+    let mut w = World::new();
+    let identities = PrincipalShape::AnyIdentityOfAccount {
+        account: ME.into(),
+        canonical_user: Some("c0ffee".into()),
+    };
+    check_q(
+        &w,
+        get_object(PrincipalShape::AnyOfAccount(ME.into()), any_object()),
+        "allowed",
+    );
+    check_q(&w, get_object(identities.clone(), any_object()), "denied");
+    w.resource = Some(stmts(json!([
+        {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ME}:role/reader")},
+         "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}
+    ])));
+    match check_q(&w, get_object(identities, any_object()), "allowed") {
+        Answer::Allowed(wit) => match &wit.requests[0].principal {
+            RequestPrincipal::Aws(p) => {
+                assert_eq!(
+                    p.kind,
+                    AwsPrincipalKind::RoleSession {
+                        role_arn: format!("arn:aws:iam::{ME}:role/reader")
+                    }
+                );
+                assert_eq!(p.canonical_user.as_deref(), Some("c0ffee"));
+            }
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}

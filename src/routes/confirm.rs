@@ -218,11 +218,12 @@ fn ask(group: &QuestionGroup<'_>, holder: Holder, held_refuted: bool) -> Asked {
         questions: 0,
     };
     if group.alternatives.is_empty() {
-        // Only an object read whose KMS leg is refuted is planned with no request to ask
+        // Only a read refuted before asking is planned with no request to ask
         // (`plan_read`).
-        out.denied =
-            "the KMS leg is refuted for this requester and key (kms:Decrypt cannot be allowed)"
-                .into();
+        out.denied = "refuted without a question: only the bucket could grant it and grants \
+            no principal of the requester's account (bucket_grant), or kms:Decrypt cannot be \
+            allowed for this requester and key (kms_leg)"
+            .into();
     }
     for (i, chain) in group.alternatives.iter().enumerate() {
         let zone = group
@@ -422,7 +423,7 @@ pub fn confirm_edge<'c>(
             .into_iter()
             .filter(|a| *a != VERSION_READ)
             .collect();
-        plan_read(ctx, from, to, &first)
+        plan_read(ctx, from, to, &first, true)
     } else {
         edge_plan(ctx, from, to, edge)
     };
@@ -433,7 +434,7 @@ pub fn confirm_edge<'c>(
         }
         EdgePlan::Ask { groups, incomplete } => (groups, incomplete),
     };
-    let version = || match plan_read(ctx, from, to, &[VERSION_READ]) {
+    let version = || match plan_read(ctx, from, to, &[VERSION_READ], true) {
         EdgePlan::Ask { groups, .. } => groups,
         EdgePlan::Decided(_) => Vec::new(),
     };
@@ -631,7 +632,7 @@ pub fn edge_plan<'c>(
         EdgeKind::AssumeRole => plan_assume(ctx, from, to),
         EdgeKind::WebIdentity => plan_web_identity(ctx, from, to),
         EdgeKind::FunctionUrl => plan_function_url(ctx, to),
-        EdgeKind::DataRead => plan_read(ctx, from, to, &READ_ACTIONS),
+        EdgeKind::DataRead => plan_read(ctx, from, to, &READ_ACTIONS, true),
         EdgeKind::Egress => plan_egress(ctx, from),
         EdgeKind::Escalation(esc) => match escalation_steps(ctx, from, esc) {
             Err(answer) => EdgePlan::Decided(answer),
@@ -1373,7 +1374,16 @@ fn plan_function_url<'c>(ctx: &'c RouteCtx<'_>, to: &Node) -> EdgePlan<'c> {
 /// The questions of a data read: one group per action of `actions` (of `READ_ACTIONS`, in
 /// its order), the version read only where a policy may grant it (`may_be_granted`) and
 /// may allow it where it does not allow the object read (`version_read_may_add`).
-fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]) -> EdgePlan<'c> {
+///
+/// With `grant_refutes`, reads refuted by the bucket's grants (`bucket_grant`) are left
+/// with nothing to ask too; reads refuted by their KMS leg (`kms_leg`) always are.
+fn plan_read<'c>(
+    ctx: &'c RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    actions: &[&str],
+    grant_refutes: bool,
+) -> EdgePlan<'c> {
     let Node::Bucket(b) = to else {
         return EdgePlan::Decided(EdgeAnswer::denied("not a bucket"));
     };
@@ -1412,16 +1422,38 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]
         {
             continue;
         }
-        let base = ctx
+        let base: Vec<(AuthzInputs<'c>, RequestShape)> = ctx
             .shapes(from, action, resource)
             .into_iter()
             .map(|s| (inputs.clone(), ctx.resource_keys(s, &account)))
             .collect();
+        // A read only the bucket's grants could allow, which they grant no principal of
+        // the reader's account (`bucket_grant`), or an object read whose KMS leg is refuted
+        // for this requester and key (`kms_leg`), is denied whatever else it carries: its
+        // group stays, with nothing to ask, so the group indices (`EdgeAnswer::chosen`)
+        // and the actions an unknown answer names (the first group's) do not move. With
+        // something not collected it is asked. The bucket's refutation is asked of the
+        // direct requests (`base`), before the network paths and Athena's forwarded
+        // requests are built: each of those has an S3 request that is one of `base` with
+        // other network keys, an endpoint policy or the forwarded-request keys, none of
+        // which the refutation reads (`bucket_grant::refutes`).
+        let grant_refuted = grant_refutes
+            && incomplete.is_none()
+            && !bucket.acl.is_missing()
+            && !base.is_empty()
+            && base.iter().all(|(inputs, shape)| {
+                super::bucket_grant::refutes(&ctx.bucket_grants, inputs, shape)
+            });
+        if grant_refuted {
+            groups.push(QuestionGroup {
+                actions: vec![action.to_string()],
+                alternatives: Vec::new(),
+                unknown_from: 0,
+                zone_paths: Vec::new(),
+            });
+            continue;
+        }
         let mut group = s3_request_group(ctx, from, region, base, action);
-        // An object read whose KMS leg is refuted for this requester and key is denied
-        // whatever else it carries (`kms_leg`): its group stays, with nothing to ask, so
-        // the group indices (`EdgeAnswer::chosen`) and the actions an unknown answer names
-        // (the first group's) do not move. With something not collected it is asked.
         if object
             && incomplete.is_none()
             && inputs_have_kms(&group)
@@ -1438,7 +1470,10 @@ fn plan_read<'c>(ctx: &'c RouteCtx<'_>, from: &Node, to: &Node, actions: &[&str]
 
 /// Whether every object read of `from` on bucket `b` is refuted by its KMS leg alone
 /// (`kms_leg`), everything it needs collected: a confirmed read of it can then only list
-/// (`s3:ListBucket`). `false` whenever `plan_read` would ask an object read.
+/// (`s3:ListBucket`). `false` whenever `plan_read` would ask an object read. Reads the
+/// bucket's grants refute (`bucket_grant`) are left out: the scan skips the readers this
+/// finds once the bucket is listed, which may change which of two equally ranked routes a
+/// finding shows.
 pub(crate) fn object_reads_refuted(
     ctx: &RouteCtx<'_>,
     from: &Node,
@@ -1452,6 +1487,7 @@ pub(crate) fn object_reads_refuted(
         from,
         &Node::Bucket(b),
         &crate::graph::data::OBJECT_READS,
+        false,
     )
     else {
         return false;

@@ -94,6 +94,9 @@ pub struct RouteCtx<'a> {
     /// The KMS legs refuted per requester and key (`kms_leg`), shared by every bucket
     /// under the key.
     pub kms_legs: super::kms_leg::KmsLegCache,
+    /// The reads refuted per (bucket, reader account, read action) for readers whose
+    /// identity policies cannot allow them (`bucket_grant`).
+    pub bucket_grants: super::bucket_grant::BucketGrantCache,
     /// The (bucket, reader account) pairs no held network path can read (`relaxed`).
     pub held_reads_refuted: super::relaxed::HeldReadsRefuted,
     /// The addresses of the model's policy documents that name no network key
@@ -405,6 +408,7 @@ impl<'a> RouteCtx<'a> {
             outside_bucket_policy: parse_policy_text(OUTSIDE_BUCKET).unwrap_or_else(|_| empty()),
             now,
             kms_legs: Default::default(),
+            bucket_grants: Default::default(),
             held_reads_refuted: Default::default(),
             quiet_docs: model
                 .policies

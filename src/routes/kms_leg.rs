@@ -161,13 +161,13 @@ fn refutes_hop(ctx: &RouteCtx<'_>, hop: &Question<'_>) -> bool {
 }
 
 /// The address of a policy document (see `LegKey`).
-fn doc_address(p: &PolicyRef<'_>) -> usize {
+pub(super) fn doc_address(p: &PolicyRef<'_>) -> usize {
     std::ptr::from_ref(p.doc) as usize
 }
 
 /// Organization policies as addresses, levels separated (`usize::MAX`), `None` and the
 /// management account told apart from every list of levels.
-fn org_fingerprint(org: Option<&OrgPolicies<'_>>) -> Vec<usize> {
+pub(super) fn org_fingerprint(org: Option<&OrgPolicies<'_>>) -> Vec<usize> {
     let Some(org) = org else {
         return vec![0];
     };

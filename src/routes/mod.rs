@@ -19,6 +19,7 @@
 //! key prefix (`arn:aws:s3:::bucket/prefix/`, kind `s3-prefix`) that every object read of
 //! its data hop is limited to (`confirm::read_prefix`).
 
+pub mod bucket_grant;
 pub mod confirm;
 pub mod context;
 pub mod escalations;
@@ -222,6 +223,7 @@ pub fn find_routes_with_stats(
         }
     }
     stats.solver_questions += an.ctx.kms_legs.questions();
+    stats.solver_questions += an.ctx.bucket_grants.questions();
     let mut groups: Vec<((NodeIndex, ExposureClass), Vec<RoutePath>)> =
         search::outside_routes(&an.graph, &an.answers, opts.max_hops.max(1))
             .into_iter()

@@ -542,6 +542,7 @@ pub fn ask(
         let principal_account: Option<String> = match &principal {
             PrincipalShape::Exact(RequestPrincipal::Aws(p)) => Some(p.account.clone()),
             PrincipalShape::AnyOfAccount(a) => Some(a.clone()),
+            PrincipalShape::AnyIdentityOfAccount { account, .. } => Some(account.clone()),
             _ => None,
         };
         let org_binding = match (m.organization.present(), principal_account) {

@@ -231,6 +231,28 @@ fn hop_cases(q: &Question<'_>, limit: usize) -> Enc<Vec<CasePrincipal>> {
             outside_orgs: None,
         }]),
         PrincipalShape::AnyOfAccount(a) => of_account(&mentions(q), a, None, limit),
+        PrincipalShape::AnyIdentityOfAccount {
+            account,
+            canonical_user,
+        } => {
+            // `of_account`'s cases without the root user; its extra cases for each canonical
+            // id a policy names collapse into one: every identity of the account carries
+            // the account's id.
+            let mut out: Vec<CasePrincipal> = Vec::new();
+            for mut c in of_account(&mentions(q), account, None, limit)? {
+                let RequestPrincipal::Aws(p) = &mut c.principal else {
+                    continue;
+                };
+                if p.kind == AwsPrincipalKind::Root {
+                    continue;
+                }
+                p.canonical_user.clone_from(canonical_user);
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        }
         PrincipalShape::AnyOutside { excluded, org_ids } => {
             let m = mentions(q);
             let mut accounts: BTreeSet<String> = m

@@ -67,6 +67,13 @@ pub enum PrincipalShape {
     Exact(RequestPrincipal),
     /// Any IAM identity (root user, IAM user, role session) of this account.
     AnyOfAccount(String),
+    /// Any IAM user or role session of `account`, never its root user (whose identity
+    /// side allows everything), each carrying `canonical_user`, the account's canonical
+    /// id, as every principal of the account does.
+    AnyIdentityOfAccount {
+        account: String,
+        canonical_user: Option<String>,
+    },
     /// Any IAM identity of any account not listed (a "foreign" principal). Its principal
     /// account is outside `excluded`, its `aws:PrincipalOrgID` (unless the shape says
     /// otherwise) is anything but `org_ids`.

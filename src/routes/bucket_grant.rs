@@ -1,0 +1,193 @@
+//! Refutes the reads of a principal that only the bucket's own grants could allow, once per
+//! (bucket, reader account, read action): when no identity policy of the reader may allow
+//! the read and the bucket grants it to no user or role session of the reader's account,
+//! `confirm::plan_read` leaves the read's group with nothing to ask (it is denied).
+//!
+//! Why this is sound. AWS allows an S3 request of an IAM user or role session `P` of account
+//! `A` on a bucket of account `B` only when no explicit deny applies, every RCP level of `B`
+//! and SCP level of `A` allows, a VPC endpoint on the way allows, and then (IAM User Guide,
+//! "Policy evaluation logic", `eval::logic` step 4): in the same account (`A` = `B`), the
+//! identity side (identity policies ∧ permissions boundary ∧ session policies) allows, or
+//! the bucket policy or ACL grants `P` itself (`PrincipalMatch::Direct`: `*`, its ARN) or its
+//! role / IAM user (`Underlying`, when the boundary and session policies allow); across
+//! accounts, a grant of any kind *and* the identity side. The refutation applies only to a
+//! hop whose identity policies cannot allow the action on the bucket at all
+//! (`graph::patterns::doc_may_allow`: no `Allow` statement whose action and resource may
+//! match, conditions ignored, policy variables read as wildcards, `NotAction` and
+//! `NotResource` matching unless they exclude everything), and whose principal is not a root
+//! user (which has every identity permission of its account): its identity side is false
+//! for every request, whatever the boundary, session policies or conditions say. So across
+//! accounts the hop is denied, and in the same account it is allowed only through a `Direct`
+//! or `Underlying` grant with no explicit deny, RCPs allowing.
+//!
+//! The refutation question keeps the hop's resource side (the bucket policy, its mode, the
+//! RCPs, the ACL, Object Ownership and Block Public Access: the hop's own inputs) and drops
+//! everything else: identity inputs with no policy, no boundary, no session policy and no
+//! SCP (`IdentityInputs::Known`, nothing allowed by identity, nothing restricting), no VPC
+//! endpoint policy, no KMS leg; the principal is any user or role session of `A` with `A`'s
+//! canonical id (`PrincipalShape::AnyIdentityOfAccount`); the action and resource are the
+//! hop's; the keys the scan fixes for every request of a principal of `A` on this bucket
+//! (`BOUND_KEYS`: the time, TLS present, `aws:PrincipalOrgID`, the resource account and
+//! organization) are copied from the hop, and every other key is free, the network keys
+//! included (a superset of every network path, held or unheld, direct or forwarded by a
+//! service). For the hop's concrete request `r`, the refutation decides `r` with a subset
+//! of the hop's policies: its denies and unreadable statements are a subset of the hop's
+//! (fewer documents; no boundary, so fewer `NotPrincipal` denies), its RCPs are the hop's,
+//! it has no SCP or endpoint gate, its grants are the hop's (same documents, principal and
+//! context), and its `Underlying` grants stand (no boundary or session policy to cut them
+//! off). So when the hop allows `r`, the refutation allows `r` too; it ranges over `r`, and
+//! when it is `Denied` (no request of its shape is allowed) the hop is denied. Object reads
+//! of an SSE-KMS bucket are allowed only when their S3 side is (the KMS leg is a further
+//! conjunct, `eval::logic::decide`), so refuting the S3 side alone denies them.
+//!
+//! Anything but `Denied` (allowed, unknown, an error) refutes nothing, and `plan_read` does
+//! not use the refutation when something the question needs was not collected (the bucket
+//! policy or ACL, an identity policy).
+
+use super::kms_leg::{doc_address, org_fingerprint};
+use crate::eval::request::AwsPrincipalKind;
+use crate::eval::{AuthzInputs, IdentityInputs, IdentityPolicies, RequestPrincipal};
+use crate::graph::data::READ_ACTIONS;
+use crate::graph::patterns::{doc_may_allow, ResourceTarget};
+use crate::smt::question::{check, Answer, PrincipalShape, Question, RequestShape, StrShape};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The keys the refutation copies from the hop: those the scan binds alike for every
+/// principal of an account on a bucket (`RouteCtx::common_keys`, `RouteCtx::shapes`'
+/// `aws:PrincipalOrgID`, `RouteCtx::resource_keys`). Every other key is free.
+const BOUND_KEYS: [&str; 6] = [
+    "aws:CurrentTime",
+    "aws:TokenIssueTime",
+    "aws:SecureTransport",
+    "aws:PrincipalOrgID",
+    "aws:ResourceAccount",
+    "aws:ResourceOrgID",
+];
+
+/// What a refutation is asked for: the hop's resource side (the bucket policy and RCPs by
+/// the address of their documents, which the model owns for the whole scan; the S3 inputs
+/// as `Debug` text), the action and resource, the reader's account and canonical id, and
+/// the shapes of `BOUND_KEYS` (`Debug` text).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct GrantKey {
+    resource_account: String,
+    resource_policy: Option<usize>,
+    resource_policy_mode: String,
+    rcps: Vec<usize>,
+    s3: String,
+    action: String,
+    resource: String,
+    account: String,
+    canonical_user: Option<String>,
+    bound: String,
+}
+
+/// The refutations of a scan, shared by its threads: one answer per `GrantKey`, asked once.
+#[derive(Default)]
+pub struct BucketGrantCache {
+    answers: Mutex<HashMap<GrantKey, Arc<OnceLock<bool>>>>,
+    /// Solver questions the refutations asked.
+    questions: AtomicUsize,
+}
+
+impl BucketGrantCache {
+    /// Solver questions the refutations asked so far.
+    pub fn questions(&self) -> usize {
+        self.questions.load(Ordering::Relaxed)
+    }
+}
+
+/// Whether the read question `inputs`, `shape` (a hop) is by a user or role session
+/// whose identity policies cannot allow it, and the bucket grants it to no user or role
+/// session of its account (cached). The answer depends on nothing the network path or a
+/// service forwarding the request changes (the endpoint policy, the network keys,
+/// `aws:ViaAWSService`, `aws:CalledVia*`, `aws:SourceIp`, the KMS leg): every question
+/// `confirm` derives from it along a network path or through Athena is refuted with it.
+pub(crate) fn refutes(
+    cache: &BucketGrantCache,
+    inputs: &AuthzInputs<'_>,
+    shape: &RequestShape,
+) -> bool {
+    let StrShape::Exact(action) = &shape.action else {
+        return false;
+    };
+    if !READ_ACTIONS.contains(&action.as_str()) {
+        return false;
+    }
+    let PrincipalShape::Exact(RequestPrincipal::Aws(principal)) = &shape.principal else {
+        return false;
+    };
+    if !matches!(
+        principal.kind,
+        AwsPrincipalKind::User | AwsPrincipalKind::RoleSession { .. }
+    ) {
+        return false;
+    }
+    let IdentityInputs::Known(identity) = &inputs.identity else {
+        return false;
+    };
+    let target = match &shape.resource {
+        StrShape::Exact(arn) => ResourceTarget::Exact(arn),
+        StrShape::Matching(glob) => match glob.strip_suffix('*') {
+            Some(prefix) if !prefix.contains(['*', '?']) => ResourceTarget::Prefix(prefix),
+            _ => ResourceTarget::Matching(glob),
+        },
+    };
+    if identity
+        .policies
+        .iter()
+        .any(|p| doc_may_allow(p.doc, action, target))
+    {
+        return false;
+    }
+    let bound: Vec<_> = BOUND_KEYS.iter().map(|k| (*k, shape.key(k))).collect();
+    let key = GrantKey {
+        resource_account: inputs.resource_account.clone(),
+        resource_policy: inputs.resource_policy.as_ref().map(doc_address),
+        resource_policy_mode: format!("{:?}", inputs.resource_policy_mode),
+        rcps: org_fingerprint(inputs.rcps.as_ref()),
+        s3: format!("{:?}", inputs.s3),
+        action: action.clone(),
+        resource: format!("{:?}", shape.resource),
+        account: principal.account.clone(),
+        canonical_user: principal.canonical_user.clone(),
+        bound: format!("{bound:?}"),
+    };
+    let cell = {
+        let Ok(mut answers) = cache.answers.lock() else {
+            return false;
+        };
+        answers.entry(key).or_default().clone()
+    };
+    *cell.get_or_init(|| {
+        let relaxed = AuthzInputs {
+            identity: IdentityInputs::Known(IdentityPolicies::default()),
+            resource_account: inputs.resource_account.clone(),
+            resource_policy: inputs.resource_policy,
+            resource_policy_mode: inputs.resource_policy_mode,
+            rcps: inputs.rcps.clone(),
+            vpc_endpoint_policy: None,
+            s3: inputs.s3.clone(),
+            kms: None,
+        };
+        let mut relaxed_shape = RequestShape::new(
+            PrincipalShape::AnyIdentityOfAccount {
+                account: principal.account.clone(),
+                canonical_user: principal.canonical_user.clone(),
+            },
+            shape.action.clone(),
+            shape.resource.clone(),
+        );
+        for (k, s) in bound {
+            relaxed_shape = relaxed_shape.with_key(k, s.clone());
+        }
+        cache.questions.fetch_add(1, Ordering::Relaxed);
+        let q = Question {
+            inputs: relaxed,
+            shape: relaxed_shape,
+        };
+        matches!(check(&q), Ok(Answer::Denied(_)))
+    })
+}
