@@ -559,9 +559,11 @@ fn prefix_check_is_refuted_by_the_solver() {
             .expect("a read by anyone");
         let mut answer = an.answers.get(&e).expect("answered").clone();
         assert_eq!(answer.verdict, EdgeVerdict::Allowed, "{fixture}");
-        for w in &mut answer.witness {
+        let mut witness = answer.witness.to_vec();
+        for w in &mut witness {
             w.resource = "arn:aws:s3:::data/public/x".into();
         }
+        answer.witness = witness.into();
         let (from, to) = g.edge_endpoints(e).expect("edge");
         read_prefix(&an.ctx, &g[from], &g[to], &g[e], &answer)
     };

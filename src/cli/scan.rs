@@ -175,8 +175,9 @@ impl Write for FailingWriter<'_> {
     }
 }
 
-/// `LEAKPATH_TIMINGS=1` prints each stage's wall time (and the route search's counters)
-/// to stderr: how a slow nightly scan is diagnosed without a profiler.
+/// `LEAKPATH_TIMINGS=1` prints each stage's wall time, the CPU time and peak memory so far
+/// (and the route search's counters) to stderr: how a slow or large nightly scan is
+/// diagnosed without a profiler.
 struct StageTimer {
     on: bool,
     at: std::time::Instant,
@@ -196,9 +197,10 @@ impl StageTimer {
             let detail = detail();
             let sep = if detail.is_empty() { "" } else { " " };
             eprintln!(
-                "leakpath: timing: {stage}: {:.3} s (CPU so far {:.2} s){sep}{detail}",
+                "leakpath: timing: {stage}: {:.3} s (CPU so far {:.2} s, peak RSS so far {} MB){sep}{detail}",
                 self.at.elapsed().as_secs_f64(),
-                cpu_seconds()
+                cpu_seconds(),
+                peak_rss_kb() / 1024
             );
         }
         self.at = std::time::Instant::now();
@@ -213,6 +215,17 @@ fn cpu_seconds() -> f64 {
         return 0.0;
     }
     usage.ru_utime.tv_sec as f64 + usage.ru_utime.tv_usec as f64 / 1e6
+}
+
+/// The largest resident set of the process so far, in KB (Linux reports `ru_maxrss` in
+/// KB): the number issue #7 bounds, as `/usr/bin/time -f %M` shows it.
+fn peak_rss_kb() -> i64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) } != 0 {
+        return 0;
+    }
+    usage.ru_maxrss
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

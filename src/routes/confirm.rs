@@ -24,6 +24,7 @@ use crate::graph::egress::EGRESS_ACTION;
 use crate::graph::{principal_account, Edge, EdgeKind, Node};
 use crate::model::{Collected, PolicyKind, PrincipalRef};
 use crate::smt::question::{check_chain, Answer, KeyShape, Question, RequestShape, StrShape};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The verdict on one edge.
@@ -40,8 +41,10 @@ pub struct EdgeAnswer {
     pub verdict: EdgeVerdict,
     /// The actions allowed (data reads: the read actions confirmed; others: the edge's).
     pub actions: Vec<String>,
-    /// One witness request per request the edge needs.
-    pub witness: Vec<HopWitness>,
+    /// One witness request per request the edge needs. Shared: an escalation question's
+    /// answer is copied to every edge that asks it (issue #7: ~20 MB of witness copies on
+    /// the one-account 5,000-role export).
+    pub witness: Arc<[HopWitness]>,
     /// Citations of the statements (or settings) that grant the edge.
     pub cites: Vec<String>,
     /// Condition entries of the granting statements (what the actor must satisfy).
@@ -71,7 +74,7 @@ impl EdgeAnswer {
         EdgeAnswer {
             verdict,
             actions: vec![action.to_string()],
-            witness,
+            witness: witness.into(),
             cites: if cite.is_empty() {
                 Vec::new()
             } else {
@@ -90,7 +93,7 @@ impl EdgeAnswer {
         EdgeAnswer {
             verdict: EdgeVerdict::Denied,
             actions: Vec::new(),
-            witness: Vec::new(),
+            witness: Arc::from([]),
             cites: Vec::new(),
             conditions: 0,
             millis: 0,
@@ -347,7 +350,7 @@ fn finish(
             EdgeAnswer {
                 verdict,
                 actions: Vec::new(),
-                witness: Vec::new(),
+                witness: Arc::from([]),
                 cites: Vec::new(),
                 conditions: 0,
                 millis,
@@ -543,7 +546,7 @@ fn answer_groups<'c>(
                 }
                 Some(m) => {
                     m.actions.extend(a.actions);
-                    m.witness.extend(a.witness);
+                    m.witness = m.witness.iter().chain(a.witness.iter()).cloned().collect();
                     m.cites.extend(a.cites);
                     m.conditions = m.conditions.max(a.conditions);
                 }
@@ -2067,7 +2070,7 @@ pub fn read_prefix(
     // What the witness read: the object key, and the listing's `s3:prefix` ("" = none:
     // then no prefix limits it).
     let mut witnessed: Vec<&str> = Vec::new();
-    for w in &answer.witness {
+    for w in answer.witness.iter() {
         if is_object_read(&w.action) {
             witnessed.extend(w.resource.strip_prefix(&objects));
         } else if w.action == LIST {

@@ -377,7 +377,7 @@ fn confirm_chain(an: &Analysis<'_>, path: &RoutePath) -> ChainOutcome {
         return ChainOutcome::Allowed(
             answers
                 .iter()
-                .map(|a| a.map(|a| a.witness.clone()).unwrap_or_default())
+                .map(|a| a.map(|a| a.witness.to_vec()).unwrap_or_default())
                 .collect(),
         );
     }

@@ -1,8 +1,9 @@
 //! The Z3 backend of the `Solver` trait — the only file in leakpath that imports `z3`.
 //!
-//! Z3 contexts are not `Send`, so each thread (each rayon worker) owns one context and one
-//! solver, created on first use and kept for the thread's life (the context is leaked on
-//! purpose: it must outlive the solver that borrows it, and a thread creates only one).
+//! Z3 contexts are not `Send`, so each rayon worker owns one context and one solver,
+//! created on first use and kept for the thread's life (the context is leaked on purpose:
+//! it must outlive the solver that borrows it, and a thread creates only one). A thread
+//! outside the pool hands its checks to a worker rather than making a context.
 //! Every check runs between `push` and `pop`, so the solver is reused across questions, and
 //! a check already decided (same sorts, assertions and timeout) is answered from `ANSWERS`
 //! without Z3.
@@ -322,6 +323,23 @@ impl Z3Backend {
     ) -> Result<SatResult, SolverError> {
         #[cfg(test)]
         tests::FRESH_CHECKS.with(|n| n.set(n.get() + 1));
+        // A thread outside rayon's pool (the scan's sequential parts run on the main
+        // thread) hands its check to a worker instead of making a context of its own: a
+        // context costs ~17 MB before its first check (issue #7), and the workers' contexts
+        // exist anyway. The caller waits for the answer, so the work is the same.
+        if rayon::current_thread_index().is_none() {
+            return rayon::scope(|_| Z3Backend.check_on_this_thread(vars, assertions, ms));
+        }
+        self.check_on_this_thread(vars, assertions, ms)
+    }
+
+    /// `check_uncached` with the calling thread's context and solver.
+    fn check_on_this_thread(
+        &self,
+        vars: &Vars,
+        assertions: &[Term],
+        ms: u32,
+    ) -> Result<SatResult, SolverError> {
         with_thread_solver(|ts| {
             let ctx = ts.ctx;
             let solver = &ts.solver;
