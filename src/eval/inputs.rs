@@ -213,3 +213,22 @@ pub struct KmsKeyInputs<'a> {
     /// `kms:ViaService` for the S3 call, e.g. `s3.us-east-1.amazonaws.com`, when known.
     pub via_service: Option<String>,
 }
+
+impl<'a> KmsKeyInputs<'a> {
+    /// The inputs of the KMS call S3 makes for a requester with `identity`: the key policy
+    /// (which must allow), the key account's RCPs, nothing of the bucket. One definition
+    /// for `eval`, the encoding and the per-key refutation (`routes::kms_leg`), which must
+    /// ask the very decision the other two make.
+    pub fn leg_inputs(&self, identity: IdentityInputs<'a>) -> AuthzInputs<'a> {
+        AuthzInputs {
+            identity,
+            resource_account: self.key_account.clone(),
+            resource_policy: Some(self.key_policy),
+            resource_policy_mode: ResourcePolicyMode::Required,
+            rcps: self.rcps.clone(),
+            vpc_endpoint_policy: None,
+            s3: None,
+            kms: None,
+        }
+    }
+}

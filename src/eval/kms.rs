@@ -4,7 +4,7 @@
 //! policy must allow, and where it allows only the account (`arn:aws:iam::A:root`), the
 //! requester's IAM policies must allow the KMS action as well.
 
-use crate::eval::inputs::{AuthzInputs, ResourcePolicyMode};
+use crate::eval::inputs::AuthzInputs;
 use crate::eval::request::{ContextValue, Request, RequestPrincipal};
 
 /// The KMS action S3 performs for an S3 action on an SSE-KMS object, if any.
@@ -49,16 +49,7 @@ pub fn key_request<'a>(
     if let Some(via) = &key.via_service {
         context.set_default("kms:ViaService", ContextValue::Single(via.clone()));
     }
-    let key_inputs = AuthzInputs {
-        identity: inputs.identity.clone(),
-        resource_account: key.key_account.clone(),
-        resource_policy: Some(key.key_policy),
-        resource_policy_mode: ResourcePolicyMode::Required,
-        rcps: key.rcps.clone(),
-        vpc_endpoint_policy: None,
-        s3: None,
-        kms: None,
-    };
+    let key_inputs = key.leg_inputs(inputs.identity.clone());
     let key_req = Request {
         principal: req.principal.clone(),
         action: action.to_string(),

@@ -26,10 +26,7 @@
 
 use super::confirm::QuestionGroup;
 use super::context::{RouteCtx, CALLED_VIA_KEYS};
-use crate::eval::{
-    AuthzInputs, ContextValue, IdentityInputs, OrgPolicies, PolicyRef, RequestPrincipal,
-    ResourcePolicyMode,
-};
+use crate::eval::{ContextValue, IdentityInputs, OrgPolicies, PolicyRef, RequestPrincipal};
 use crate::smt::question::{
     check_chain, Answer, KeyShape, PrincipalShape, Question, RequestShape, StrShape,
 };
@@ -122,16 +119,7 @@ fn refutes_hop(ctx: &RouteCtx<'_>, hop: &Question<'_>) -> bool {
         answers.entry(cache_key).or_default().clone()
     };
     *cell.get_or_init(|| {
-        let inputs = AuthzInputs {
-            identity: hop.inputs.identity.clone(),
-            resource_account: key.key_account.clone(),
-            resource_policy: Some(key.key_policy),
-            resource_policy_mode: ResourcePolicyMode::Required,
-            rcps: key.rcps.clone(),
-            vpc_endpoint_policy: None,
-            s3: None,
-            kms: None,
-        };
+        let inputs = key.leg_inputs(hop.inputs.identity.clone());
         let fixed = |v: &str| KeyShape::Fixed(ContextValue::Single(v.to_string()));
         let mut shape = RequestShape::new(
             PrincipalShape::Exact(principal.clone()),

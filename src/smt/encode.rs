@@ -845,16 +845,7 @@ fn encode_kms_leg(
         });
         return Ok(());
     }
-    let key_inputs = AuthzInputs {
-        identity: q.inputs.identity.clone(),
-        resource_account: key.key_account.clone(),
-        resource_policy: Some(key.key_policy),
-        resource_policy_mode: ResourcePolicyMode::Required,
-        rcps: key.rcps.clone(),
-        vpc_endpoint_policy: None,
-        s3: None,
-        kms: None,
-    };
+    let key_inputs = key.leg_inputs(q.inputs.identity.clone());
     let single = |s: &str| KeyVal::Concrete(ContextValue::Single(s.to_string()));
     let mut set = BTreeMap::new();
     set.insert("aws:viaawsservice".to_string(), single("true"));
