@@ -44,15 +44,13 @@
 //! not use the refutation when something the question needs was not collected (the bucket
 //! policy or ACL, an identity policy).
 
-use super::kms_leg::{doc_address, org_fingerprint};
+use super::context::doc_address;
+use super::kms_leg::org_fingerprint;
 use crate::eval::request::AwsPrincipalKind;
 use crate::eval::{AuthzInputs, IdentityInputs, IdentityPolicies, RequestPrincipal};
 use crate::graph::data::READ_ACTIONS;
 use crate::graph::patterns::{doc_may_allow, ResourceTarget};
 use crate::smt::question::{check, Answer, PrincipalShape, Question, RequestShape, StrShape};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// The keys the refutation copies from the hop: those the scan binds alike for every
 /// principal of an account on a bucket (`RouteCtx::common_keys`, `RouteCtx::shapes`'
@@ -71,7 +69,7 @@ const BOUND_KEYS: [&str; 6] = [
 /// as `Debug` text), the action and resource, the reader's account and canonical id, and
 /// the shapes of `BOUND_KEYS` (`Debug` text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct GrantKey {
+pub struct GrantKey {
     resource_account: String,
     resource_policy: Option<usize>,
     resource_policy_mode: String,
@@ -84,20 +82,8 @@ struct GrantKey {
     bound: String,
 }
 
-/// The refutations of a scan, shared by its threads: one answer per `GrantKey`, asked once.
-#[derive(Default)]
-pub struct BucketGrantCache {
-    answers: Mutex<HashMap<GrantKey, Arc<OnceLock<bool>>>>,
-    /// Solver questions the refutations asked.
-    questions: AtomicUsize,
-}
-
-impl BucketGrantCache {
-    /// Solver questions the refutations asked so far.
-    pub fn questions(&self) -> usize {
-        self.questions.load(Ordering::Relaxed)
-    }
-}
+/// The refutations of a scan: one answer per `GrantKey`.
+pub type BucketGrantCache = super::relaxed::RefutationCache<GrantKey>;
 
 /// Whether the read question `inputs`, `shape` (a hop) is by a user or role session
 /// whose identity policies cannot allow it, and the bucket grants it to no user or role
@@ -145,7 +131,7 @@ pub(crate) fn refutes(
     let bound: Vec<_> = BOUND_KEYS.iter().map(|k| (*k, shape.key(k))).collect();
     let key = GrantKey {
         resource_account: inputs.resource_account.clone(),
-        resource_policy: inputs.resource_policy.as_ref().map(doc_address),
+        resource_policy: inputs.resource_policy.as_ref().map(|p| doc_address(p.doc)),
         resource_policy_mode: format!("{:?}", inputs.resource_policy_mode),
         rcps: org_fingerprint(inputs.rcps.as_ref()),
         s3: format!("{:?}", inputs.s3),
@@ -155,13 +141,7 @@ pub(crate) fn refutes(
         canonical_user: principal.canonical_user.clone(),
         bound: format!("{bound:?}"),
     };
-    let cell = {
-        let Ok(mut answers) = cache.answers.lock() else {
-            return false;
-        };
-        answers.entry(key).or_default().clone()
-    };
-    *cell.get_or_init(|| {
+    cache.refuted(key, || {
         let relaxed = AuthzInputs {
             identity: IdentityInputs::Known(IdentityPolicies::default()),
             resource_account: inputs.resource_account.clone(),
@@ -183,7 +163,6 @@ pub(crate) fn refutes(
         for (k, s) in bound {
             relaxed_shape = relaxed_shape.with_key(k, s.clone());
         }
-        cache.questions.fetch_add(1, Ordering::Relaxed);
         let q = Question {
             inputs: relaxed,
             shape: relaxed_shape,

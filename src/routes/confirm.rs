@@ -377,6 +377,19 @@ pub struct QuestionGroup<'c> {
     pub zone_paths: Vec<(usize, bool)>,
 }
 
+impl QuestionGroup<'_> {
+    /// The group of `actions` refuted before any question (`plan_read`): nothing to ask, so
+    /// `ask` reports it denied, and it keeps its place among the plan's groups.
+    fn refuted(actions: Vec<String>) -> Self {
+        QuestionGroup {
+            actions,
+            alternatives: Vec::new(),
+            unknown_from: 0,
+            zone_paths: Vec::new(),
+        }
+    }
+}
+
 /// What confirms an edge: an answer the graph already decided, or the questions to ask
 /// (one group per action; reads have two).
 pub enum EdgePlan<'c> {
@@ -1448,25 +1461,19 @@ fn plan_read<'c>(
                 super::bucket_grant::refutes(&ctx.bucket_grants, inputs, shape)
             });
         if grant_refuted {
-            groups.push(QuestionGroup {
-                actions: vec![action.to_string()],
-                alternatives: Vec::new(),
-                unknown_from: 0,
-                zone_paths: Vec::new(),
-            });
+            groups.push(QuestionGroup::refuted(vec![action.to_string()]));
             continue;
         }
-        let mut group = s3_request_group(ctx, from, region, base, action);
+        let group = s3_request_group(ctx, from, region, base, action);
         if object
             && incomplete.is_none()
             && inputs_have_kms(&group)
             && super::kms_leg::refutes_group(ctx, &group)
         {
-            group.alternatives.clear();
-            group.unknown_from = 0;
-            group.zone_paths.clear();
+            groups.push(QuestionGroup::refuted(group.actions));
+        } else {
+            groups.push(group);
         }
-        groups.push(group);
     }
     EdgePlan::Ask { groups, incomplete }
 }

@@ -256,8 +256,10 @@ fn network_quiet(doc: &PolicyDocument) -> bool {
         })
 }
 
-/// The address of a policy document, as `RouteCtx::quiet_docs` holds it.
-fn doc_address(doc: &PolicyDocument) -> usize {
+/// The address of a policy document: what `RouteCtx::quiet_docs` and the refutation caches
+/// (`kms_leg`, `bucket_grant`) name a document by. The model owns its documents for the
+/// whole scan, so while it lives an address is only ever one document's.
+pub(super) fn doc_address(doc: &PolicyDocument) -> usize {
     std::ptr::from_ref(doc) as usize
 }
 

@@ -25,21 +25,18 @@
 //! nothing.
 
 use super::confirm::QuestionGroup;
-use super::context::{RouteCtx, CALLED_VIA_KEYS};
-use crate::eval::{ContextValue, IdentityInputs, OrgPolicies, PolicyRef, RequestPrincipal};
+use super::context::{doc_address, RouteCtx, CALLED_VIA_KEYS};
+use crate::eval::{ContextValue, IdentityInputs, OrgPolicies, RequestPrincipal};
 use crate::smt::question::{
     check_chain, Answer, KeyShape, PrincipalShape, Question, RequestShape, StrShape,
 };
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
 
 /// What a refutation is asked for: the identity inputs, the key (ARN, account, policy,
 /// RCPs), the KMS action, the request principal and the shapes of the `aws:CalledVia*`
 /// keys (`Debug` text). Policies are named by the address of their document, which the
 /// model owns for the whole scan: two inputs with the same addresses are the same inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct LegKey {
+pub struct LegKey {
     identity: Vec<usize>,
     key_arn: String,
     key_account: String,
@@ -53,20 +50,8 @@ struct LegKey {
     called_via: String,
 }
 
-/// The refutations of a scan, shared by its threads: one answer per `LegKey`, asked once.
-#[derive(Default)]
-pub struct KmsLegCache {
-    answers: Mutex<HashMap<LegKey, Arc<OnceLock<bool>>>>,
-    /// Solver questions the refutations asked.
-    questions: AtomicUsize,
-}
-
-impl KmsLegCache {
-    /// Solver questions the refutations asked so far.
-    pub fn questions(&self) -> usize {
-        self.questions.load(Ordering::Relaxed)
-    }
-}
+/// The refutations of a scan: one answer per `LegKey`.
+pub type KmsLegCache = super::relaxed::RefutationCache<LegKey>;
 
 /// Whether every alternative of `group` (an object read) is denied by the KMS
 /// leg of one of its hops alone. `false` when some alternative has no KMS leg, or a leg
@@ -106,19 +91,13 @@ fn refutes_hop(ctx: &RouteCtx<'_>, hop: &Question<'_>) -> bool {
         key_arn: key.key_arn.clone(),
         key_account: key.key_account.clone(),
         key_policy: key.key_policy.label.to_string(),
-        key_policy_doc: std::ptr::from_ref(key.key_policy.doc) as usize,
+        key_policy_doc: doc_address(key.key_policy.doc),
         rcps: org_fingerprint(key.rcps.as_ref()),
         kms_action,
         principal: format!("{principal:?}"),
         called_via: format!("{listed:?}"),
     };
-    let cell = {
-        let Ok(mut answers) = ctx.kms_legs.answers.lock() else {
-            return false;
-        };
-        answers.entry(cache_key).or_default().clone()
-    };
-    *cell.get_or_init(|| {
+    ctx.kms_legs.refuted(cache_key, || {
         let inputs = key.leg_inputs(hop.inputs.identity.clone());
         let fixed = |v: &str| KeyShape::Fixed(ContextValue::Single(v.to_string()));
         let mut shape = RequestShape::new(
@@ -142,15 +121,9 @@ fn refutes_hop(ctx: &RouteCtx<'_>, hop: &Question<'_>) -> bool {
                 shape = shape.with_key(k, (*s).clone());
             }
         }
-        ctx.kms_legs.questions.fetch_add(1, Ordering::Relaxed);
         let answer = check_chain(&[Question { inputs, shape }]);
         matches!(answer, Ok(Answer::Denied(_)))
     })
-}
-
-/// The address of a policy document (see `LegKey`).
-pub(super) fn doc_address(p: &PolicyRef<'_>) -> usize {
-    std::ptr::from_ref(p.doc) as usize
 }
 
 /// Organization policies as addresses, levels separated (`usize::MAX`), `None` and the
@@ -162,7 +135,7 @@ pub(super) fn org_fingerprint(org: Option<&OrgPolicies<'_>>) -> Vec<usize> {
     let mut out = vec![1, usize::from(org.management_account)];
     for level in &org.levels {
         out.push(usize::MAX);
-        out.extend(level.iter().map(doc_address));
+        out.extend(level.iter().map(|p| doc_address(p.doc)));
     }
     out
 }
@@ -174,13 +147,17 @@ fn identity_fingerprint(identity: &IdentityInputs<'_>) -> Vec<usize> {
         return vec![0];
     };
     let mut out = vec![1, ip.policies.len()];
-    out.extend(ip.policies.iter().map(doc_address));
-    out.push(ip.permissions_boundary.as_ref().map_or(0, doc_address));
+    out.extend(ip.policies.iter().map(|p| doc_address(p.doc)));
+    out.push(
+        ip.permissions_boundary
+            .as_ref()
+            .map_or(0, |p| doc_address(p.doc)),
+    );
     match &ip.session_policies {
         None => out.push(usize::MAX),
         Some(s) => {
             out.push(s.len());
-            out.extend(s.iter().map(doc_address));
+            out.extend(s.iter().map(|p| doc_address(p.doc)));
         }
     }
     out.extend(org_fingerprint(ip.scps.as_ref()));

@@ -24,10 +24,51 @@ use crate::model::BucketId;
 use crate::smt::question::StrShape;
 use crate::smt::question::{check, Answer, KeyShape, PrincipalShape, Question, RequestShape};
 use std::collections::{HashMap, HashSet};
-use std::sync::RwLock;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
-/// The (bucket, reader account) pairs a scan found `held_reads_refuted`, shared by its
-/// threads. A read of such a bucket by a principal of such an account can be at best
+/// The answers of a scan's cached refutations (`kms_leg`, `bucket_grant`), shared by its
+/// threads: one relaxed question per key, asked once, and how many were asked.
+pub struct RefutationCache<K> {
+    answers: Mutex<HashMap<K, Arc<OnceLock<bool>>>>,
+    questions: AtomicUsize,
+}
+
+impl<K> Default for RefutationCache<K> {
+    fn default() -> Self {
+        RefutationCache {
+            answers: Mutex::new(HashMap::new()),
+            questions: AtomicUsize::new(0),
+        }
+    }
+}
+
+impl<K: Hash + Eq> RefutationCache<K> {
+    /// Solver questions the refutations asked so far.
+    pub fn questions(&self) -> usize {
+        self.questions.load(Ordering::Relaxed)
+    }
+
+    /// Whether `key` is refuted: `refute` (one solver question) is asked once per key, by
+    /// the first thread to need it; the others wait for its answer. A poisoned lock
+    /// refutes nothing.
+    pub(crate) fn refuted(&self, key: K, refute: impl FnOnce() -> bool) -> bool {
+        let cell = {
+            let Ok(mut answers) = self.answers.lock() else {
+                return false;
+            };
+            answers.entry(key).or_default().clone()
+        };
+        *cell.get_or_init(|| {
+            self.questions.fetch_add(1, Ordering::Relaxed);
+            refute()
+        })
+    }
+}
+
+/// The (bucket, reader account) pairs a scan found `held_reads_refuted` (which records
+/// them), shared by its threads. A read of such a bucket by a principal of such an account can be at best
 /// `unknown`, so `confirm` asks it only through the endpoints the export does not hold,
 /// and stops at its first `unknown` action group: every question it leaves out is one the
 /// relaxed question already answered `denied`. Recorded between batches; a read answered
@@ -56,7 +97,8 @@ impl HeldReadsRefuted {
 /// Whether no principal of `account` can read bucket `b` (any of `READ_ACTIONS`:
 /// `s3:GetObject` or `s3:GetObjectVersion` on any key, `s3:ListBucket`) through a network
 /// path the export holds: every relaxed question is denied. `false` when any is allowed or
-/// unknown, or the bucket is not in the model.
+/// unknown, or the bucket is not in the model. A refuted pair is recorded in
+/// `RouteCtx::held_reads_refuted`, which shortens every later read of it (`confirm`).
 pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> bool {
     let m = ctx.model;
     let Some(bucket) = m.buckets.get(b.index()) else {
@@ -104,5 +146,6 @@ pub fn held_reads_refuted(ctx: &RouteCtx<'_>, b: BucketId, account: &str) -> boo
             }
         }
     }
+    ctx.held_reads_refuted.record(b, account);
     true
 }

@@ -651,9 +651,6 @@ pub fn analyze_for_scan<'a>(
         let ctx = &an.ctx;
         relaxed_refuted.par_extend(ask.into_par_iter().map(|(b, account)| {
             let refuted = super::relaxed::held_reads_refuted(ctx, b, &account);
-            if refuted {
-                ctx.held_reads_refuted.record(b, &account);
-            }
             ((b, account), refuted)
         }));
         for (key, account, depth) in unknown {
@@ -1003,13 +1000,7 @@ impl EgressState {
         let ctx = &an.ctx;
         let refuted: Vec<(BucketId, bool)> = unknown_reads
             .par_iter()
-            .map(|b| {
-                let refuted = super::relaxed::held_reads_refuted(ctx, *b, &account);
-                if refuted {
-                    ctx.held_reads_refuted.record(*b, &account);
-                }
-                (*b, refuted)
-            })
+            .map(|b| (*b, super::relaxed::held_reads_refuted(ctx, *b, &account)))
             .collect();
         for (b, r) in refuted {
             self.relaxed_refuted.insert((b, account.clone()), r);
