@@ -326,20 +326,7 @@ impl Listings {
 
     /// Every regular file the listings read so far hold, relative to the root, sorted.
     pub(crate) fn files(&self) -> Vec<String> {
-        let mut out: Vec<String> = self
-            .by_dir
-            .iter()
-            .filter_map(|(dir, l)| Some((dir, l.entries.as_ref().ok()?)))
-            .flat_map(|(dir, entries)| {
-                entries.iter().filter(|e| e.is_file).map(move |e| {
-                    if dir.is_empty() {
-                        e.name.clone()
-                    } else {
-                        format!("{dir}/{}", e.name)
-                    }
-                })
-            })
-            .collect();
+        let mut out = self.files_under("");
         out.sort();
         out
     }
@@ -352,10 +339,13 @@ impl Listings {
             .filter(|(dir, _)| dir.starts_with(prefix))
             .filter_map(|(dir, l)| Some((dir, l.entries.as_ref().ok()?)))
             .flat_map(|(dir, entries)| {
-                entries
-                    .iter()
-                    .filter(|e| e.is_file)
-                    .map(move |e| format!("{dir}/{}", e.name))
+                entries.iter().filter(|e| e.is_file).map(move |e| {
+                    if dir.is_empty() {
+                        e.name.clone()
+                    } else {
+                        format!("{dir}/{}", e.name)
+                    }
+                })
             })
             .collect()
     }
