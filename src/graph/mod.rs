@@ -198,6 +198,11 @@ impl AccessGraph {
         self.index.get(n).copied()
     }
 
+    /// The edge of `kind` from `from` to `to`, if the graph has one.
+    pub fn find_edge(&self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) -> Option<EdgeIndex> {
+        self.edge_set.get(&(from, to, kind)).copied()
+    }
+
     /// Adds an edge unless one of the same kind already joins the two nodes; returns the
     /// edge's index either way.
     pub fn add_edge(

@@ -28,17 +28,60 @@ use std::hash::Hash;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
+/// Values computed once per key and shared by a scan's threads: the first thread to need
+/// a key computes its value, the others wait for it.
+pub struct OnceMap<K, V> {
+    cells: Mutex<HashMap<K, Arc<OnceLock<V>>>>,
+}
+
+impl<K, V> Default for OnceMap<K, V> {
+    fn default() -> Self {
+        OnceMap {
+            cells: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<K: Hash + Eq, V> OnceMap<K, V> {
+    /// `read` of the value of `key`, which `init` computes on first use. A poisoned lock
+    /// (a thread panicked while inserting) costs only the sharing: `init` runs here.
+    pub(crate) fn with<R>(
+        &self,
+        key: K,
+        init: impl FnOnce() -> V,
+        read: impl FnOnce(&V) -> R,
+    ) -> R {
+        let cell = match self.cells.lock() {
+            Ok(mut cells) => cells.entry(key).or_default().clone(),
+            Err(_) => return read(&init()),
+        };
+        read(cell.get_or_init(init))
+    }
+
+    /// The values computed, by key (the map is no longer shared).
+    pub(crate) fn into_values(self) -> HashMap<K, V> {
+        let cells = match self.cells.into_inner() {
+            Ok(cells) => cells,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cells
+            .into_iter()
+            .filter_map(|(k, cell)| Some((k, Arc::into_inner(cell)?.into_inner()?)))
+            .collect()
+    }
+}
+
 /// The answers of a scan's cached refutations (`kms_leg`, `bucket_grant`), shared by its
 /// threads: one relaxed question per key, asked once, and how many were asked.
 pub struct RefutationCache<K> {
-    answers: Mutex<HashMap<K, Arc<OnceLock<bool>>>>,
+    answers: OnceMap<K, bool>,
     questions: AtomicUsize,
 }
 
 impl<K> Default for RefutationCache<K> {
     fn default() -> Self {
         RefutationCache {
-            answers: Mutex::new(HashMap::new()),
+            answers: OnceMap::default(),
             questions: AtomicUsize::new(0),
         }
     }
@@ -51,19 +94,16 @@ impl<K: Hash + Eq> RefutationCache<K> {
     }
 
     /// Whether `key` is refuted: `refute` (one solver question) is asked once per key, by
-    /// the first thread to need it; the others wait for its answer. A poisoned lock
-    /// refutes nothing.
+    /// the first thread to need it; the others wait for its answer.
     pub(crate) fn refuted(&self, key: K, refute: impl FnOnce() -> bool) -> bool {
-        let cell = {
-            let Ok(mut answers) = self.answers.lock() else {
-                return false;
-            };
-            answers.entry(key).or_default().clone()
-        };
-        *cell.get_or_init(|| {
-            self.questions.fetch_add(1, Ordering::Relaxed);
-            refute()
-        })
+        self.answers.with(
+            key,
+            || {
+                self.questions.fetch_add(1, Ordering::Relaxed);
+                refute()
+            },
+            |refuted| *refuted,
+        )
     }
 }
 

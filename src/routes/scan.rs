@@ -24,6 +24,7 @@
 use super::confirm::{confirm_edge, EdgeAnswer, EdgeVerdict, Holder};
 use super::context::RouteCtx;
 use super::finding::ExposureClass;
+use super::relaxed::OnceMap;
 use super::{Analysis, RouteError, RouteOptions};
 use crate::graph::data::ReadIndex;
 use crate::graph::{AccessGraph, Edge, EdgeKind, Node};
@@ -325,17 +326,29 @@ enum ReadCoverage {
 /// The coverage of read edge `e` for requests `holder` holds; `None` unless allowed.
 fn read_coverage(an: &Analysis<'_>, e: EdgeIndex, holder: Holder) -> Option<ReadCoverage> {
     let answer = an.answers.get(&e)?.held_by(holder);
-    if answer.verdict != EdgeVerdict::Allowed {
-        return None;
-    }
     let (from, to) = an.graph.graph.edge_endpoints(e)?;
-    let limited = super::confirm::read_prefix(
+    coverage_of(
         &an.ctx,
         &an.graph.graph[from],
         &an.graph.graph[to],
         &an.graph.graph[e],
         answer,
-    );
+    )
+}
+
+/// The coverage of read `edge` from `from` to `to` with `answer` (one holder's); `None`
+/// unless allowed.
+fn coverage_of(
+    ctx: &RouteCtx<'_>,
+    from: &Node,
+    to: &Node,
+    edge: &Edge,
+    answer: &EdgeAnswer,
+) -> Option<ReadCoverage> {
+    if answer.verdict != EdgeVerdict::Allowed {
+        return None;
+    }
+    let limited = super::confirm::read_prefix(ctx, from, to, edge, answer);
     Some(match (limited, answer.reads_objects()) {
         (Some(_), _) => ReadCoverage::Prefix,
         (None, true) => ReadCoverage::Objects,
@@ -356,15 +369,6 @@ fn usable_in(answers: &HashMap<EdgeIndex, EdgeAnswer>, e: EdgeIndex, holder: Hol
 /// A node a class reaches: the node, the holder of its requests there, and the fewest
 /// hops from the class's actors.
 type ReachedNode = (NodeIndex, Holder, usize);
-
-/// A read asked for a (bucket, class) key: the key, the edge, and the reader as reached.
-type KeyRead = (
-    (BucketId, ExposureClass),
-    EdgeIndex,
-    Holder,
-    NodeIndex,
-    usize,
-);
 
 /// Per exposure class, the nodes its actors reach over usable edges (any number of hops),
 /// nearest first (ties in graph order), each with the holder of its requests there
@@ -516,7 +520,7 @@ pub fn analyze_for_scan<'a>(
     //     class reaches are tried nearest first until one object read is confirmed.
     // (bucket, class) -> candidate reader nodes (with their holders and distances),
     // nearest first.
-    let mut wanted: BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>> = BTreeMap::new();
+    let mut wanted = WantedReads::new();
     let reached = reach_by_class(&an, &actors);
     let mut readers: Vec<NodeIndex> = reached
         .iter()
@@ -561,118 +565,15 @@ pub fn analyze_for_scan<'a>(
             }
         }
     }
-    // Keys with a confirmed read that lists but reads no object: only readers that may read
-    // objects are tried further (the finding must show the object read if a route has one).
-    let mut listed: HashSet<(BucketId, ExposureClass)> = HashSet::new();
-    // Per key and reader account, the distance of an `unknown` read on record when no
-    // principal of the account can read the bucket through a network path the export
-    // holds (`relaxed::held_reads_refuted`): a farther reader of that account can only add
-    // an unknown or denied route with more hops than the one on record, which ranks
-    // before it (`routes::best_finding`), so it is not tried. Readers that write outside
-    // are still tried: their reads are egress routes too.
-    let mut unknown_at: HashMap<((BucketId, ExposureClass), String), usize> = HashMap::new();
-    let mut relaxed_refuted: HashMap<(BucketId, String), bool> = HashMap::new();
-    // (reader, bucket) -> every object read refuted by its KMS leg.
-    let mut objects_refuted: HashMap<(NodeIndex, BucketId), bool> = HashMap::new();
-    let mut round = 0;
-    loop {
-        let deepest = wanted.values().map(Vec::len).max().unwrap_or(0);
-        if round >= deepest {
-            break;
-        }
-        // Readers that may read objects: is every object read refuted by its KMS leg
-        // (`confirm::object_reads_refuted`)? Asked in parallel, once per pair.
-        let mut check: Vec<(NodeIndex, BucketId)> = wanted
-            .iter()
-            .filter_map(|(key, nodes)| nodes.get(round).map(|(n, ..)| (*n, key.0)))
-            .filter(|pair| !objects_refuted.contains_key(pair))
-            // Only a bucket with a KMS key (`RouteCtx::bucket_inputs`) has a KMS leg.
-            .filter(|(_, b)| {
-                an.ctx.aws_managed_keys.contains_key(&b.index())
-                    || model.bucket_kms_key(*b).is_some()
-            })
-            .filter(|(n, b)| reads.may_read_objects(&an.graph.graph[*n], *b))
-            .collect();
-        check.sort();
-        check.dedup();
-        {
-            let (ctx, graph) = (&an.ctx, &an.graph);
-            objects_refuted.par_extend(check.into_par_iter().map(|(n, b)| {
-                let refuted = super::confirm::object_reads_refuted(ctx, &graph.graph[n], b);
-                ((n, b), refuted)
-            }));
-        }
-        let mut batch: Vec<KeyRead> = Vec::new();
-        for (key, nodes) in &wanted {
-            if let Some((n, holder, depth)) = nodes.get(round) {
-                let node = &an.graph.graph[*n];
-                // A reader whose object reads are all refuted by their KMS legs can add
-                // only a listing: nothing when the key is listed already or when it may
-                // not list at all.
-                let refuted = objects_refuted.get(&(*n, key.0)) == Some(&true);
-                if (listed.contains(key) && !reads.may_read_objects(node, key.0))
-                    || (refuted && (listed.contains(key) || !may_list(&reads, node, key.0)))
-                {
-                    continue;
-                }
-                let account = account_of.get(n).cloned().unwrap_or_default();
-                if !egress_capable.contains(n)
-                    && unknown_at
-                        .get(&(*key, account))
-                        .is_some_and(|at| *at < *depth)
-                {
-                    continue;
-                }
-                let e = memo.add_read(&mut an, *n, key.0);
-                batch.push((*key, e, *holder, *n, *depth));
-            }
-        }
-        let edges: Vec<EdgeIndex> = batch.iter().map(|(_, e, ..)| *e).collect();
-        confirm(&mut an, &edges, &tally, &mut memo);
-        // Unknown reads: is every held path of the reader's account refuted?
-        let unknown: Vec<((BucketId, ExposureClass), String, usize)> = batch
-            .iter()
-            .filter(|(_, e, holder, ..)| {
-                an.answers
-                    .get(e)
-                    .is_some_and(|a| a.held_by(*holder).verdict == EdgeVerdict::Unknown)
-            })
-            .map(|(key, _, _, n, depth)| {
-                (*key, account_of.get(n).cloned().unwrap_or_default(), *depth)
-            })
-            .collect();
-        let mut ask: Vec<(BucketId, String)> = unknown
-            .iter()
-            .map(|(key, account, _)| (key.0, account.clone()))
-            .filter(|k| !relaxed_refuted.contains_key(k))
-            .collect();
-        ask.sort();
-        ask.dedup();
-        let ctx = &an.ctx;
-        relaxed_refuted.par_extend(ask.into_par_iter().map(|(b, account)| {
-            let refuted = super::relaxed::held_reads_refuted(ctx, b, &account);
-            ((b, account), refuted)
-        }));
-        for (key, account, depth) in unknown {
-            if relaxed_refuted.get(&(key.0, account.clone())) == Some(&true) {
-                unknown_at.entry((key, account)).or_insert(depth);
-            }
-        }
-        for (key, e, holder, ..) in batch {
-            match read_coverage(&an, e, holder) {
-                Some(ReadCoverage::Objects) => {
-                    wanted.remove(&key);
-                }
-                Some(ReadCoverage::ListsOnly) => {
-                    listed.insert(key);
-                }
-                Some(ReadCoverage::Prefix) | None => {}
-            }
-        }
-        round += 1;
-        // Keys whose readers are all tried are done.
-        wanted.retain(|_, nodes| nodes.len() > round);
-    }
+    let relaxed_refuted = reads_of_reached(
+        &mut an,
+        &reads,
+        wanted,
+        &account_of,
+        &egress_capable,
+        &tally,
+        &mut memo,
+    );
 
     phase("reads of reached nodes");
     egress_coverage(
@@ -686,6 +587,210 @@ pub fn analyze_for_scan<'a>(
     phase("egress coverage");
     an.phases = phases;
     Ok(an)
+}
+
+/// The readers of each (bucket, class) key, with the holder of their requests and their
+/// distance, nearest first.
+type WantedReads = BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>>;
+
+/// Phase 1b, reads of the inside nodes reached: per (bucket, class) key, its readers are
+/// tried nearest first until one object read is confirmed (`walk_key`). Returns the
+/// (bucket, reader account) pairs asked `relaxed::held_reads_refuted`, with the answers.
+///
+/// Each key's walk depends only on its own reads' answers, so the keys are walked in
+/// parallel, each on its own, the answers they share (a reader's read of a bucket serves
+/// every class; the refutations serve every key of a bucket) computed once (`OnceMap`).
+/// Then the reads the walks asked become edges with their answers in the order a walk of
+/// every key one round at a time would add them (round, then key), so the graph does not
+/// depend on which walk finished first. Walking the keys in rounds instead left the cores
+/// at a barrier after every round: 1,904 rounds on the one-account 5,000-role export, 1,807
+/// of them with fewer than 64 reads, and the rounds' bookkeeping on one thread.
+fn reads_of_reached(
+    an: &mut Analysis<'_>,
+    reads: &ReadIndex<'_>,
+    wanted: WantedReads,
+    account_of: &HashMap<NodeIndex, String>,
+    egress_capable: &HashSet<NodeIndex>,
+    tally: &Tally<'_, '_>,
+    memo: &mut Memo,
+) -> HashMap<(BucketId, String), bool> {
+    let walks = KeyWalks {
+        an,
+        memo,
+        reads,
+        account_of,
+        egress_capable,
+        tally,
+        total: tally.so_far() + wanted.values().map(Vec::len).sum::<usize>(),
+        answers: OnceMap::default(),
+        objects_refuted: OnceMap::default(),
+        relaxed_refuted: OnceMap::default(),
+    };
+    let mut asked: Vec<(usize, (BucketId, ExposureClass), NodeIndex)> = wanted
+        .par_iter()
+        .flat_map_iter(|(key, nodes)| {
+            walks
+                .walk_key(*key, nodes)
+                .into_iter()
+                .map(|(round, n)| (round, *key, n))
+        })
+        .collect();
+    let KeyWalks {
+        answers,
+        relaxed_refuted,
+        ..
+    } = walks;
+    let mut answers = answers.into_values();
+    asked.sort_unstable();
+    let mut unanswered = Vec::new();
+    for (_, key, n) in asked {
+        let e = memo.add_read(an, n, key.0);
+        if an.answers.contains_key(&e) {
+            continue;
+        }
+        match memo
+            .take(&an.graph, e)
+            .or_else(|| answers.remove(&(n, key.0)))
+        {
+            Some(a) => {
+                an.answers.insert(e, a);
+            }
+            // Only when a walk could not share its answer (a poisoned lock).
+            None => unanswered.push(e),
+        }
+    }
+    confirm(an, &unanswered, tally, memo);
+    relaxed_refuted.into_values()
+}
+
+/// What the key walks of the reads phase share (`reads_of_reached`).
+struct KeyWalks<'w, 'a, 'o, 'p> {
+    an: &'w Analysis<'a>,
+    memo: &'w Memo,
+    reads: &'w ReadIndex<'a>,
+    account_of: &'w HashMap<NodeIndex, String>,
+    egress_capable: &'w HashSet<NodeIndex>,
+    tally: &'w Tally<'o, 'p>,
+    /// Questions the phase may ask at most, for the progress callback.
+    total: usize,
+    /// The reads the walks asked, by (reader node, bucket).
+    answers: OnceMap<(NodeIndex, BucketId), EdgeAnswer>,
+    /// Whether every object read of (reader node, bucket) is refuted by its KMS leg
+    /// (`confirm::object_reads_refuted`).
+    objects_refuted: OnceMap<(NodeIndex, BucketId), bool>,
+    /// `relaxed::held_reads_refuted` of (bucket, reader account).
+    relaxed_refuted: OnceMap<(BucketId, String), bool>,
+}
+
+impl KeyWalks<'_, '_, '_, '_> {
+    /// The readers of `key` tried nearest first until one reads objects anywhere in the
+    /// bucket (`ReadCoverage::Objects`); returns the position of each reader whose read
+    /// was asked.
+    ///
+    /// A reader is skipped when it cannot show more than the reads on record:
+    /// - the bucket is listed by a confirmed read that reads no object
+    ///   (`ReadCoverage::ListsOnly`) and the reader may not read objects, or every object
+    ///   read of it is refuted by its KMS leg (the finding must show the object read if a
+    ///   route has one);
+    /// - it may not list and every object read of it is refuted by its KMS leg;
+    /// - an `unknown` read of a nearer reader of its account is on record and no principal
+    ///   of the account can read the bucket through a network path the export holds
+    ///   (`relaxed::held_reads_refuted`): it can only add an unknown or denied route with
+    ///   more hops than the one on record, which ranks before it (`routes::best_finding`).
+    ///   Readers that write outside are still tried: their reads are egress routes too.
+    fn walk_key(
+        &self,
+        key: (BucketId, ExposureClass),
+        nodes: &[ReachedNode],
+    ) -> Vec<(usize, NodeIndex)> {
+        let (graph, b) = (&self.an.graph.graph, key.0);
+        let has_kms = self.an.ctx.aws_managed_keys.contains_key(&b.index())
+            || self.an.ctx.model.bucket_kms_key(b).is_some();
+        let mut asked = Vec::new();
+        let mut listed = false;
+        // Per reader account, the distance of its nearest unknown read refuted as above.
+        let mut unknown_at: HashMap<&str, usize> = HashMap::new();
+        for (round, (n, holder, depth)) in nodes.iter().enumerate() {
+            let node = &graph[*n];
+            let account = self.account_of.get(n).map_or("", String::as_str);
+            if !self.egress_capable.contains(n)
+                && unknown_at.get(account).is_some_and(|at| at < depth)
+            {
+                continue;
+            }
+            let objects = self.reads.may_read_objects(node, b);
+            if listed && !objects {
+                continue;
+            }
+            // Only a bucket with a KMS key (`RouteCtx::bucket_inputs`) has a KMS leg.
+            if objects
+                && has_kms
+                && (listed || !may_list(self.reads, node, b))
+                && self.objects_refuted.with(
+                    (*n, b),
+                    || super::confirm::object_reads_refuted(&self.an.ctx, node, b),
+                    |refuted| *refuted,
+                )
+            {
+                continue;
+            }
+            asked.push((round, *n));
+            let (verdict, coverage) = self.read(*n, b, *holder);
+            if verdict == EdgeVerdict::Unknown
+                && self.relaxed_refuted.with(
+                    (b, account.to_string()),
+                    || super::relaxed::held_reads_refuted(&self.an.ctx, b, account),
+                    |refuted| *refuted,
+                )
+            {
+                unknown_at.entry(account).or_insert(*depth);
+            }
+            match coverage {
+                Some(ReadCoverage::Objects) => break,
+                Some(ReadCoverage::ListsOnly) => listed = true,
+                Some(ReadCoverage::Prefix) | None => {}
+            }
+        }
+        asked
+    }
+
+    /// The verdict and coverage for `holder` of the read of bucket `b` by node `n`: the
+    /// answer on record or answered ahead (as `confirm_all` would take it), or else asked
+    /// once for every walk.
+    fn read(
+        &self,
+        n: NodeIndex,
+        b: BucketId,
+        holder: Holder,
+    ) -> (EdgeVerdict, Option<ReadCoverage>) {
+        let (an, graph) = (self.an, &self.an.graph);
+        let to = Node::Bucket(b);
+        let existing = graph
+            .find(&to)
+            .and_then(|t| graph.find_edge(n, t, EdgeKind::DataRead));
+        let fresh = read_edge();
+        let edge = existing.map_or(&fresh, |e| &graph.graph[e]);
+        let from = &graph.graph[n];
+        let outcome = |a: &EdgeAnswer| {
+            let a = a.held_by(holder);
+            (a.verdict, coverage_of(&an.ctx, from, &to, edge, a))
+        };
+        let known = existing
+            .and_then(|e| an.answers.get(&e).or_else(|| self.memo.edges.get(&e)))
+            .or_else(|| self.memo.reads.get(&(n, b)));
+        if let Some(a) = known {
+            return outcome(a);
+        }
+        self.answers.with(
+            (n, b),
+            || {
+                let a = confirm_edge(&an.ctx, from, &to, edge);
+                self.tally.one_more(self.total);
+                a
+            },
+            outcome,
+        )
+    }
 }
 
 /// `ReadIndex::reads_of` for each of `nodes`, in parallel (the index is shared; its
