@@ -31,6 +31,35 @@ pub fn is_object_read(action: &str) -> bool {
     OBJECT_READS.iter().any(|a| a.eq_ignore_ascii_case(action))
 }
 
+/// Which of `READ_ACTIONS` a principal may be allowed on a bucket (candidates:
+/// over-approximated as `ReadIndex::reads_of` does), in `READ_ACTIONS` order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReadCandidates(pub [bool; READ_ACTIONS.len()]);
+
+impl ReadCandidates {
+    /// Whether any read may be allowed.
+    pub fn any(&self) -> bool {
+        self.0.contains(&true)
+    }
+
+    /// Whether an object read (`OBJECT_READS`) may be allowed.
+    pub fn objects(&self) -> bool {
+        self.may(is_object_read)
+    }
+
+    /// Whether a listing (a read that is not an object read) may be allowed.
+    pub fn listing(&self) -> bool {
+        self.may(|action| !is_object_read(action))
+    }
+
+    fn may(&self, kind: impl Fn(&str) -> bool) -> bool {
+        READ_ACTIONS
+            .iter()
+            .zip(self.0)
+            .any(|(action, may)| may && kind(action))
+    }
+}
+
 /// The resource target of a read action on a bucket (object actions: any key).
 pub fn read_target<'a>(
     action: &str,
@@ -325,8 +354,10 @@ impl<'m> ReadIndex<'m> {
     }
 
     /// The buckets a node may read (candidates: identity policies and bucket policies
-    /// over-approximated; same account: either suffices, another account: both).
-    pub fn reads_of(&self, n: &Node) -> Vec<BucketId> {
+    /// over-approximated; same account: either suffices, another account: both), each with
+    /// the reads it may be allowed (`ReadCandidates`: none for an outside account, which
+    /// reads what names it).
+    pub fn reads_of(&self, n: &Node) -> Vec<(BucketId, ReadCandidates)> {
         match n {
             Node::Account(a) => {
                 let mut out: Vec<BucketId> = self
@@ -337,7 +368,9 @@ impl<'m> ReadIndex<'m> {
                     .collect();
                 out.sort();
                 out.dedup();
-                out
+                out.into_iter()
+                    .map(|b| (b, ReadCandidates::default()))
+                    .collect()
             }
             Node::Principal(_) | Node::Escalated { .. } => {
                 let Some(reader) = self.reader(n) else {
@@ -353,29 +386,28 @@ impl<'m> ReadIndex<'m> {
                 }
                 candidates.sort();
                 candidates.dedup();
-                candidates.retain(|bid| self.read_actions(&reader, *bid).contains(&true));
                 candidates
+                    .into_iter()
+                    .map(|bid| (bid, self.read_actions(&reader, bid)))
+                    .filter(|(_, may)| may.any())
+                    .collect()
             }
             _ => Vec::new(),
         }
     }
 
     /// Which of `READ_ACTIONS` principal node `n` may be allowed on bucket `b` (candidates,
-    /// over-approximated as `reads_of` does; all `false` for other nodes).
-    pub fn read_candidates(&self, n: &Node, b: BucketId) -> [bool; READ_ACTIONS.len()] {
-        self.reader(n)
-            .map_or([false; READ_ACTIONS.len()], |reader| {
-                self.read_actions(&reader, b)
-            })
+    /// over-approximated as `reads_of` does; none for other nodes).
+    pub fn read_candidates(&self, n: &Node, b: BucketId) -> ReadCandidates {
+        self.reader(n).map_or(ReadCandidates::default(), |reader| {
+            self.read_actions(&reader, b)
+        })
     }
 
     /// Whether principal node `n` may be allowed an object read (`OBJECT_READS`) on bucket
     /// `b` (candidate).
     pub fn may_read_objects(&self, n: &Node, b: BucketId) -> bool {
-        READ_ACTIONS
-            .iter()
-            .zip(self.read_candidates(n, b))
-            .any(|(action, may)| may && is_object_read(action))
+        self.read_candidates(n, b).objects()
     }
 
     fn reader(&self, n: &Node) -> Option<Reader> {
@@ -396,9 +428,9 @@ impl<'m> ReadIndex<'m> {
     /// Per read action: may the identity side and the bucket policy or ACL together allow
     /// it (same account: either; another account: both), and for an object read of an
     /// SSE-KMS bucket, may the key be used?
-    fn read_actions(&self, reader: &Reader, b: BucketId) -> [bool; READ_ACTIONS.len()] {
+    fn read_actions(&self, reader: &Reader, b: BucketId) -> ReadCandidates {
         let Some(adm) = self.admissions.get(b.index()) else {
-            return [false; READ_ACTIONS.len()];
+            return ReadCandidates::default();
         };
         // Both sides are pure, so each is asked only when the other does not decide: a
         // scan asks this for every (reached reader, candidate bucket) pair, and most are in
@@ -437,14 +469,14 @@ impl<'m> ReadIndex<'m> {
                 *may &= key_usable || !is_object_read(action);
             }
         }
-        out
+        ReadCandidates(out)
     }
 
     /// Adds the read edges of `n` to the graph; returns them.
     pub fn add_reads(&self, g: &mut AccessGraph, n: &Node) -> Vec<EdgeIndex> {
         self.reads_of(n)
             .into_iter()
-            .map(|bid| {
+            .map(|(bid, _)| {
                 g.add_edge(
                     n.clone(),
                     Node::Bucket(bid),

@@ -26,7 +26,7 @@ use super::context::RouteCtx;
 use super::finding::ExposureClass;
 use super::relaxed::OnceMap;
 use super::{Analysis, RouteError, RouteOptions};
-use crate::graph::data::ReadIndex;
+use crate::graph::data::{ReadCandidates, ReadIndex};
 use crate::graph::{AccessGraph, Edge, EdgeKind, Node};
 use crate::model::{BucketId, Model, SourceMap};
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -534,7 +534,7 @@ pub fn analyze_for_scan<'a>(
         .collect();
     readers.sort();
     readers.dedup();
-    let mut reads_cache: HashMap<NodeIndex, Vec<BucketId>> = reads_of_all(&an, &reads, &readers);
+    let mut reads_cache: ReadsOf = reads_of_all(&an, &reads, &readers);
     let account_of: HashMap<NodeIndex, String> = readers
         .iter()
         .filter_map(|n| match &an.graph.graph[*n] {
@@ -557,17 +557,16 @@ pub fn analyze_for_scan<'a>(
             let Some(buckets) = reads_cache.get(&n) else {
                 continue;
             };
-            for b in buckets.iter() {
+            for (b, may) in buckets.iter() {
                 wanted
                     .entry((*b, class))
                     .or_default()
-                    .push((n, holder, depth));
+                    .push((n, holder, depth, *may));
             }
         }
     }
     let relaxed_refuted = reads_of_reached(
         &mut an,
-        &reads,
         wanted,
         &account_of,
         &egress_capable,
@@ -589,9 +588,13 @@ pub fn analyze_for_scan<'a>(
     Ok(an)
 }
 
-/// The readers of each (bucket, class) key, with the holder of their requests and their
-/// distance, nearest first.
-type WantedReads = BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>>;
+/// The readers of each (bucket, class) key, with the holder of their requests, their
+/// distance and the reads they may be allowed, nearest first.
+type WantedReads =
+    BTreeMap<(BucketId, ExposureClass), Vec<(NodeIndex, Holder, usize, ReadCandidates)>>;
+
+/// The buckets each reader node may read (`ReadIndex::reads_of`).
+type ReadsOf = HashMap<NodeIndex, Vec<(BucketId, ReadCandidates)>>;
 
 /// Phase 1b, reads of the inside nodes reached: per (bucket, class) key, its readers are
 /// tried nearest first until one object read is confirmed (`walk_key`). Returns the
@@ -607,7 +610,6 @@ type WantedReads = BTreeMap<(BucketId, ExposureClass), Vec<ReachedNode>>;
 /// of them with fewer than 64 reads, and the rounds' bookkeeping on one thread.
 fn reads_of_reached(
     an: &mut Analysis<'_>,
-    reads: &ReadIndex<'_>,
     wanted: WantedReads,
     account_of: &HashMap<NodeIndex, String>,
     egress_capable: &HashSet<NodeIndex>,
@@ -617,7 +619,6 @@ fn reads_of_reached(
     let walks = KeyWalks {
         an,
         memo,
-        reads,
         account_of,
         egress_capable,
         tally,
@@ -667,7 +668,6 @@ fn reads_of_reached(
 struct KeyWalks<'w, 'a, 'o, 'p> {
     an: &'w Analysis<'a>,
     memo: &'w Memo,
-    reads: &'w ReadIndex<'a>,
     account_of: &'w HashMap<NodeIndex, String>,
     egress_capable: &'w HashSet<NodeIndex>,
     tally: &'w Tally<'o, 'p>,
@@ -701,7 +701,7 @@ impl KeyWalks<'_, '_, '_, '_> {
     fn walk_key(
         &self,
         key: (BucketId, ExposureClass),
-        nodes: &[ReachedNode],
+        nodes: &[(NodeIndex, Holder, usize, ReadCandidates)],
     ) -> Vec<(usize, NodeIndex)> {
         let (graph, b) = (&self.an.graph.graph, key.0);
         let has_kms = self.an.ctx.aws_managed_keys.contains_key(&b.index())
@@ -710,7 +710,7 @@ impl KeyWalks<'_, '_, '_, '_> {
         let mut listed = false;
         // Per reader account, the distance of its nearest unknown read refuted as above.
         let mut unknown_at: HashMap<&str, usize> = HashMap::new();
-        for (round, (n, holder, depth)) in nodes.iter().enumerate() {
+        for (round, (n, holder, depth, may)) in nodes.iter().enumerate() {
             let node = &graph[*n];
             let account = self.account_of.get(n).map_or("", String::as_str);
             if !self.egress_capable.contains(n)
@@ -718,14 +718,13 @@ impl KeyWalks<'_, '_, '_, '_> {
             {
                 continue;
             }
-            let objects = self.reads.may_read_objects(node, b);
-            if listed && !objects {
+            if listed && !may.objects() {
                 continue;
             }
             // Only a bucket with a KMS key (`RouteCtx::bucket_inputs`) has a KMS leg.
-            if objects
+            if may.objects()
                 && has_kms
-                && (listed || !may_list(self.reads, node, b))
+                && (listed || !may.listing())
                 && self.objects_refuted.with(
                     (*n, b),
                     || super::confirm::object_reads_refuted(&self.an.ctx, node, b),
@@ -795,11 +794,7 @@ impl KeyWalks<'_, '_, '_, '_> {
 
 /// `ReadIndex::reads_of` for each of `nodes`, in parallel (the index is shared; its
 /// caches are behind locks).
-fn reads_of_all(
-    an: &Analysis<'_>,
-    reads: &ReadIndex<'_>,
-    nodes: &[NodeIndex],
-) -> HashMap<NodeIndex, Vec<BucketId>> {
+fn reads_of_all(an: &Analysis<'_>, reads: &ReadIndex<'_>, nodes: &[NodeIndex]) -> ReadsOf {
     let graph = &an.graph.graph;
     nodes
         .par_iter()
@@ -874,15 +869,6 @@ fn outside_reach(
     }
 }
 
-/// Whether principal node `n` may be allowed a listing (a read that is not an object read)
-/// of bucket `b` (candidate, as `ReadIndex::read_candidates` over-approximates).
-fn may_list(reads: &ReadIndex<'_>, n: &Node, b: BucketId) -> bool {
-    crate::graph::data::READ_ACTIONS
-        .iter()
-        .zip(reads.read_candidates(n, b))
-        .any(|(action, may)| may && !crate::graph::data::is_object_read(action))
-}
-
 /// Phase 2, egress coverage: a bucket needs one inside principal that can read it and
 /// write outside. Principals with an egress candidate are tried in order (plain before
 /// escalated, then graph order); a principal's egress is confirmed only when it may read
@@ -896,7 +882,7 @@ fn may_list(reads: &ReadIndex<'_>, n: &Node, b: BucketId) -> bool {
 fn egress_coverage(
     an: &mut Analysis<'_>,
     reads: &ReadIndex<'_>,
-    reads_cache: &mut HashMap<NodeIndex, Vec<BucketId>>,
+    reads_cache: &mut ReadsOf,
     relaxed_refuted: HashMap<(BucketId, String), bool>,
     tally: &Tally<'_, '_>,
     memo: &mut Memo,
@@ -957,7 +943,7 @@ fn egress_coverage(
                 let Some(buckets) = reads_cache.get(&n) else {
                     break;
                 };
-                let want = state.wanted(reads, &an.graph.graph[n], buckets, &accounts[end]);
+                let want = state.wanted(buckets, &accounts[end]);
                 if !want.is_empty() {
                     reads_in_window += want.len();
                     window.push((end, want));
@@ -999,7 +985,7 @@ fn egress_coverage(
             }
             let (n, egress) = egress_nodes[i];
             let buckets = reads_cache.get(&n).cloned().unwrap_or_default();
-            state.cover(an, reads, n, egress, &buckets, &accounts[i], tally, memo);
+            state.cover(an, n, egress, &buckets, &accounts[i], tally, memo);
         }
         next = end;
     }
@@ -1032,21 +1018,15 @@ struct EgressState {
 
 impl EgressState {
     /// The buckets of `buckets` (what `node` may read) that `node` should try.
-    fn wanted(
-        &self,
-        reads: &ReadIndex<'_>,
-        node: &Node,
-        buckets: &[BucketId],
-        account: &str,
-    ) -> Vec<BucketId> {
+    fn wanted(&self, buckets: &[(BucketId, ReadCandidates)], account: &str) -> Vec<BucketId> {
         buckets
             .iter()
-            .copied()
-            .filter(|b| {
+            .filter(|(b, may)| {
                 self.uncovered.contains(b)
                     && !self.settled.contains(&(*b, account.to_string()))
-                    && (!self.egress_listed.contains(b) || reads.may_read_objects(node, *b))
+                    && (!self.egress_listed.contains(b) || may.objects())
             })
+            .map(|(b, _)| *b)
             .collect()
     }
 
@@ -1055,15 +1035,14 @@ impl EgressState {
     fn cover(
         &mut self,
         an: &mut Analysis<'_>,
-        reads: &ReadIndex<'_>,
         n: NodeIndex,
         egress: EdgeIndex,
-        buckets: &[BucketId],
+        buckets: &[(BucketId, ReadCandidates)],
         account: &str,
         tally: &Tally<'_, '_>,
         memo: &mut Memo,
     ) {
-        let wanted = self.wanted(reads, &an.graph.graph[n], buckets, account);
+        let wanted = self.wanted(buckets, account);
         if wanted.is_empty() {
             return;
         }
