@@ -224,11 +224,14 @@ pub fn find_routes_with_stats(
     }
     stats.solver_questions += an.ctx.kms_legs.questions();
     stats.solver_questions += an.ctx.bucket_grants.questions();
+    // The two searches read the same graph and answers and are independent.
+    let (outside, egress) = rayon::join(
+        || search::outside_routes(&an.graph, &an.answers, opts.max_hops.max(1)),
+        || search::egress_routes(&an.graph, &an.answers),
+    );
     let mut groups: Vec<((NodeIndex, ExposureClass), Vec<RoutePath>)> =
-        search::outside_routes(&an.graph, &an.answers, opts.max_hops.max(1))
-            .into_iter()
-            .collect();
-    for (bucket, paths) in search::egress_routes(&an.graph, &an.answers) {
+        outside.into_iter().collect();
+    for (bucket, paths) in egress {
         groups.push(((bucket, ExposureClass::Egress), paths));
     }
     stats.routes_considered = groups.iter().map(|(_, paths)| paths.len()).sum();
