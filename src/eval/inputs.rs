@@ -64,7 +64,7 @@ impl<'a> AuthzInputs<'a> {
 /// How the resource policy combines with the identity side. AWS: "IAM role trust policies and
 /// KMS key policies are exceptions … because they must explicitly allow access for
 /// principals."
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResourcePolicyMode {
     /// Same account: identity side OR resource policy allows. Cross-account: both must.
     Alternative,
@@ -114,7 +114,7 @@ pub struct OrgPolicies<'a> {
 
 /// S3 bucket settings that bear on requests to the bucket and its objects. The bucket policy
 /// itself is `AuthzInputs::resource_policy`; the bucket owner is `resource_account`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct S3Inputs {
     /// Grants of the bucket ACL.
     pub bucket_acl: Vec<AclGrant>,
@@ -128,14 +128,14 @@ pub struct S3Inputs {
 }
 
 /// One ACL grant.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AclGrant {
     pub grantee: AclGrantee,
     pub permission: AclPermission,
 }
 
 /// An ACL grantee.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AclGrantee {
     /// `http://acs.amazonaws.com/groups/global/AllUsers`: everyone, anonymous included.
     AllUsers,
@@ -159,7 +159,7 @@ pub enum AclPermission {
 }
 
 /// The bucket's Object Ownership setting.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum ObjectOwnership {
     /// ACLs are disabled; only policies grant access.
     BucketOwnerEnforced,
@@ -170,7 +170,7 @@ pub enum ObjectOwnership {
 }
 
 /// The four Block Public Access settings.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct PublicAccessBlock {
     /// Rejects puts of public ACLs (affects writes of ACLs only, not reads).
     pub block_public_acls: bool,

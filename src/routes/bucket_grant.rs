@@ -47,10 +47,14 @@
 use super::context::doc_address;
 use super::kms_leg::org_fingerprint;
 use crate::eval::request::AwsPrincipalKind;
-use crate::eval::{AuthzInputs, IdentityInputs, IdentityPolicies, RequestPrincipal};
+use crate::eval::{
+    AuthzInputs, IdentityInputs, IdentityPolicies, RequestPrincipal, ResourcePolicyMode, S3Inputs,
+};
 use crate::graph::data::READ_ACTIONS;
 use crate::graph::patterns::{doc_may_allow, ResourceTarget};
-use crate::smt::question::{check, Answer, PrincipalShape, Question, RequestShape, StrShape};
+use crate::smt::question::{
+    check, Answer, KeyShape, PrincipalShape, Question, RequestShape, StrShape,
+};
 
 /// The keys the refutation copies from the hop: those the scan binds alike for every
 /// principal of an account on a bucket (`RouteCtx::common_keys`, `RouteCtx::shapes`'
@@ -65,50 +69,104 @@ const BOUND_KEYS: [&str; 6] = [
 ];
 
 /// What a refutation is asked for: the hop's resource side (the bucket policy and RCPs by
-/// the address of their documents, which the model owns for the whole scan; the S3 inputs
-/// as `Debug` text), the action and resource, the reader's account and canonical id, and
-/// the shapes of `BOUND_KEYS` (`Debug` text).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// the address of their documents, which the model owns for the whole scan), the action
+/// and resource, the reader's account and canonical id, and the shapes of `BOUND_KEYS`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrantKey {
     resource_account: String,
     resource_policy: Option<usize>,
-    resource_policy_mode: String,
+    resource_policy_mode: ResourcePolicyMode,
     rcps: Vec<usize>,
-    s3: String,
+    s3: Option<S3Inputs>,
     action: String,
-    resource: String,
+    resource: StrShape,
     account: String,
     canonical_user: Option<String>,
-    bound: String,
+    /// Compared, not hashed (`KeyShape` is not `Hash`): keys that differ only here are few.
+    bound: Vec<KeyShape>,
+}
+
+impl std::hash::Hash for GrantKey {
+    /// Every field but `bound`: equal keys hash alike.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let GrantKey {
+            resource_account,
+            resource_policy,
+            resource_policy_mode,
+            rcps,
+            s3,
+            action,
+            resource,
+            account,
+            canonical_user,
+            bound: _,
+        } = self;
+        resource_account.hash(state);
+        resource_policy.hash(state);
+        resource_policy_mode.hash(state);
+        rcps.hash(state);
+        s3.hash(state);
+        action.hash(state);
+        resource.hash(state);
+        account.hash(state);
+        canonical_user.hash(state);
+    }
 }
 
 /// The refutations of a scan: one answer per `GrantKey`.
 pub type BucketGrantCache = super::relaxed::RefutationCache<GrantKey>;
 
-/// Whether the read question `inputs`, `shape` (a hop) is by a user or role session
-/// whose identity policies cannot allow it, and the bucket grants it to no user or role
-/// session of its account (cached). The answer depends on nothing the network path or a
-/// service forwarding the request changes (the endpoint policy, the network keys,
-/// `aws:ViaAWSService`, `aws:CalledVia*`, `aws:SourceIp`, the KMS leg): every question
-/// `confirm` derives from it along a network path or through Athena is refuted with it.
-pub(crate) fn refutes(
+/// Whether every read question of `base` (one action's direct requests on a bucket, hops
+/// with the same inputs, action and resource) is by a user or role session whose identity
+/// policies cannot allow it, and the bucket grants it to no user or role session of its
+/// account (cached). `false` when `base` is empty. The answer depends on nothing the
+/// network path or a service forwarding the request changes (the endpoint policy, the
+/// network keys, `aws:ViaAWSService`, `aws:CalledVia*`, `aws:SourceIp`, the KMS leg):
+/// every question `confirm` derives from `base` along a network path or through Athena is
+/// refuted with it.
+pub(crate) fn refutes_all(
     cache: &BucketGrantCache,
-    inputs: &AuthzInputs<'_>,
-    shape: &RequestShape,
+    base: &[(AuthzInputs<'_>, RequestShape)],
 ) -> bool {
+    let Some((inputs, shape)) = base.first() else {
+        return false;
+    };
+    // The identity side is read once: every hop of `base` has the same identity policies,
+    // action and resource (checked; a hop that differs is read on its own).
+    let blocked = identity_cannot_allow(inputs, shape);
+    base.iter().all(|(i, s)| {
+        let same = same_identity_policies(i, inputs)
+            && s.action == shape.action
+            && s.resource == shape.resource;
+        (if same {
+            blocked
+        } else {
+            identity_cannot_allow(i, s)
+        }) && grants_refute(cache, i, s)
+    })
+}
+
+/// Whether `a` and `b` hold the same identity policy documents (by address), which is all
+/// `identity_cannot_allow` reads of them.
+fn same_identity_policies(a: &AuthzInputs<'_>, b: &AuthzInputs<'_>) -> bool {
+    match (&a.identity, &b.identity) {
+        (IdentityInputs::Known(a), IdentityInputs::Known(b)) => a
+            .policies
+            .iter()
+            .map(|p| doc_address(p.doc))
+            .eq(b.policies.iter().map(|p| doc_address(p.doc))),
+        _ => false,
+    }
+}
+
+/// Whether the read question `inputs`, `shape` is of a read action whose identity policies
+/// (collected: `IdentityInputs::Known`) cannot allow it on its resource, conditions
+/// ignored (`doc_may_allow`).
+fn identity_cannot_allow(inputs: &AuthzInputs<'_>, shape: &RequestShape) -> bool {
     let StrShape::Exact(action) = &shape.action else {
         return false;
     };
     if !READ_ACTIONS.contains(&action.as_str()) {
-        return false;
-    }
-    let PrincipalShape::Exact(RequestPrincipal::Aws(principal)) = &shape.principal else {
-        return false;
-    };
-    if !matches!(
-        principal.kind,
-        AwsPrincipalKind::User | AwsPrincipalKind::RoleSession { .. }
-    ) {
         return false;
     }
     let IdentityInputs::Known(identity) = &inputs.identity else {
@@ -121,25 +179,40 @@ pub(crate) fn refutes(
             _ => ResourceTarget::Matching(glob),
         },
     };
-    if identity
+    !identity
         .policies
         .iter()
         .any(|p| doc_may_allow(p.doc, action, target))
-    {
+}
+
+/// Whether the bucket grants the read question `inputs`, `shape` (of a read action, by a
+/// principal whose identity cannot allow it: `identity_cannot_allow`) to no user or role
+/// session of its principal's account, the principal being one (cached).
+fn grants_refute(cache: &BucketGrantCache, inputs: &AuthzInputs<'_>, shape: &RequestShape) -> bool {
+    let StrShape::Exact(action) = &shape.action else {
+        return false;
+    };
+    let PrincipalShape::Exact(RequestPrincipal::Aws(principal)) = &shape.principal else {
+        return false;
+    };
+    if !matches!(
+        principal.kind,
+        AwsPrincipalKind::User | AwsPrincipalKind::RoleSession { .. }
+    ) {
         return false;
     }
-    let bound: Vec<_> = BOUND_KEYS.iter().map(|k| (*k, shape.key(k))).collect();
+    let bound: Vec<KeyShape> = BOUND_KEYS.iter().map(|k| shape.key(k).clone()).collect();
     let key = GrantKey {
         resource_account: inputs.resource_account.clone(),
         resource_policy: inputs.resource_policy.as_ref().map(|p| doc_address(p.doc)),
-        resource_policy_mode: format!("{:?}", inputs.resource_policy_mode),
+        resource_policy_mode: inputs.resource_policy_mode,
         rcps: org_fingerprint(inputs.rcps.as_ref()),
-        s3: format!("{:?}", inputs.s3),
+        s3: inputs.s3.clone(),
         action: action.clone(),
-        resource: format!("{:?}", shape.resource),
+        resource: shape.resource.clone(),
         account: principal.account.clone(),
         canonical_user: principal.canonical_user.clone(),
-        bound: format!("{bound:?}"),
+        bound,
     };
     cache.refuted(key, || {
         let relaxed = AuthzInputs {
@@ -160,8 +233,8 @@ pub(crate) fn refutes(
             shape.action.clone(),
             shape.resource.clone(),
         );
-        for (k, s) in bound {
-            relaxed_shape = relaxed_shape.with_key(k, s.clone());
+        for k in BOUND_KEYS {
+            relaxed_shape = relaxed_shape.with_key(k, shape.key(k).clone());
         }
         let q = Question {
             inputs: relaxed,

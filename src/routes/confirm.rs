@@ -1452,14 +1452,11 @@ fn plan_read<'c>(
         // direct requests (`base`), before the network paths and Athena's forwarded
         // requests are built: each of those has an S3 request that is one of `base` with
         // other network keys, an endpoint policy or the forwarded-request keys, none of
-        // which the refutation reads (`bucket_grant::refutes`).
+        // which the refutation reads (`bucket_grant::refutes_all`).
         let grant_refuted = grant_refutes
             && incomplete.is_none()
             && !bucket.acl.is_missing()
-            && !base.is_empty()
-            && base.iter().all(|(inputs, shape)| {
-                super::bucket_grant::refutes(&ctx.bucket_grants, inputs, shape)
-            });
+            && super::bucket_grant::refutes_all(&ctx.bucket_grants, &base);
         if grant_refuted {
             groups.push(QuestionGroup::refuted(vec![action.to_string()]));
             continue;
