@@ -323,8 +323,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .chars()
         .take(10)
         .collect();
-    // Each finding on its own (a stable id is a SHA-256 each), in parallel; the notes are
-    // printed in the findings' order.
+    // Each finding on its own, in parallel; the notes are printed in the findings' order.
     let notes: Vec<Vec<String>> = findings
         .par_iter_mut()
         .map(|f| rank::triage(f, &export.model.settings, &today))
