@@ -445,7 +445,9 @@ pub fn analyze_for_scan<'a>(
         lap = std::time::Instant::now();
     };
     let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
+    let t = std::time::Instant::now();
     let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
+    eprintln!("GB ctx {:?}", t.elapsed());
     phase("graph");
     let mut an = Analysis {
         ctx,
