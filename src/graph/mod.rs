@@ -274,20 +274,13 @@ pub fn build_without_reads<'m>(
     for (i, _) in model.buckets.iter().enumerate() {
         g.node(Node::Bucket(BucketId(i as u32)));
     }
-    let t = std::time::Instant::now();
     let reads = data::ReadIndex::new(model);
-    eprintln!("GB readindex {:?}", t.elapsed());
     principals::add_edges(model, &reads.perms, &mut g);
-    eprintln!("GB principals {:?}", t.elapsed());
     escalation::add_edges(model, &mut g);
-    eprintln!("GB escalation {:?}", t.elapsed());
     compute::add_edges(model, sources, &mut g);
-    eprintln!("GB compute {:?}", t.elapsed());
     network::add_edges(model, sources, &mut g);
-    eprintln!("GB network {:?}", t.elapsed());
     reads.add_outside_edges(&mut g);
     egress::add_edges(&reads.perms, &mut g);
-    eprintln!("GB egress {:?}", t.elapsed());
     Ok((g, reads))
 }
 

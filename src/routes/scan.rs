@@ -444,10 +444,14 @@ pub fn analyze_for_scan<'a>(
         phases.push((name, lap.elapsed()));
         lap = std::time::Instant::now();
     };
-    let (graph, reads) = crate::graph::build_without_reads(model, sources)?;
-    let t = std::time::Instant::now();
-    let ctx = RouteCtx::new(model, sources, graph.zone.clone(), super::now_iso(opts));
-    eprintln!("GB ctx {:?}", t.elapsed());
+    // The context reads only the model (and the zone, a function of it): it is built while
+    // the graph is.
+    let zone = crate::graph::ZoneOfTrust::of(model);
+    let (built, ctx) = rayon::join(
+        || crate::graph::build_without_reads(model, sources),
+        || RouteCtx::new(model, sources, zone, super::now_iso(opts)),
+    );
+    let (graph, reads) = built?;
     phase("graph");
     let mut an = Analysis {
         ctx,
