@@ -125,7 +125,9 @@ pub fn load_account(
 }
 
 /// The files of a native account folder worth parsing ahead: the AWS CLI outputs of its
-/// S3 and regional services (`get-…`, `list-…`, `describe-….json`), not its data samples.
+/// S3 and regional services (`get-…`, `list-…`, `describe-….json`), not its data samples,
+/// nor `describe-instances`, which its loader reads as text (`instances.rs`, the typed
+/// path): its `Value` would be dropped unread.
 fn parse_ahead_files(b: &Builder, paths: &AccountPaths) -> Vec<String> {
     let AccountPaths::Native { prefix } = paths else {
         return Vec::new();
@@ -144,6 +146,7 @@ fn parse_ahead_files(b: &Builder, paths: &AccountPaths) -> Vec<String> {
                 && ["get-", "list-", "describe-"]
                     .iter()
                     .any(|p| name.starts_with(p))
+                && name != "describe-instances.json"
         })
         .collect()
 }
