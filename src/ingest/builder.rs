@@ -49,7 +49,16 @@ pub struct Builder {
     /// Files parsed ahead, on other threads (`parse_ahead`), waiting for `read` to take
     /// them: what `read` would have found, error included. A file `read` never asks for
     /// is dropped with its error (`discard_parsed`), so parsing ahead changes no outcome.
-    parsed: HashMap<String, Result<FileContent, IngestError>>,
+    parsed: ParsedFiles,
+}
+
+/// Files parsed ahead (`parse_ahead`) by path, as `read` would have found them.
+pub(crate) type ParsedFiles = rustc_hash::FxHashMap<String, Result<FileContent, IngestError>>;
+
+/// Drops `spent` on the thread pool: freeing many parsed files' trees is work nothing
+/// waits for.
+pub(crate) fn drop_later<T: Send + 'static>(spent: T) {
+    rayon::spawn(move || drop(spent));
 }
 
 /// What the policy parser makes of one document: the document and where its statements
@@ -73,7 +82,7 @@ impl Builder {
             listings: Listings::default(),
             read_buf: Vec::new(),
             last_file: None,
-            parsed: HashMap::new(),
+            parsed: ParsedFiles::default(),
         }
     }
 
@@ -122,10 +131,7 @@ impl Builder {
     }
 
     /// Keeps files parsed ahead (`parse_ahead`) for `read` to take.
-    pub(crate) fn keep_parsed(
-        &mut self,
-        parsed: HashMap<String, Result<FileContent, IngestError>>,
-    ) {
+    pub(crate) fn keep_parsed(&mut self, parsed: ParsedFiles) {
         if self.parsed.is_empty() {
             self.parsed = parsed;
         } else {
@@ -138,7 +144,7 @@ impl Builder {
     pub(crate) fn discard_parsed(&mut self) {
         let leftovers = std::mem::take(&mut self.parsed);
         if !leftovers.is_empty() {
-            rayon::spawn(move || drop(leftovers));
+            drop_later(leftovers);
         }
     }
 
@@ -461,10 +467,7 @@ mod tests {
 /// Reads and parses `files` (relative to `root`) on the thread pool, each as `read` would:
 /// the content or the error, by path. Nothing is reported here; `read` reports when a
 /// loader asks for the file.
-pub(crate) fn parse_ahead(
-    root: &std::path::Path,
-    files: &[String],
-) -> HashMap<String, Result<FileContent, IngestError>> {
+pub(crate) fn parse_ahead(root: &std::path::Path, files: &[String]) -> ParsedFiles {
     use rayon::prelude::*;
     files
         .par_iter()
