@@ -2,7 +2,7 @@
 //! account-level Block Public Access, and per region KMS, EC2/VPC and Lambda. Every file
 //! that is absent becomes a coverage entry saying what stays unknown.
 
-use super::builder::{Builder, Read};
+use super::builder::{drop_later, Builder, Read};
 use super::ec2::{ec2_consequence, EC2_CALLS};
 use super::gaad::{load_gaad_doc, parse_gaad};
 use super::iam::{home_account, load_gaad};
@@ -125,7 +125,9 @@ pub fn load_account(
 }
 
 /// The files of a native account folder worth parsing ahead: the AWS CLI outputs of its
-/// S3 and regional services (`get-…`, `list-…`, `describe-….json`), not its data samples.
+/// S3 and regional services (`get-…`, `list-…`, `describe-….json`), not its data samples,
+/// nor `describe-instances`, which its loader reads as text (`instances.rs`, the typed
+/// path): its `Value` would be dropped unread.
 fn parse_ahead_files(b: &Builder, paths: &AccountPaths) -> Vec<String> {
     let AccountPaths::Native { prefix } = paths else {
         return Vec::new();
@@ -144,6 +146,7 @@ fn parse_ahead_files(b: &Builder, paths: &AccountPaths) -> Vec<String> {
                 && ["get-", "list-", "describe-"]
                     .iter()
                     .any(|p| name.starts_with(p))
+                && name != "describe-instances.json"
         })
         .collect()
 }
@@ -370,6 +373,9 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         }
     }
 
+    // The files read, dropped together at the end (`drop_later`): the pool frees them
+    // while the load goes on.
+    let mut spent = Vec::new();
     for (name, listed_idx) in names {
         let listing = listed_idx.and_then(|i| listed.get(i));
         let name_sym = b.intern(&name);
@@ -463,6 +469,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
                     b.source(ItemRef::BucketKeySample(bid), &n);
                 }
             }
+            spent.push(v);
         }
         match paths.samples(&name) {
             Some(dir) if b.is_dir(&dir) => {
@@ -494,6 +501,7 @@ fn load_s3(b: &mut Builder, paths: &AccountPaths, account: &str) -> Result<(), I
         }
         b.model.buckets.push(bucket);
     }
+    drop_later(spent);
     Ok(())
 }
 

@@ -8,7 +8,8 @@ use crate::model::{
     Account, AccountId, Collected, Coverage, ExportLayout, ItemRef, MissingItem, Model, Policy,
     PolicyId, PolicyKind, SourceLoc, SourceMap, Sym,
 };
-use crate::policy::parse::parse_policy_value_located;
+use crate::policy::parse::{parse_policy_value_located, PolicyError, PolicyLayout};
+use crate::policy::PolicyDocument;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -48,8 +49,21 @@ pub struct Builder {
     /// Files parsed ahead, on other threads (`parse_ahead`), waiting for `read` to take
     /// them: what `read` would have found, error included. A file `read` never asks for
     /// is dropped with its error (`discard_parsed`), so parsing ahead changes no outcome.
-    parsed: HashMap<String, Result<FileContent, IngestError>>,
+    parsed: ParsedFiles,
 }
+
+/// Files parsed ahead (`parse_ahead`) by path, as `read` would have found them.
+pub(crate) type ParsedFiles = rustc_hash::FxHashMap<String, Result<FileContent, IngestError>>;
+
+/// Drops `spent` on the thread pool: freeing many parsed files' trees is work nothing
+/// waits for.
+pub(crate) fn drop_later<T: Send + 'static>(spent: T) {
+    rayon::spawn(move || drop(spent));
+}
+
+/// What the policy parser makes of one document: the document and where its statements
+/// sit, or what is wrong with it.
+pub(crate) type ParsedPolicy = Result<(PolicyDocument, PolicyLayout), PolicyError>;
 
 /// Largest read buffer kept between files (bytes).
 const KEPT_READ_BUFFER_BYTES: usize = 1 << 20;
@@ -68,7 +82,7 @@ impl Builder {
             listings: Listings::default(),
             read_buf: Vec::new(),
             last_file: None,
-            parsed: HashMap::new(),
+            parsed: ParsedFiles::default(),
         }
     }
 
@@ -117,16 +131,21 @@ impl Builder {
     }
 
     /// Keeps files parsed ahead (`parse_ahead`) for `read` to take.
-    pub(crate) fn keep_parsed(
-        &mut self,
-        parsed: HashMap<String, Result<FileContent, IngestError>>,
-    ) {
-        self.parsed.extend(parsed);
+    pub(crate) fn keep_parsed(&mut self, parsed: ParsedFiles) {
+        if self.parsed.is_empty() {
+            self.parsed = parsed;
+        } else {
+            self.parsed.extend(parsed);
+        }
     }
 
-    /// Drops the files parsed ahead that `read` did not take, errors included.
+    /// Drops the files parsed ahead that `read` did not take, errors included (on the
+    /// thread pool: nothing waits for that).
     pub(crate) fn discard_parsed(&mut self) {
-        self.parsed = HashMap::new();
+        let leftovers = std::mem::take(&mut self.parsed);
+        if !leftovers.is_empty() {
+            drop_later(leftovers);
+        }
     }
 
     /// Reads `rel`'s bytes unparsed (`None` when there is no such file), remembering it was
@@ -317,12 +336,26 @@ impl Builder {
         pointer: String,
         v: &serde_json::Value,
     ) -> Result<PolicyId, IngestError> {
-        let (document, layout) =
-            parse_policy_value_located(v).map_err(|source| IngestError::Policy {
-                file: file.to_string(),
-                pointer: pointer.clone(),
-                source,
-            })?;
+        let parsed = parse_policy_value_located(v);
+        self.add_parsed_policy_at(kind, name, account, file, pointer, parsed)
+    }
+
+    /// `add_policy_at` for a document already through the policy parser (on another
+    /// thread: `gaad::parse_documents`), with its answer, error included.
+    pub(crate) fn add_parsed_policy_at(
+        &mut self,
+        kind: PolicyKind,
+        name: Option<String>,
+        account: Option<Sym>,
+        file: &str,
+        pointer: String,
+        parsed: ParsedPolicy,
+    ) -> Result<PolicyId, IngestError> {
+        let (document, layout) = parsed.map_err(|source| IngestError::Policy {
+            file: file.to_string(),
+            pointer: pointer.clone(),
+            source,
+        })?;
         let id = PolicyId(self.model.policies.len() as u32);
         self.model.policies.push(Policy {
             kind,
@@ -434,10 +467,7 @@ mod tests {
 /// Reads and parses `files` (relative to `root`) on the thread pool, each as `read` would:
 /// the content or the error, by path. Nothing is reported here; `read` reports when a
 /// loader asks for the file.
-pub(crate) fn parse_ahead(
-    root: &std::path::Path,
-    files: &[String],
-) -> HashMap<String, Result<FileContent, IngestError>> {
+pub(crate) fn parse_ahead(root: &std::path::Path, files: &[String]) -> ParsedFiles {
     use rayon::prelude::*;
     files
         .par_iter()

@@ -11,17 +11,18 @@
 //! loads. The nesting limit is kept while deserializing (skipped fields included), so a file
 //! the records accept is one the `Value` path accepts.
 
-use super::builder::Builder;
+use super::builder::{Builder, ParsedPolicy};
 use super::iam::{check_iam_arn, GaadLoad, GAAD_EXPECTED, NO_DEFAULT_VERSION, NO_TRUST_POLICY};
 use super::records::{
-    invalid, missing, parse_record, record, req, ArnRec, Cx, Record, Text, Truncation,
+    invalid, missing, parse_record, record, req, ArnRec, Cx, Read, Record, Text, Truncation,
 };
 use super::IngestError;
 use crate::model::{
     AttachedPolicy, Collected, Group, InstanceProfile, ItemRef, ManagedPolicy, PolicyId,
     PolicyKind, Role, Sym, User, UserId,
 };
-use serde::de::MapAccess;
+use crate::policy::parse::parse_policy_value_located;
+use serde::de::{Deserializer, MapAccess};
 use serde_json::Value;
 
 /// A GAAD as the load reads it.
@@ -73,7 +74,7 @@ record! {
     }
 
     struct VersionRec<'a> {
-        "Document" => document: Option<Value>,
+        "Document" => document: Option<DocRec>,
         "VersionId" => version_id: Option<Text<'a>>,
         "IsDefaultVersion" => is_default: Option<bool>,
     }
@@ -103,7 +104,7 @@ record! {
         "RoleName" => name: Option<Text<'a>>,
         "RoleId" => role_id: Option<Text<'a>>,
         "Path" => path: Option<Text<'a>>,
-        "AssumeRolePolicyDocument" => trust: Option<Value>,
+        "AssumeRolePolicyDocument" => trust: Option<DocRec>,
         "RolePolicyList" => inline: Option<Vec<InlineRec<'a>>>,
         "AttachedManagedPolicies" => attached: Option<Vec<AttachedRec<'a>>>,
         "PermissionsBoundary" => boundary: Option<BoundaryRec<'a>>,
@@ -112,7 +113,7 @@ record! {
 
     struct InlineRec<'a> {
         "PolicyName" => name: Option<Text<'a>>,
-        "PolicyDocument" => document: Option<Value>,
+        "PolicyDocument" => document: Option<DocRec>,
     }
 
     struct AttachedRec<'a> {
@@ -131,6 +132,105 @@ record! {
         "Path" => path: Option<Text<'a>>,
         "Roles" => roles: Option<Vec<ArnRec<'a>>>,
     }
+}
+
+/// A policy document of the GAAD: the `Value` read from the file, until `parse_documents`
+/// puts the policy parser's answer in its place.
+pub(crate) enum DocRec {
+    Read(Value),
+    Parsed(ParsedPolicy),
+}
+
+impl<'de> Read<'de> for DocRec {
+    fn read<D: Deserializer<'de>>(d: D, cx: Cx<'_>) -> Result<Self, D::Error> {
+        Value::read(d, cx).map(DocRec::Read)
+    }
+}
+
+impl DocRec {
+    /// Runs the policy parser on the document (once).
+    fn parse(&mut self) {
+        if let DocRec::Read(v) = self {
+            *self = DocRec::Parsed(parse_policy_value_located(v));
+        }
+    }
+
+    /// The policy parser's answer: `parse`'s, or parsed now.
+    fn into_parsed(self) -> ParsedPolicy {
+        match self {
+            DocRec::Read(v) => parse_policy_value_located(&v),
+            DocRec::Parsed(parsed) => parsed,
+        }
+    }
+}
+
+/// Whether `v` is the default version of a managed policy whose `DefaultVersionId` is
+/// `default_version_id`: marked so, or, unmarked, the version that id names.
+fn is_default_version(v: &VersionRec<'_>, default_version_id: Option<&str>) -> bool {
+    v.is_default.unwrap_or(false)
+        || (default_version_id.is_some()
+            && v.version_id.as_deref() == default_version_id
+            && v.is_default.is_none())
+}
+
+/// Runs the policy parser, on the thread pool, on every document the load reads: each
+/// managed policy's default version(s), each role's trust policy, every inline policy.
+/// The load then takes each answer where it used to parse, so what it reports, and in
+/// which order, does not change; a document it never reaches was parsed for nothing.
+fn parse_documents(doc: &mut GaadDoc<'_>) {
+    use rayon::prelude::*;
+    fn inline(list: &mut Option<Vec<InlineRec<'_>>>) {
+        for d in list
+            .iter_mut()
+            .flatten()
+            .filter_map(|p| p.document.as_mut())
+        {
+            d.parse();
+        }
+    }
+    let GaadDoc {
+        policies,
+        groups,
+        users,
+        roles,
+        ..
+    } = doc;
+    let policies = || {
+        policies.par_iter_mut().flatten().for_each(|p| {
+            let default_version_id = p.default_version_id.as_deref();
+            for v in p.versions.iter_mut().flatten() {
+                if is_default_version(v, default_version_id) {
+                    if let Some(d) = v.document.as_mut() {
+                        d.parse();
+                    }
+                }
+            }
+        })
+    };
+    let groups = || {
+        groups
+            .par_iter_mut()
+            .flatten()
+            .for_each(|g| inline(&mut g.inline))
+    };
+    let users = || {
+        users
+            .par_iter_mut()
+            .flatten()
+            .for_each(|u| inline(&mut u.inline))
+    };
+    let roles = || {
+        roles.par_iter_mut().flatten().for_each(|r| {
+            if let Some(d) = r.trust.as_mut() {
+                d.parse();
+            }
+            inline(&mut r.inline);
+        })
+    };
+    rayon::join(
+        || rayon::join(policies, groups),
+        || rayon::join(users, roles),
+    );
 }
 
 /// Deserializes a GAAD's text (already through `json::json_text`). `Err` means only "not
@@ -160,7 +260,7 @@ fn iam_arn<'t>(
 /// Loads a GAAD parsed by `parse_gaad` from `file`: `iam::load_gaad` on the same document.
 pub(crate) fn load_gaad_doc(
     b: &mut Builder,
-    doc: GaadDoc<'_>,
+    mut doc: GaadDoc<'_>,
     file: &str,
     home: &str,
     home_from_folder: bool,
@@ -173,21 +273,18 @@ pub(crate) fn load_gaad_doc(
             found: "an object".to_string(),
         });
     }
+    parse_documents(&mut doc);
     let mut at = GaadLoad::new(b, file, home, home_from_folder);
 
-    for (i, p) in doc.policies.into_iter().flatten().enumerate() {
+    for (i, mut p) in doc.policies.into_iter().flatten().enumerate() {
         let ptr = format!("/Policies/{i}");
         let (arn_s, acct) = iam_arn(&p.arn, file, &ptr, "Arn", "policy/")?;
         let (aws_managed, account, arn) = at.managed_policy(b, arn_s, &acct, &ptr)?;
         let name = req(&p.name, file, &ptr, "PolicyName")?.to_string();
         let default_version_id = p.default_version_id.as_deref().map(str::to_string);
         let mut default_doc = None;
-        for (j, v) in p.versions.iter().flatten().enumerate() {
-            let is_default = v.is_default.unwrap_or(false)
-                || (default_version_id.is_some()
-                    && v.version_id.as_deref() == default_version_id.as_deref()
-                    && v.is_default.is_none());
-            if is_default {
+        for (j, v) in p.versions.iter_mut().flatten().enumerate() {
+            if is_default_version(v, default_version_id.as_deref()) {
                 let vptr = format!("{ptr}/PolicyVersionList/{j}");
                 if default_doc.is_some() {
                     return Err(invalid(
@@ -198,19 +295,19 @@ pub(crate) fn load_gaad_doc(
                 }
                 let d = v
                     .document
-                    .as_ref()
+                    .take()
                     .ok_or_else(|| missing(file, &vptr, "Document"))?;
                 default_doc = Some((d, format!("{vptr}/Document")));
             }
         }
         let document = match default_doc {
-            Some((d, dptr)) => Collected::Present(b.add_policy_at(
+            Some((d, dptr)) => Collected::Present(b.add_parsed_policy_at(
                 PolicyKind::Managed,
                 Some(name.clone()),
                 Some(account),
                 file,
                 dptr,
-                d,
+                d.into_parsed(),
             )?),
             None => at.unknown(b, account, arn_s, NO_DEFAULT_VERSION),
         };
@@ -232,7 +329,7 @@ pub(crate) fn load_gaad_doc(
         let (arn_s, acct) = iam_arn(&g.arn, file, &ptr, "Arn", "group/")?;
         let (account, arn) = at.principal(b, "group", arn_s, &acct, &ptr)?;
         let name = req(&g.name, file, &ptr, "GroupName")?.to_string();
-        let inline_policies = inline_policies(b, &at, &g.inline, &ptr, "GroupPolicyList", account)?;
+        let inline_policies = inline_policies(b, &at, g.inline, &ptr, "GroupPolicyList", account)?;
         let attached_policies = attached(b, &at, &g.attached, &ptr, account)?;
         let group = Group {
             arn,
@@ -256,7 +353,7 @@ pub(crate) fn load_gaad_doc(
         for gname in u.groups.iter().flatten() {
             groups.push(at.join_group(b, id, account, arn_s, gname));
         }
-        let inline_policies = inline_policies(b, &at, &u.inline, &ptr, "UserPolicyList", account)?;
+        let inline_policies = inline_policies(b, &at, u.inline, &ptr, "UserPolicyList", account)?;
         let attached_policies = attached(b, &at, &u.attached, &ptr, account)?;
         let permissions_boundary = boundary(b, &at, &u.boundary, &ptr, account)?;
         b.model.users.push(User {
@@ -278,18 +375,18 @@ pub(crate) fn load_gaad_doc(
         let (arn_s, acct) = iam_arn(&r.arn, file, &ptr, "Arn", "role/")?;
         let (account, arn) = at.principal(b, "role", arn_s, &acct, &ptr)?;
         let name = req(&r.name, file, &ptr, "RoleName")?.to_string();
-        let trust_policy = match &r.trust {
-            Some(d) => Collected::Present(b.add_policy_at(
+        let trust_policy = match r.trust {
+            Some(d) => Collected::Present(b.add_parsed_policy_at(
                 PolicyKind::Trust,
                 Some(name.clone()),
                 Some(account),
                 file,
                 format!("{ptr}/AssumeRolePolicyDocument"),
-                d,
+                d.into_parsed(),
             )?),
             None => at.unknown(b, account, arn_s, NO_TRUST_POLICY),
         };
-        let inline_policies = inline_policies(b, &at, &r.inline, &ptr, "RolePolicyList", account)?;
+        let inline_policies = inline_policies(b, &at, r.inline, &ptr, "RolePolicyList", account)?;
         let attached_policies = attached(b, &at, &r.attached, &ptr, account)?;
         let permissions_boundary = boundary(b, &at, &r.boundary, &ptr, account)?;
         let mut instance_profiles = Vec::new();
@@ -343,27 +440,26 @@ pub(crate) fn load_gaad_doc(
 fn inline_policies(
     b: &mut Builder,
     at: &GaadLoad,
-    list: &Option<Vec<InlineRec<'_>>>,
+    list: Option<Vec<InlineRec<'_>>>,
     pointer: &str,
     key: &str,
     account: Sym,
 ) -> Result<Vec<PolicyId>, IngestError> {
     let file = at.file;
     let mut out = Vec::new();
-    for (j, p) in list.iter().flatten().enumerate() {
+    for (j, p) in list.into_iter().flatten().enumerate() {
         let pptr = format!("{pointer}/{key}/{j}");
         let name = req(&p.name, file, &pptr, "PolicyName")?.to_string();
         let d = p
             .document
-            .as_ref()
             .ok_or_else(|| missing(file, &pptr, "PolicyDocument"))?;
-        out.push(b.add_policy_at(
+        out.push(b.add_parsed_policy_at(
             PolicyKind::Inline,
             Some(name),
             Some(account),
             file,
             format!("{pptr}/PolicyDocument"),
-            d,
+            d.into_parsed(),
         )?);
     }
     Ok(out)

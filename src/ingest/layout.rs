@@ -600,12 +600,60 @@ impl AccountPaths {
 /// export that is not in the page cache is otherwise read one small file at a time, each
 /// read waiting for the disk. Failures are ignored: the loader reads and reports every
 /// file itself.
+///
+/// An export already in the page cache (a second scan) gains nothing from it, and opening
+/// every file once more costs a core ~55 ms on a 15,700-file export while the loader needs
+/// both: when each of `CACHE_PROBES` files spread over the list is cached (`in_page_cache`),
+/// the rest is taken to be too and nothing is asked. A cached sample over an uncached rest
+/// only makes that rest's reads wait, as they would without any read-ahead.
 pub(crate) fn read_ahead(root: &Path, files: &[String]) {
+    let step = (files.len() / CACHE_PROBES).max(1);
+    let cached = files
+        .iter()
+        .step_by(step)
+        .all(|rel| std::fs::File::open(root.join(rel)).is_ok_and(|f| in_page_cache(&f)));
+    if cached {
+        return;
+    }
     for rel in files {
         if let Ok(f) = std::fs::File::open(root.join(rel)) {
             advise_will_need(&f);
         }
     }
+}
+
+/// How many files `read_ahead` checks before asking for all of them.
+const CACHE_PROBES: usize = 32;
+
+/// Whether the first and last byte of `f` are in the page cache: each read without
+/// waiting for the disk (`RWF_NOWAIT`). `false` when that cannot be told.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn in_page_cache(f: &std::fs::File) -> bool {
+    use std::os::fd::AsRawFd;
+    let Ok(len) = f.metadata().map(|m| m.len()) else {
+        return false;
+    };
+    let mut byte = [0u8; 1];
+    [0, len.saturating_sub(1)].iter().all(|&at| {
+        if len == 0 {
+            return true;
+        }
+        let Ok(offset) = libc::off_t::try_from(at) else {
+            return false;
+        };
+        let iov = libc::iovec {
+            iov_base: byte.as_mut_ptr().cast(),
+            iov_len: byte.len(),
+        };
+        // SAFETY: `iov` points at `byte`, which outlives the call; the descriptor is open.
+        let read = unsafe { libc::preadv2(f.as_raw_fd(), &iov, 1, offset, libc::RWF_NOWAIT) };
+        read == 1
+    })
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn in_page_cache(_: &std::fs::File) -> bool {
+    false
 }
 
 #[cfg(target_os = "linux")]
@@ -638,5 +686,20 @@ mod tests {
         check("US-east-1", false);
         check("iam", false);
         check("s3-get-bucket-acl", false);
+    }
+
+    /// A file just written is in the page cache (so `read_ahead` skips a cached export).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn files_just_written_are_in_the_page_cache() {
+        let dir = std::env::temp_dir().join(format!("leakpath-cache-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, len) in [("empty", 0), ("one", 1), ("large", 3 << 20)] {
+            let path = dir.join(name);
+            std::fs::write(&path, vec![b'x'; len]).unwrap();
+            let f = std::fs::File::open(&path).unwrap();
+            assert!(in_page_cache(&f), "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
