@@ -103,7 +103,11 @@ fn check(cfg: SynthConfig) -> (usize, usize, usize, usize, usize) {
             );
             let is_allowed = answer.verdict == EdgeVerdict::Allowed;
             allowed += usize::from(is_allowed);
-            let candidate = candidates.contains(&b);
+            let carried = candidates
+                .iter()
+                .find(|(c, _)| *c == b)
+                .map(|(_, may)| *may);
+            let candidate = carried.is_some();
             outside_candidates += usize::from(!candidate);
             assert!(
                 candidate || answer.verdict == EdgeVerdict::Denied,
@@ -116,7 +120,14 @@ fn check(cfg: SynthConfig) -> (usize, usize, usize, usize, usize) {
             // Each allowed action is a candidate on its own (an object read of an SSE-KMS
             // bucket: with its key).
             let per_action = reads.read_candidates(&node, b);
-            for (action, may) in READ_ACTIONS.iter().zip(per_action) {
+            // The scan uses the reads `reads_of` carries (`scan::reads_of_reached`).
+            if let Some(carried) = carried {
+                assert_eq!(
+                    carried, per_action,
+                    "{cfg:?}: reads_of and read_candidates differ"
+                );
+            }
+            for (action, may) in READ_ACTIONS.iter().zip(per_action.0) {
                 let action_allowed = if *action == VERSION_READ {
                     version_allowed
                 } else {
