@@ -404,12 +404,6 @@ impl<'m> ReadIndex<'m> {
         })
     }
 
-    /// Whether principal node `n` may be allowed an object read (`OBJECT_READS`) on bucket
-    /// `b` (candidate).
-    pub fn may_read_objects(&self, n: &Node, b: BucketId) -> bool {
-        self.read_candidates(n, b).objects()
-    }
-
     fn reader(&self, n: &Node) -> Option<Reader> {
         let (Node::Principal(p) | Node::Escalated { principal: p, .. }) = n else {
             return None;

@@ -111,11 +111,12 @@ impl<K: Hash + Eq> RefutationCache<K> {
 }
 
 /// The (bucket, reader account) pairs a scan found `held_reads_refuted` (which records
-/// them), shared by its threads. A read of such a bucket by a principal of such an account can be at best
-/// `unknown`, so `confirm` asks it only through the endpoints the export does not hold,
-/// and stops at its first `unknown` action group: every question it leaves out is one the
-/// relaxed question already answered `denied`. Recorded between batches; a read answered
-/// before its pair was recorded asked those questions and got the same verdict.
+/// them as soon as it answers), shared by its threads. A read of such a bucket by a
+/// principal of such an account can be at best `unknown`, so `confirm` asks it only through
+/// the endpoints the export does not hold, and stops at its first `unknown` action group:
+/// every question it leaves out is one the relaxed question already answered `denied`. A
+/// read answered before its pair was recorded (on another thread, or earlier) asked those
+/// questions and got the same verdict.
 #[derive(Default)]
 pub struct HeldReadsRefuted {
     pairs: RwLock<HashMap<BucketId, HashSet<String>>>,

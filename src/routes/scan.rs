@@ -781,7 +781,7 @@ impl KeyWalks<'_, '_, '_, '_> {
             (a.verdict, coverage_of(&an.ctx, from, &to, edge, a))
         };
         let known = existing
-            .and_then(|e| an.answers.get(&e).or_else(|| self.memo.edges.get(&e)))
+            .and_then(|e| self.memo.known(graph, &an.answers, e))
             .or_else(|| self.memo.reads.get(&(n, b)));
         if let Some(a) = known {
             return outcome(a);

@@ -566,12 +566,11 @@ pub fn add_edges(model: &Model, g: &mut AccessGraph) {
     let ctx = Ctx::new(model, g);
     // Detectors only read: principals are independent, and the order of the results (hence
     // of the edges) does not depend on the threads. Each principal's findings are also
-    // deduplicated, trimmed and named (`via`) on its thread: only interning and adding the
-    // edges is sequential.
-    // One copy of each distinct escalation (and `via`), shared by every edge that takes
-    // it, found on the detectors' threads: 257,642 edges on the one-account 5,000-role
-    // export take 1,490 distinct escalations, and hashing each edge's escalation on one
-    // thread after the detectors took ~70-115 ms.
+    // deduplicated, trimmed, named (`via`) and interned on its thread: only adding the
+    // edges is sequential. One copy of each distinct escalation (and `via`) is shared by
+    // every edge that takes it: 257,642 edges on the one-account 5,000-role export take
+    // 1,490 distinct escalations, and hashing each edge's escalation on one thread after
+    // the detectors took ~70-115 ms.
     let shared = SharedCopies::default();
     let shared_via = SharedCopies::default();
     let found: Vec<(PrincipalRef, Vec<PrincipalEdge>)> = ctx
